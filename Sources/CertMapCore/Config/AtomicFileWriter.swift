@@ -1,0 +1,85 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Replaces a file so that readers (and a crash) only ever see the old or the new content.
+///
+/// Write a temporary file in the same directory (created with the final permissions, never
+/// chmod-ed afterwards), fsync it, rename it over the target, fsync the directory. Before the
+/// rename the current file is hard-linked to `NAME.1` after shifting older backups up, keeping
+/// `backups` numbered copies. Any failure removes the temporary file and leaves the target as it was.
+public struct AtomicFileWriter: Sendable {
+    public var permissions: mode_t
+    public var backups: Int
+
+    public init(permissions: mode_t = 0o644, backups: Int = 0) {
+        self.permissions = permissions
+        self.backups = backups
+    }
+
+    public func write(_ data: Data, to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
+        guard descriptor >= 0 else { throw Self.failure("cannot create \(temporary.lastPathComponent)", url) }
+        var renamed = false
+        defer {
+            if !renamed { unlink(temporary.path) }
+        }
+        do {
+            defer { close(descriptor) }
+            try Self.writeAll(data, to: descriptor, url: url)
+            guard fsync(descriptor) == 0 else { throw Self.failure("fsync failed", url) }
+        }
+        if backups > 0 { try rotateBackups(of: url) }
+        guard rename(temporary.path, url.path) == 0 else { throw Self.failure("cannot rename into place", url) }
+        renamed = true
+        Self.syncDirectory(directory)
+    }
+
+    /// `NAME.1` is the newest backup; `NAME.<backups>` the oldest.
+    public static func backupURL(of url: URL, number: Int) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent("\(url.lastPathComponent).\(number)")
+    }
+
+    private func rotateBackups(of url: URL) throws {
+        guard access(url.path, F_OK) == 0 else { return }
+        unlink(Self.backupURL(of: url, number: backups).path)
+        for number in stride(from: backups - 1, through: 1, by: -1) {
+            let from = Self.backupURL(of: url, number: number)
+            if access(from.path, F_OK) == 0 {
+                rename(from.path, Self.backupURL(of: url, number: number + 1).path)
+            }
+        }
+        guard link(url.path, Self.backupURL(of: url, number: 1).path) == 0 else {
+            throw Self.failure("cannot keep a backup as \(url.lastPathComponent).1", url)
+        }
+    }
+
+    private static func writeAll(_ data: Data, to descriptor: Int32, url: URL) throws {
+        try data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { throw failure("write failed", url) }
+                offset += written
+            }
+        }
+    }
+
+    private static func syncDirectory(_ directory: URL) {
+        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+
+    private static func failure(_ what: String, _ url: URL) -> ConfigError {
+        .io(file: url.path, detail: "\(what): \(String(cString: strerror(errno)))")
+    }
+}

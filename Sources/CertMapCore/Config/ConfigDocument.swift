@@ -1,0 +1,106 @@
+/// The configuration file as stored on disk (`<home>/config.json`), version 1.
+///
+/// A faithful, Codable mirror of the JSON: it round-trips byte-stable (sorted keys, pretty
+/// printed) so saves produce reviewable diffs. Semantic checks live in `ConfigValidator`;
+/// turning a document into runnable values happens in `ConfigSnapshot`.
+public struct ConfigDocument: Codable, Hashable, Sendable {
+    /// The schema version this build reads and writes.
+    public static let currentVersion = 1
+
+    public var version: Int
+    public var mapping: MappingSettings
+    public var trust: TrustSettings
+    public var accounts: [AccountEntry]
+    public var oneToOne: [OneToOneEntry]
+    public var manyToOne: [ManyToOneEntry]
+    public var resources: [ResourceEntry]
+
+    public init(
+        mapping: MappingSettings = MappingSettings(),
+        trust: TrustSettings = TrustSettings(),
+        accounts: [AccountEntry] = [],
+        oneToOne: [OneToOneEntry] = [],
+        manyToOne: [ManyToOneEntry] = [],
+        resources: [ResourceEntry] = []
+    ) {
+        self.version = Self.currentVersion
+        self.mapping = mapping
+        self.trust = trust
+        self.accounts = accounts
+        self.oneToOne = oneToOne
+        self.manyToOne = manyToOne
+        self.resources = resources
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case version, mapping, trust, accounts, oneToOne, manyToOne, resources
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(Int.self, forKey: .version)
+        guard version == Self.currentVersion else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .version,
+                in: container,
+                debugDescription: "version \(version) is not supported; this certmap reads version \(Self.currentVersion)"
+            )
+        }
+        mapping = try container.decodeIfPresent(MappingSettings.self, forKey: .mapping) ?? MappingSettings()
+        trust = try container.decodeIfPresent(TrustSettings.self, forKey: .trust) ?? TrustSettings()
+        accounts = try container.decodeIfPresent([AccountEntry].self, forKey: .accounts) ?? []
+        oneToOne = try container.decodeIfPresent([OneToOneEntry].self, forKey: .oneToOne) ?? []
+        manyToOne = try container.decodeIfPresent([ManyToOneEntry].self, forKey: .manyToOne) ?? []
+        resources = try container.decodeIfPresent([ResourceEntry].self, forKey: .resources) ?? []
+    }
+}
+
+/// Switches for the two mapping kinds (IIS lets either be turned off).
+public struct MappingSettings: Codable, Hashable, Sendable {
+    public var oneToOneEnabled: Bool
+    public var manyToOneEnabled: Bool
+
+    public init(oneToOneEnabled: Bool = true, manyToOneEnabled: Bool = true) {
+        self.oneToOneEnabled = oneToOneEnabled
+        self.manyToOneEnabled = manyToOneEnabled
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case oneToOneEnabled, manyToOneEnabled }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        oneToOneEnabled = try container.decodeIfPresent(Bool.self, forKey: .oneToOneEnabled) ?? true
+        manyToOneEnabled = try container.decodeIfPresent(Bool.self, forKey: .manyToOneEnabled) ?? true
+    }
+}
+
+/// Where trust comes from: the CA bundle, CRL files and serials revoked by hand.
+/// Relative paths are resolved against the data directory.
+public struct TrustSettings: Codable, Hashable, Sendable {
+    public var caBundle: String
+    public var crls: [String]
+    /// Serial numbers (hex, colons allowed) to treat as revoked without a CRL.
+    public var revokedSerials: [String]
+    /// Reject leaf certificates whose EKU does not allow client authentication.
+    public var requireClientAuthUsage: Bool
+
+    public init(caBundle: String = "pki/ca-bundle.pem", crls: [String] = ["pki/crl.pem"], revokedSerials: [String] = [], requireClientAuthUsage: Bool = true) {
+        self.caBundle = caBundle
+        self.crls = crls
+        self.revokedSerials = revokedSerials
+        self.requireClientAuthUsage = requireClientAuthUsage
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case caBundle, crls, revokedSerials, requireClientAuthUsage }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        caBundle = try container.decodeIfPresent(String.self, forKey: .caBundle) ?? "pki/ca-bundle.pem"
+        crls = try container.decodeIfPresent([String].self, forKey: .crls) ?? []
+        revokedSerials = try container.decodeIfPresent([String].self, forKey: .revokedSerials) ?? []
+        requireClientAuthUsage = try container.decodeIfPresent(Bool.self, forKey: .requireClientAuthUsage) ?? true
+    }
+}

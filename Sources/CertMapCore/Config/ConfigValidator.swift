@@ -1,0 +1,126 @@
+import Foundation
+
+/// Checks a configuration document for everything JSON decoding cannot: references, duplicates,
+/// fingerprints, criteria and paths. Returns every problem at once, not just the first.
+public enum ConfigValidator {
+    public static func validate(_ document: ConfigDocument) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        let accountNames = Set(document.accounts.map(\.name))
+        issues += duplicates(document.accounts.map(\.name), path: "accounts", what: "account")
+        for (index, account) in document.accounts.enumerated() where account.name.trimmingSpaces.isEmpty {
+            issues.append(ConfigIssue(path: "accounts[\(index)].name", message: "must not be empty"))
+        }
+        issues += duplicates(document.oneToOne.map(\.name), path: "oneToOne", what: "one-to-one mapping")
+        for (index, entry) in document.oneToOne.enumerated() {
+            issues += validate(entry, path: "oneToOne[\(index)]", accounts: accountNames)
+        }
+        issues += duplicates(document.manyToOne.map(\.name), path: "manyToOne", what: "many-to-one mapping")
+        for (index, entry) in document.manyToOne.enumerated() {
+            issues += validate(entry, path: "manyToOne[\(index)]", accounts: accountNames)
+        }
+        issues += duplicates(document.resources.map(\.path), path: "resources", what: "resource path")
+        for (index, entry) in document.resources.enumerated() {
+            issues += validate(entry, path: "resources[\(index)]", accounts: accountNames)
+        }
+        for (index, serial) in document.trust.revokedSerials.enumerated() where !serial.isHexSerial {
+            issues.append(ConfigIssue(path: "trust.revokedSerials[\(index)]", message: "\"\(serial)\" is not a hex serial number"))
+        }
+        if document.trust.caBundle.trimmingSpaces.isEmpty {
+            issues.append(ConfigIssue(path: "trust.caBundle", message: "must name a PEM file of trusted CA certificates"))
+        }
+        return issues
+    }
+
+    private static func validate(_ entry: OneToOneEntry, path: String, accounts: Set<String>) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        if !accounts.contains(entry.account) {
+            issues.append(ConfigIssue(path: "\(path).account", message: "unknown account \"\(entry.account)\"; add it to accounts"))
+        }
+        switch (entry.sha256, entry.certificate) {
+        case (nil, nil):
+            issues.append(ConfigIssue(path: path, message: "needs \"certificate\" (base64 DER) or \"sha256\" (fingerprint)"))
+        case (let hex?, _) where Fingerprint(hex: hex)?.bytes.count != 32:
+            issues.append(ConfigIssue(path: "\(path).sha256", message: "\"\(hex)\" is not a SHA-256 fingerprint (64 hex digits, colons allowed)"))
+        case (let hex, let base64?):
+            guard let der = [UInt8](base64Encoded: base64), let identity = try? CertificateIdentity(derEncoded: der) else {
+                issues.append(ConfigIssue(path: "\(path).certificate", message: "not a base64 DER X.509 certificate"))
+                break
+            }
+            if let hex, let given = Fingerprint(hex: hex), given != identity.sha256 {
+                issues.append(ConfigIssue(path: "\(path).sha256", message: "does not match the certificate (its SHA-256 is \(identity.sha256.colonHex))"))
+            }
+        default:
+            break
+        }
+        return issues
+    }
+
+    private static func validate(_ entry: ManyToOneEntry, path: String, accounts: Set<String>) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        switch (entry.permission, entry.account) {
+        case (.allow, nil):
+            issues.append(ConfigIssue(path: "\(path).account", message: "an allow mapping needs an account"))
+        case (.allow, let account?) where !accounts.contains(account):
+            issues.append(ConfigIssue(path: "\(path).account", message: "unknown account \"\(account)\"; add it to accounts"))
+        default:
+            break
+        }
+        if entry.rules.isEmpty {
+            issues.append(ConfigIssue(path: "\(path).rules", message: "needs at least one rule (a mapping without rules would match every certificate)"))
+        }
+        for (index, rule) in entry.rules.enumerated() {
+            let rulePath = "\(path).rules[\(index)]"
+            if rule.field == .issuer && !rule.subfield.appliesToIssuer {
+                issues.append(ConfigIssue(path: "\(rulePath).subfield", message: "\(rule.subfield.rawValue) exists only in the subject; use field \"subject\""))
+            }
+            if rule.match.isEmpty {
+                issues.append(ConfigIssue(path: "\(rulePath).match", message: "must not be empty; use \"*\" to match any value"))
+            }
+        }
+        return issues
+    }
+
+    private static func validate(_ entry: ResourceEntry, path: String, accounts: Set<String>) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        if !entry.path.hasPrefix("/") {
+            issues.append(ConfigIssue(path: "\(path).path", message: "\"\(entry.path)\" must start with \"/\""))
+        }
+        for (index, account) in entry.allowAccounts.enumerated() where !accounts.contains(account) {
+            issues.append(ConfigIssue(path: "\(path).allowAccounts[\(index)]", message: "unknown account \"\(account)\""))
+        }
+        if entry.clientCertificate == .require && entry.allowAnonymous {
+            issues.append(ConfigIssue(path: "\(path).allowAnonymous", message: "cannot be true when clientCertificate is \"require\""))
+        }
+        return issues
+    }
+
+    private static func duplicates(_ names: [String], path: String, what: String) -> [ConfigIssue] {
+        var seen: [String: Int] = [:]
+        var issues: [ConfigIssue] = []
+        for (index, name) in names.enumerated() {
+            if let first = seen[name] {
+                issues.append(ConfigIssue(path: "\(path)[\(index)]", message: "duplicate \(what) \"\(name)\" (first at \(path)[\(first)])"))
+            } else {
+                seen[name] = index
+            }
+        }
+        return issues
+    }
+}
+
+extension String {
+    var trimmingSpaces: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// Hex digits with optional colons, at least one digit.
+    var isHexSerial: Bool {
+        let digits = unicodeScalars.filter { $0 != ":" }
+        return !digits.isEmpty && digits.allSatisfy { $0.hexNibble != nil }
+    }
+}
+
+extension Array where Element == UInt8 {
+    init?(base64Encoded text: String) {
+        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else { return nil }
+        self = Array(data)
+    }
+}

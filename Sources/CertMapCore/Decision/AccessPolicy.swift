@@ -1,0 +1,44 @@
+/// Accounts and resource rules: the authorization half of a decision.
+///
+/// Resources are matched by longest path prefix; when none matches, `Resource.implicitRoot`
+/// applies (certificate required, any mapped account), so a missing rule never opens a path.
+public struct AccessPolicy: Sendable {
+    public let accounts: [String: Account]
+    /// Sorted longest prefix first.
+    public let resources: [Resource]
+
+    public init(accounts: [Account], resources: [Resource]) {
+        self.accounts = Dictionary(accounts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.resources = resources.sorted { $0.pathPrefix.count > $1.pathPrefix.count }
+    }
+
+    /// The resource rule that governs `path`.
+    public func resource(for path: String) -> Resource {
+        resources.first { $0.covers(path) } ?? .implicitRoot
+    }
+
+    /// Checks a mapped account against the resource and says why, for the trace.
+    func authorize(_ accountName: String, on resource: Resource) -> (reason: DecisionReason, step: TraceStep) {
+        guard let account = accounts[accountName] else {
+            return (.accountUnknown, TraceStep(stage: .authorize, outcome: .failed, summary: "account \(accountName) does not exist"))
+        }
+        guard account.isEnabled else {
+            return (.accountDisabled, TraceStep(stage: .authorize, outcome: .failed, summary: "account \(accountName) is disabled"))
+        }
+        if resource.allowAccounts.isEmpty && resource.allowGroups.isEmpty {
+            return (.allowed, TraceStep(stage: .authorize, outcome: .passed, summary: "\(resource.pathPrefix) allows any mapped account; \(accountName) is enabled"))
+        }
+        if resource.allowAccounts.contains(accountName) {
+            return (.allowed, TraceStep(stage: .authorize, outcome: .passed, summary: "\(resource.pathPrefix) allows account \(accountName)"))
+        }
+        if let group = account.groups.first(where: resource.allowGroups.contains) {
+            return (.allowed, TraceStep(stage: .authorize, outcome: .passed, summary: "\(resource.pathPrefix) allows group \(group), and \(accountName) is a member"))
+        }
+        let allowed = (resource.allowAccounts.map { "account \($0)" } + resource.allowGroups.map { "group \($0)" }).joined(separator: ", ")
+        let groups = account.groups.isEmpty ? "no groups" : "groups " + account.groups.joined(separator: ", ")
+        return (
+            .resourceNotAllowed,
+            TraceStep(stage: .authorize, outcome: .failed, summary: "\(resource.pathPrefix) allows only \(allowed); \(accountName) has \(groups)")
+        )
+    }
+}

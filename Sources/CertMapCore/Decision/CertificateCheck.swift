@@ -1,0 +1,30 @@
+/// The validation verdict for a certificate, as the decision engine needs it.
+///
+/// Chain building and revocation checking are asynchronous and cached per certificate (see
+/// `ChainValidator`); the decision itself is a pure function of this verdict, so it stays
+/// synchronous, fast and unit-testable.
+public struct CertificateCheck: Hashable, Sendable, Codable {
+    public enum Verdict: String, Hashable, Sendable, Codable {
+        case valid, untrusted, expired, notYetValid, revoked
+    }
+
+    public let verdict: Verdict
+    /// Plain-language evidence for the trace ("chain: CN=alice → ... (trusted anchor)").
+    public let notes: [String]
+
+    public init(verdict: Verdict, notes: [String]) {
+        self.verdict = verdict
+        self.notes = notes
+    }
+
+    /// The reason a failing verdict maps to; nil when valid.
+    var failureReason: DecisionReason? {
+        switch verdict {
+        case .valid: return nil
+        case .untrusted: return .untrustedCertificate
+        case .expired: return .certificateExpired
+        case .notYetValid: return .certificateNotYetValid
+        case .revoked: return .certificateRevoked
+        }
+    }
+}

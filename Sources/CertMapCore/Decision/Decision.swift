@@ -1,0 +1,28 @@
+/// The answer to one request: who it is (if anyone), the status to send, why, and the evidence.
+///
+/// A pure value: the server turns it into a response and headers, the journal stores it, the
+/// console shows it, replay diffs two of them.
+public struct Decision: Hashable, Sendable, Codable {
+    public let reason: DecisionReason
+    /// The account the request runs as; nil when denied or anonymous.
+    public let account: String?
+    /// The mapping that decided, by name (`one-to-one "alice laptop"`), when one did.
+    public let mapping: String?
+    public let trace: DecisionTrace
+    /// The configuration generation the decision was made under.
+    public let generation: UInt64
+
+    public init(reason: DecisionReason, account: String?, mapping: String?, trace: DecisionTrace, generation: UInt64) {
+        self.reason = reason
+        self.account = account
+        self.mapping = mapping
+        self.trace = trace
+        self.generation = generation
+    }
+
+    public var status: Int { reason.status }
+    public var substatus: Int? { reason.substatus }
+    public var isAllowed: Bool { reason.status == 200 }
+    /// `200`, `401.2`, ... (the `X-CertMap-Decision` header).
+    public var statusText: String { reason.statusText }
+}

@@ -1,0 +1,75 @@
+/// Decides one request from its certificate, validation verdict and path: the pure heart of certmap.
+///
+/// Order (as IIS applies it): resource policy → certificate presence (403.7) → validation
+/// (403.16/403.17/403.13) → mapping (one-to-one, then many-to-one; 403.12 for deny, 401.2 when
+/// nothing matches) → account (401.1) → resource authorization (401.3). Each step is recorded in
+/// the trace. No I/O, no clocks, no shared state: the same input always gives the same decision.
+public struct DecisionEngine: Sendable {
+    public let mappings: MappingIndex
+    public let policy: AccessPolicy
+    public let generation: UInt64
+
+    public init(mappings: MappingIndex, policy: AccessPolicy, generation: UInt64) {
+        self.mappings = mappings
+        self.policy = policy
+        self.generation = generation
+    }
+
+    /// Decides `request`, appending to `trace` (which may already hold `reset`/`source` steps).
+    public func decide(_ request: AuthenticationRequest, trace: DecisionTrace = DecisionTrace()) -> Decision {
+        var trace = trace
+        let resource = policy.resource(for: request.path)
+        let policyText = "\(request.path) is governed by \(resource.pathPrefix) (client certificate: \(resource.clientCertificate.rawValue))"
+        guard resource.clientCertificate != .ignore, let certificate = request.certificate else {
+            return decideWithoutCertificate(request, resource: resource, policyText: policyText, trace: trace)
+        }
+        trace.record(.authorize, .info, policyText)
+        let check = request.check ?? CertificateCheck(verdict: .untrusted, notes: ["the certificate was not validated"])
+        let validationDetails = check.notes.map { TraceDetail(check.verdict == .valid ? .passed : .info, $0) }
+        if let failure = check.failureReason {
+            trace.record(.validate, .failed, "\(certificate.subject.rfc2253): \(failure.summary)", details: validationDetails)
+            return finish(failure, account: nil, mapping: nil, trace: trace)
+        }
+        trace.record(.validate, .passed, "\(certificate.subject.rfc2253): chain trusted, within validity, not revoked", details: validationDetails)
+        let (outcome, mapSteps) = mappings.map(certificate)
+        mapSteps.forEach { trace.record($0.stage, $0.outcome, $0.summary, details: $0.details) }
+        switch outcome {
+        case .manyToOneDeny:
+            return finish(.deniedByMapping, account: nil, mapping: outcome.mappingLabel, trace: trace)
+        case .notMapped:
+            guard resource.clientCertificate == .accept, resource.allowAnonymous else {
+                return finish(.notMapped, account: nil, mapping: nil, trace: trace)
+            }
+            trace.record(.authorize, .passed, "\(resource.pathPrefix) accepts unmapped certificates as anonymous")
+            return finish(.anonymous, account: nil, mapping: nil, trace: trace)
+        case .oneToOne, .manyToOneAllow:
+            let account = outcome.account ?? ""
+            let (reason, step) = policy.authorize(account, on: resource)
+            trace.record(step.stage, step.outcome, step.summary)
+            return finish(reason, account: reason == .allowed ? account : nil, mapping: outcome.mappingLabel, trace: trace)
+        }
+    }
+
+    private func decideWithoutCertificate(_ request: AuthenticationRequest, resource: Resource, policyText: String, trace: DecisionTrace) -> Decision {
+        var trace = trace
+        trace.record(.authorize, .info, policyText)
+        if resource.clientCertificate == .require {
+            trace.record(.validate, .failed, "no client certificate was presented and \(resource.pathPrefix) requires one")
+            return finish(.certificateRequired, account: nil, mapping: nil, trace: trace)
+        }
+        let why = resource.clientCertificate == .ignore ? "client certificates are ignored here" : "no client certificate was presented"
+        guard resource.allowAnonymous else {
+            trace.record(.authorize, .failed, "\(why) and \(resource.pathPrefix) does not allow anonymous requests")
+            return finish(.anonymousNotAllowed, account: nil, mapping: nil, trace: trace)
+        }
+        trace.record(.authorize, .passed, "\(why); \(resource.pathPrefix) allows anonymous requests")
+        return finish(.anonymous, account: nil, mapping: nil, trace: trace)
+    }
+
+    private func finish(_ reason: DecisionReason, account: String?, mapping: String?, trace: DecisionTrace) -> Decision {
+        var trace = trace
+        let who = account.map { " as \($0)" } ?? ""
+        trace.record(.respond, reason.status == 200 ? .passed : .failed, "\(reason.statusText)\(who) — \(reason.summary)")
+        return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation)
+    }
+}

@@ -1,0 +1,73 @@
+import Crypto
+
+/// A digest of a certificate's DER encoding.
+///
+/// Fingerprints are how one-to-one mappings name "exactly this certificate" (IIS stores the whole
+/// DER; a SHA-256 of it identifies it just as well). The value is stored as four words so that a
+/// dictionary of 100k fingerprints hashes and compares without touching the heap.
+public struct Fingerprint: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The raw digest bytes (20 for SHA-1, 32 for SHA-256).
+    public let bytes: [UInt8]
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// SHA-256 of `der`.
+    public static func sha256(of der: some Sequence<UInt8>) -> Fingerprint {
+        Fingerprint(bytes: Array(SHA256.hash(data: Array(der))))
+    }
+
+    /// SHA-1 of `der`; shown for operators whose tools (IIS, Windows certmgr) still display it.
+    public static func sha1(of der: some Sequence<UInt8>) -> Fingerprint {
+        Fingerprint(bytes: Array(Insecure.SHA1.hash(data: Array(der))))
+    }
+
+    /// Parses hex with or without `:` separators, case-insensitive (as `openssl x509 -fingerprint` prints it).
+    public init?(hex: String) {
+        var bytes: [UInt8] = []
+        var pending: UInt8?
+        for scalar in hex.unicodeScalars where scalar != ":" && scalar != " " {
+            guard let nibble = scalar.hexNibble else { return nil }
+            if let high = pending {
+                bytes.append(high << 4 | nibble)
+                pending = nil
+            } else {
+                pending = nibble
+            }
+        }
+        guard pending == nil, bytes.count == 20 || bytes.count == 32 else { return nil }
+        self.bytes = bytes
+    }
+
+    /// Uppercase hex without separators, e.g. `3FA2…`.
+    public var hex: String { bytes.hexString(separator: "") }
+
+    /// Uppercase hex with `:` separators, the way openssl prints fingerprints.
+    public var colonHex: String { bytes.hexString(separator: ":") }
+
+    public var description: String { colonHex }
+
+    public static func < (lhs: Fingerprint, rhs: Fingerprint) -> Bool {
+        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+    }
+}
+
+extension Unicode.Scalar {
+    var hexNibble: UInt8? {
+        switch value {
+        case 0x30...0x39: return UInt8(value - 0x30)
+        case 0x41...0x46: return UInt8(value - 0x41 + 10)
+        case 0x61...0x66: return UInt8(value - 0x61 + 10)
+        default: return nil
+        }
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Uppercase hex digits of the bytes joined by `separator`.
+    func hexString(separator: String) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return map { String([digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]]) }.joined(separator: separator)
+    }
+}

@@ -1,0 +1,98 @@
+/// The compiled, immutable form of a mapping configuration that decisions run against.
+///
+/// Built once per configuration generation. One-to-one mappings sit in a hash table keyed by the
+/// certificate's SHA-256; many-to-one mappings sit in a `ManyToOneIndex`. IIS precedence holds:
+/// one-to-one first, then many-to-one in order, first match wins; either kind can be switched off.
+public struct MappingIndex: Sendable {
+    public let oneToOne: [OneToOneMapping]
+    public let manyToOne: [ManyToOneMapping]
+    public let isOneToOneEnabled: Bool
+    public let isManyToOneEnabled: Bool
+    private let oneToOneByFingerprint: [Fingerprint: Int]
+    private let manyToOneIndex: ManyToOneIndex
+
+    public init(
+        oneToOne: [OneToOneMapping],
+        manyToOne: [ManyToOneMapping],
+        oneToOneEnabled: Bool = true,
+        manyToOneEnabled: Bool = true
+    ) {
+        self.oneToOne = oneToOne
+        self.manyToOne = manyToOne
+        self.isOneToOneEnabled = oneToOneEnabled
+        self.isManyToOneEnabled = manyToOneEnabled
+        var byFingerprint: [Fingerprint: Int] = [:]
+        byFingerprint.reserveCapacity(oneToOne.count)
+        for (ordinal, mapping) in oneToOne.enumerated() where byFingerprint[mapping.fingerprint] == nil {
+            byFingerprint[mapping.fingerprint] = ordinal
+        }
+        self.oneToOneByFingerprint = byFingerprint
+        self.manyToOneIndex = ManyToOneIndex(manyToOne)
+    }
+
+    /// Maps a certificate to an outcome and the `map` steps of its trace.
+    public func map(_ identity: CertificateIdentity) -> (outcome: MappingOutcome, steps: [TraceStep]) {
+        var steps: [TraceStep] = []
+        if let outcome = mapOneToOne(identity, steps: &steps) {
+            return (outcome, steps)
+        }
+        return (mapManyToOne(identity, steps: &steps), steps)
+    }
+
+    private func mapOneToOne(_ identity: CertificateIdentity, steps: inout [TraceStep]) -> MappingOutcome? {
+        guard isOneToOneEnabled else {
+            steps.append(TraceStep(stage: .map, outcome: .skipped, summary: "one-to-one mapping is switched off"))
+            return nil
+        }
+        guard let ordinal = oneToOneByFingerprint[identity.sha256] else {
+            steps.append(
+                TraceStep(stage: .map, outcome: .info, summary: "one-to-one: no mapping for SHA-256 \(identity.sha256.colonHex) (\(oneToOne.count) one-to-one mappings)")
+            )
+            return nil
+        }
+        let mapping = oneToOne[ordinal]
+        guard mapping.isEnabled else {
+            steps.append(
+                TraceStep(stage: .map, outcome: .skipped, summary: "one-to-one \"\(mapping.name)\" names this certificate but is disabled; continuing with many-to-one")
+            )
+            return nil
+        }
+        steps.append(TraceStep(stage: .map, outcome: .passed, summary: "one-to-one \"\(mapping.name)\" names this exact certificate → account \(mapping.account)"))
+        return .oneToOne(mapping)
+    }
+
+    private func mapManyToOne(_ identity: CertificateIdentity, steps: inout [TraceStep]) -> MappingOutcome {
+        guard isManyToOneEnabled else {
+            steps.append(TraceStep(stage: .map, outcome: .skipped, summary: "many-to-one mapping is switched off"))
+            return .notMapped
+        }
+        let candidates = manyToOneIndex.candidates(for: identity)
+        steps.append(
+            TraceStep(stage: .map, outcome: .info, summary: "many-to-one: \(candidates.count) of \(manyToOne.count) mappings can match this certificate; trying them in order")
+        )
+        for ordinal in candidates {
+            let mapping = manyToOne[ordinal]
+            let (matched, rules) = mapping.evaluate(identity)
+            let details = rules.map { TraceDetail($0.matched ? .passed : .failed, $0.explanation) }
+            let label = "many-to-one #\(ordinal + 1) \"\(mapping.name)\""
+            guard matched else {
+                steps.append(TraceStep(stage: .map, outcome: .failed, summary: "\(label): no match", details: details))
+                continue
+            }
+            guard mapping.isEnabled else {
+                steps.append(TraceStep(stage: .map, outcome: .skipped, summary: "\(label) matches but is disabled", details: details))
+                continue
+            }
+            if mapping.permission == .deny {
+                steps.append(TraceStep(stage: .map, outcome: .failed, summary: "\(label) matches and denies access", details: details))
+                return .manyToOneDeny(mapping)
+            }
+            steps.append(
+                TraceStep(stage: .map, outcome: .passed, summary: "\(label) matches → account \(mapping.account ?? "?")", details: details)
+            )
+            return .manyToOneAllow(mapping)
+        }
+        steps.append(TraceStep(stage: .map, outcome: .failed, summary: "no enabled mapping matches this certificate"))
+        return .notMapped
+    }
+}

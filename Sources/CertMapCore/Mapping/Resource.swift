@@ -1,0 +1,48 @@
+/// What a path does with client certificates: IIS's SSL settings per site, folder or file.
+public enum ClientCertificatePolicy: String, Hashable, Sendable, Codable, CaseIterable {
+    /// The certificate is not looked at; the request is anonymous.
+    case ignore
+    /// A certificate is mapped when presented; without one the request is anonymous.
+    case accept
+    /// A certificate is required (403.7 without one).
+    case require
+}
+
+/// A path prefix with its client-certificate policy and who may use it.
+///
+/// The longest matching prefix applies. Empty `allowAccounts` and `allowGroups` mean any mapped
+/// (and enabled) account may use the resource; otherwise the account must be listed or belong to a
+/// listed group (401.3 when not). `allowAnonymous` lets requests without a mapped account through.
+public struct Resource: Hashable, Sendable {
+    public var pathPrefix: String
+    public var clientCertificate: ClientCertificatePolicy
+    public var allowAccounts: [String]
+    public var allowGroups: [String]
+    public var allowAnonymous: Bool
+
+    public init(
+        pathPrefix: String,
+        clientCertificate: ClientCertificatePolicy = .require,
+        allowAccounts: [String] = [],
+        allowGroups: [String] = [],
+        allowAnonymous: Bool = false
+    ) {
+        self.pathPrefix = pathPrefix
+        self.clientCertificate = clientCertificate
+        self.allowAccounts = allowAccounts
+        self.allowGroups = allowGroups
+        self.allowAnonymous = allowAnonymous
+    }
+
+    /// Applies when no configured resource matches: certificate required, any mapped account.
+    public static let implicitRoot = Resource(pathPrefix: "/")
+
+    /// Whether this resource covers `path` (prefix on a segment boundary: `/admin` covers
+    /// `/admin` and `/admin/x`, not `/administrator`).
+    public func covers(_ path: String) -> Bool {
+        let pathOnly = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
+        if pathPrefix == "/" || pathOnly == pathPrefix { return true }
+        let prefix = pathPrefix.hasSuffix("/") ? pathPrefix : pathPrefix + "/"
+        return pathOnly.hasPrefix(prefix)
+    }
+}

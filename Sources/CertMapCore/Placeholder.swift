@@ -1,2 +1,0 @@
-import X509
-public enum Placeholder {}
