@@ -14,6 +14,7 @@ public struct ConfigDocument: Codable, Hashable, Sendable {
     public var oneToOne: [OneToOneEntry]
     public var manyToOne: [ManyToOneEntry]
     public var resources: [ResourceEntry]
+    public var server: ServerSettings
 
     public init(
         mapping: MappingSettings = MappingSettings(),
@@ -21,7 +22,8 @@ public struct ConfigDocument: Codable, Hashable, Sendable {
         accounts: [AccountEntry] = [],
         oneToOne: [OneToOneEntry] = [],
         manyToOne: [ManyToOneEntry] = [],
-        resources: [ResourceEntry] = []
+        resources: [ResourceEntry] = [],
+        server: ServerSettings = ServerSettings()
     ) {
         self.version = Self.currentVersion
         self.mapping = mapping
@@ -30,10 +32,11 @@ public struct ConfigDocument: Codable, Hashable, Sendable {
         self.oneToOne = oneToOne
         self.manyToOne = manyToOne
         self.resources = resources
+        self.server = server
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case version, mapping, trust, accounts, oneToOne, manyToOne, resources
+        case version, mapping, trust, accounts, oneToOne, manyToOne, resources, server
     }
 
     public init(from decoder: Decoder) throws {
@@ -53,6 +56,7 @@ public struct ConfigDocument: Codable, Hashable, Sendable {
         oneToOne = try container.decodeIfPresent([OneToOneEntry].self, forKey: .oneToOne) ?? []
         manyToOne = try container.decodeIfPresent([ManyToOneEntry].self, forKey: .manyToOne) ?? []
         resources = try container.decodeIfPresent([ResourceEntry].self, forKey: .resources) ?? []
+        server = try container.decodeIfPresent(ServerSettings.self, forKey: .server) ?? ServerSettings()
     }
 }
 

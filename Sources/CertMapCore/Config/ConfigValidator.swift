@@ -25,6 +25,7 @@ public enum ConfigValidator {
         for (index, serial) in document.trust.revokedSerials.enumerated() where !serial.isHexSerial {
             issues.append(ConfigIssue(path: "trust.revokedSerials[\(index)]", message: "\"\(serial)\" is not a hex serial number"))
         }
+        issues += validate(document.server)
         if document.trust.caBundle.trimmingSpaces.isEmpty {
             issues.append(ConfigIssue(path: "trust.caBundle", message: "must name a PEM file of trusted CA certificates"))
         }
@@ -90,6 +91,26 @@ public enum ConfigValidator {
         }
         if entry.clientCertificate == .require && entry.allowAnonymous {
             issues.append(ConfigIssue(path: "\(path).allowAnonymous", message: "cannot be true when clientCertificate is \"require\""))
+        }
+        return issues
+    }
+
+    private static func validate(_ server: ServerSettings) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        for (index, proxy) in server.trustedProxies.enumerated() {
+            if IPAddressRange(proxy.address) == nil {
+                issues.append(ConfigIssue(path: "server.trustedProxies[\(index)].address", message: "\"\(proxy.address)\" is not an IP address or CIDR range"))
+            }
+            if let hex = proxy.sha256, Fingerprint(hex: hex)?.bytes.count != 32 {
+                issues.append(ConfigIssue(path: "server.trustedProxies[\(index)].sha256", message: "\"\(hex)\" is not a SHA-256 fingerprint"))
+            }
+        }
+        let limits = server.limits
+        for (name, value) in [("maxHeaderBytes", Double(limits.maxHeaderBytes)), ("maxBodyBytes", Double(limits.maxBodyBytes)),
+            ("headerReadTimeoutSeconds", limits.headerReadTimeoutSeconds), ("idleTimeoutSeconds", limits.idleTimeoutSeconds),
+            ("maxConnections", Double(limits.maxConnections))] where !(value > 0)
+        {
+            issues.append(ConfigIssue(path: "server.limits.\(name)", message: "must be greater than 0"))
         }
         return issues
     }

@@ -66,7 +66,7 @@ public struct DecisionEngine: Sendable {
         return finish(.anonymous, account: nil, mapping: nil, trace: trace)
     }
 
-    private func finish(_ reason: DecisionReason, account: String?, mapping: String?, trace: DecisionTrace) -> Decision {
+    func finish(_ reason: DecisionReason, account: String?, mapping: String?, trace: DecisionTrace) -> Decision {
         var trace = trace
         let who = account.map { " as \($0)" } ?? ""
         trace.record(.respond, reason.status == 200 ? .passed : .failed, "\(reason.statusText)\(who) — \(reason.summary)")

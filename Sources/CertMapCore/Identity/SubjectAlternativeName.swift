@@ -34,6 +34,11 @@ public enum SubjectAlternativeName: Hashable, Sendable, Codable, CustomStringCon
         if bytes.count == 4 {
             return bytes.map(String.init).joined(separator: ".")
         }
+        return ipv6Text(bytes)
+    }
+
+    /// RFC 5952 text of a 16-byte IPv6 address (via `inet_ntop`).
+    static func ipv6Text(_ bytes: [UInt8]) -> String {
         guard bytes.count == 16 else { return bytes.hexString(separator: ":") }
         var address = in6_addr()
         withUnsafeMutableBytes(of: &address) { $0.copyBytes(from: bytes) }

@@ -1,0 +1,30 @@
+/// Decisions for requests that do not map their own certificate, because the connection's
+/// authentication persisted (reuse) or was reset without a re-map (the Q190009 failure).
+extension DecisionEngine {
+    /// Runs the request as the connection's persisted identity: no certificate is looked at, but
+    /// the account is still checked against this request's resource.
+    public func decideReusing(_ persisted: ConnectionAuthentication.Persisted, path: String, trace: DecisionTrace) -> Decision {
+        var trace = trace
+        let resource = policy.resource(for: path)
+        trace.record(
+            .map,
+            .info,
+            "reusing the identity persisted on this connection: account \(persisted.account), mapped from \(persisted.certificateSubject) on request \(persisted.requestIndex); this request's own certificate is not examined"
+        )
+        let (reason, step) = policy.authorize(persisted.account, on: resource)
+        trace.record(step.stage, step.outcome, step.summary)
+        return finish(reason, account: reason == .allowed ? persisted.account : nil, mapping: persisted.mapping, trace: trace)
+    }
+
+    /// The pre-SP4 IIS 4.0 failure: authentication was reset after an earlier request on this
+    /// proxied connection and the certificate is not mapped again, so the request gets 401.
+    public func decideAfterResetWithoutRemap(resetAfterRequest: Int, trace: DecisionTrace) -> Decision {
+        var trace = trace
+        trace.record(
+            .map,
+            .failed,
+            "authentication was reset after request \(resetAfterRequest) of this proxied connection and remapAfterReset is off, so the certificate is not mapped again (IIS 4.0 before SP4, KB Q190009); switch to per-request"
+        )
+        return finish(.legacyResetWithoutRemap, account: nil, mapping: nil, trace: trace)
+    }
+}

@@ -1,0 +1,156 @@
+import CertMapCore
+import CertMapJournal
+import NIOCore
+import NIOHTTP1
+
+/// Authenticates every HTTP request on one TLS connection and answers it (SPEC §5):
+/// `reset` → certificate `source` → `validate` → `map` → `authorize` → `respond`, each step an
+/// event. Connection-level persistence (IIS `AuthPersistence`) decides whether a request maps its
+/// own certificate, reuses the connection's identity, or fails after a reset (KB Q190009).
+final class RequestAuthenticationHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let service: AuthenticationService
+    private let connection: ConnectionInfo
+    private let limits: ServerLimits
+    private unowned let lifecycle: ConnectionLifecycleHandler
+    private var authentication: ConnectionAuthentication
+    private var requestIndex = 0
+    private var pending: PendingRequest?
+
+    private struct PendingRequest {
+        var head: HTTPRequestHead
+        var started: NIODeadline
+        var bodyBytes = 0
+        var rejection: (HTTPResponseStatus, String)?
+    }
+
+    init(service: AuthenticationService, connection: ConnectionInfo, limits: ServerLimits, lifecycle: ConnectionLifecycleHandler) {
+        self.service = service
+        self.connection = connection
+        self.limits = limits
+        self.lifecycle = lifecycle
+        self.authentication = ConnectionAuthentication(persistence: service.persistence)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            lifecycle.requestHeadReceived()
+            var request = PendingRequest(head: head, started: .now())
+            let headerBytes = head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+            if headerBytes > limits.maxHeaderBytes {
+                request.rejection = (.requestHeaderFieldsTooLarge, "request headers are \(headerBytes) bytes; the limit is \(limits.maxHeaderBytes)")
+            }
+            pending = request
+        case .body(let buffer):
+            pending?.bodyBytes += buffer.readableBytes
+            if let request = pending, request.rejection == nil, request.bodyBytes > limits.maxBodyBytes {
+                pending?.rejection = (.payloadTooLarge, "request body exceeds the limit of \(limits.maxBodyBytes) bytes")
+            }
+        case .end:
+            guard let request = pending else { return }
+            pending = nil
+            if let (status, message) = request.rejection {
+                reject(context: context, status: status, message: message, version: request.head.version)
+            } else {
+                authenticate(context: context, request: request)
+            }
+        }
+    }
+
+    private func reject(context: ChannelHandlerContext, status: HTTPResponseStatus, message: String, version: HTTPVersion) {
+        service.events.publish(.security(SecurityEvent(category: .limit, connection: connection.id, peer: connection.peer, message: message)))
+        let (head, body) = DecisionResponse.error(status, message: message, version: version)
+        write(context: context, head: head, body: body, keepAlive: false)
+    }
+
+    private func authenticate(context: ChannelHandlerContext, request: PendingRequest) {
+        requestIndex += 1
+        let persistence = service.persistence
+        if persistence != authentication.persistence {
+            authentication = ConnectionAuthentication(persistence: persistence)
+        }
+        let snapshot = service.configuration.current
+        let proxy = ProxyIndication(peerIsTrustedProxy: connection.peerIsTrustedProxy, requestHeaders: request.head.headers)
+        var trace = DecisionTrace()
+        trace.record(.reset, .info, "request \(requestIndex) on connection \(connection.id): authentication context reset (\(persistence))")
+        trace.record(.source, .info, proxy.explanation)
+        switch authentication.plan() {
+        case .reuse(let persisted):
+            let decision = snapshot.engine.decideReusing(persisted, path: request.head.uri, trace: trace)
+            finish(context: context, request: request, proxy: proxy, source: "persisted", certificate: nil, decision: decision)
+        case .failAfterReset(let resetAfter):
+            let decision = snapshot.engine.decideAfterResetWithoutRemap(resetAfterRequest: resetAfter, trace: trace)
+            finish(context: context, request: request, proxy: proxy, source: "none", certificate: nil, decision: decision)
+        case .map(let why):
+            trace.record(.source, .info, why)
+            mapOwnCertificate(context: context, request: request, proxy: proxy, snapshot: snapshot, trace: trace)
+        }
+    }
+
+    private func mapOwnCertificate(context: ChannelHandlerContext, request: PendingRequest, proxy: ProxyIndication, snapshot: ConfigSnapshot, trace: DecisionTrace) {
+        let presented = connection.presented.certificates
+        let source: CertificateSource = presented.first.map { .tls(leaf: $0, chain: Array(presented.dropFirst())) } ?? .none
+        var trace = trace
+        trace.record(.source, source.leaf == nil ? .info : .passed, source.explanation)
+        guard let leaf = source.leaf else {
+            let decision = snapshot.engine.decide(AuthenticationRequest(path: request.head.uri, certificate: nil, check: nil), trace: trace)
+            finish(context: context, request: request, proxy: proxy, source: source.label, certificate: nil, decision: decision)
+            return
+        }
+        let service = self.service
+        let checking = context.eventLoop.makeFutureWithTask {
+            try await service.check(leaf, chain: source.chain, generation: snapshot.generation)
+        }
+        checking.assumeIsolated().whenComplete { result in
+            let check: CertificateCheck
+            switch result {
+            case .success(let value): check = value
+            case .failure(let error): check = CertificateCheck(verdict: .untrusted, notes: ["trust configuration could not be loaded: \(error)"])
+            }
+            let decision = snapshot.engine.decide(AuthenticationRequest(path: request.head.uri, certificate: leaf, check: check), trace: trace)
+            self.finish(context: context, request: request, proxy: proxy, source: source.label, certificate: leaf, decision: decision)
+        }
+    }
+
+    private func finish(context: ChannelHandlerContext, request: PendingRequest, proxy: ProxyIndication, source: String, certificate: CertificateIdentity?, decision: Decision) {
+        let traceID = service.nextTraceID()
+        let mode = authentication.persistence.description
+        let wasReset = authentication.record(decision, certificateSubject: certificate?.subject.rfc2253, requestIsProxied: proxy.isProxied)
+        var steps = decision.trace.steps
+        if wasReset {
+            let note = authentication.persistence.remapAfterReset ? "the next request maps its certificate again" : "the next request will NOT be mapped again (remapAfterReset off)"
+            steps.append(TraceStep(stage: .reset, outcome: .info, summary: "authentication reset after request \(requestIndex) (\(proxy.isProxied ? "proxied" : "singleRequest")); \(note)"))
+        }
+        for step in steps {
+            service.events.publish(.authStep(AuthStep(connection: connection.id, request: requestIndex, step: step, mode: mode)))
+        }
+        let keepAlive = request.head.isKeepAlive
+        let body = DecisionResponse.body(for: decision, traceID: traceID)
+        let head = DecisionResponse.head(for: decision, traceID: traceID, version: request.head.version, keepAlive: keepAlive, bodyLength: body.utf8.count)
+        write(context: context, head: head, body: body, keepAlive: keepAlive)
+        let record = RequestRecord(
+            traceID: traceID, connection: connection.id, request: requestIndex, method: request.head.method.rawValue, path: request.head.uri,
+            peer: connection.peer, route: proxy.isProxied ? "proxied" : "direct", proxied: proxy.isProxied, mode: mode,
+            certificateSource: source, certificate: certificate.map(CertificateSummary.init), decision: decision,
+            durationMicros: Int((NIODeadline.now() - request.started).nanoseconds / 1000)
+        )
+        service.events.publish(.request(record))
+    }
+
+    private func write(context: ChannelHandlerContext, head: HTTPResponseHead, body: String, keepAlive: Bool) {
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: body.utf8.count)
+        buffer.writeString(body)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        lifecycle.responseSent()
+        if !keepAlive {
+            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    var requestCount: Int { requestIndex }
+}

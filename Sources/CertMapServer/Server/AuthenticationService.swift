@@ -1,0 +1,101 @@
+import CertMapCore
+import CertMapJournal
+import Foundation
+import NIOConcurrencyHelpers
+
+/// What every connection of the server shares: the live configuration, the persistence mode
+/// (switchable while serving), validation results per configuration generation, the event bus
+/// and the id counters. Thread-safe; the console and CLI call it too.
+public final class AuthenticationService: Sendable {
+    public let configuration: LiveConfiguration
+    public let events: EventBus
+    public let home: DataHome
+    private let state: NIOLockedValueBox<State>
+
+    private struct State {
+        var persistence: AuthPersistence
+        var validator: (generation: UInt64, validator: CertificateValidator)?
+        var checks: [Fingerprint: CertificateCheck] = [:]
+        var checksGeneration: UInt64 = 0
+        var nextConnection: ConnectionID = 0
+        var nextTrace: UInt64 = 0
+        var openConnections = 0
+    }
+
+    public init(configuration: LiveConfiguration, home: DataHome, events: EventBus, persistence: AuthPersistence? = nil) {
+        self.configuration = configuration
+        self.home = home
+        self.events = events
+        self.state = NIOLockedValueBox(State(persistence: persistence ?? configuration.current.document.server.authPersistence))
+    }
+
+    /// The persistence behaviour new requests are decided with.
+    public var persistence: AuthPersistence {
+        state.withLockedValue { $0.persistence }
+    }
+
+    /// Switches the persistence behaviour live; connections pick it up on their next request.
+    public func setPersistence(_ persistence: AuthPersistence) {
+        let previous = state.withLockedValue { state in
+            defer { state.persistence = persistence }
+            return state.persistence
+        }
+        guard previous != persistence else { return }
+        events.publish(.system(SystemEvent("authentication persistence switched from \(previous) to \(persistence)")))
+    }
+
+    /// The trusted proxies of the current configuration.
+    var trustedProxies: [TrustedProxy] {
+        configuration.current.document.server.trustedProxies.compactMap(\.trustedProxy)
+    }
+
+    /// Validates `leaf` once per configuration generation and caches the verdict by fingerprint.
+    func check(_ leaf: CertificateIdentity, chain: [CertificateIdentity], generation: UInt64) async throws -> CertificateCheck {
+        let cached: CertificateCheck? = state.withLockedValue { state in
+            if state.checksGeneration != generation {
+                state.checks.removeAll(keepingCapacity: true)
+                state.checksGeneration = generation
+            }
+            return state.checks[leaf.sha256]
+        }
+        if let cached { return cached }
+        let check = try await validator(for: generation).check(leaf, presentedChain: chain, at: Date())
+        state.withLockedValue { state in
+            if state.checksGeneration == generation, state.checks.count < 100_000 { state.checks[leaf.sha256] = check }
+        }
+        return check
+    }
+
+    private func validator(for generation: UInt64) throws -> CertificateValidator {
+        if let current = state.withLockedValue({ $0.validator }), current.generation == generation {
+            return current.validator
+        }
+        let snapshot = configuration.current
+        let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: home)
+        state.withLockedValue { $0.validator = (snapshot.generation, validator) }
+        return validator
+    }
+
+    /// Admits a new connection unless `limit` are open; returns its id, or nil to refuse it.
+    func openConnection(limit: Int) -> ConnectionID? {
+        state.withLockedValue { state in
+            guard state.openConnections < limit else { return nil }
+            state.openConnections += 1
+            state.nextConnection += 1
+            return state.nextConnection
+        }
+    }
+
+    func closeConnection() {
+        state.withLockedValue { $0.openConnections -= 1 }
+    }
+
+    /// A short unique id for `X-CertMap-Trace` (`t-1a2b`), to look a decision up later.
+    func nextTraceID() -> String {
+        let number = state.withLockedValue { state in
+            state.nextTrace += 1
+            return state.nextTrace
+        }
+        return "t-" + String(number, radix: 16)
+    }
+}

@@ -1,0 +1,158 @@
+import CertMapCore
+import CertMapJournal
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// Owns one connection's life between TLS and HTTP: admits it under `maxConnections`, waits for
+/// the handshake, decides whether the peer is a trusted proxy, installs the HTTP handlers,
+/// enforces the handshake/header-read deadline (slowloris) and the idle timeout, and reports the
+/// connection opening, failing and closing as events. It sees decrypted bytes before the HTTP
+/// decoder, which is how it knows when a request starts arriving.
+final class ConnectionLifecycleHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let service: AuthenticationService
+    private let presented: PresentedChain
+    private let limits: ServerLimits
+    private var id: ConnectionID?
+    private var peer = "?"
+    private var requestHandler: RequestAuthenticationHandler?
+    private var deadline: Scheduled<Void>?
+    private var receivingRequest = false
+    private var closeReason = "closed by the client"
+
+    init(service: AuthenticationService, presented: PresentedChain, limits: ServerLimits) {
+        self.service = service
+        self.presented = presented
+        self.limits = limits
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        peer = context.channel.remoteAddress.map(Self.describe) ?? "?"
+        guard let id = service.openConnection(limit: limits.maxConnections) else {
+            service.events.publish(.security(SecurityEvent(category: .limit, connection: nil, peer: peer, message: "connection refused: \(limits.maxConnections) connections are already open (server.limits.maxConnections)")))
+            context.close(promise: nil)
+            return
+        }
+        self.id = id
+        armDeadline(context: context, what: "TLS handshake")
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        if let id {
+            service.closeConnection()
+            service.events.publish(.connectionClosed(ConnectionClosed(connection: id, requests: requestHandler?.requestCount ?? 0, reason: closeReason)))
+        }
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            deadline?.cancel()
+            handshakeCompleted(context: context)
+        } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            closeReason = "idle for \(limits.idleTimeoutSeconds)s (server.limits.idleTimeoutSeconds)"
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if !receivingRequest {
+            receivingRequest = true
+            armDeadline(context: context, what: "request head")
+        }
+        context.fireChannelRead(data)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        let message: String
+        switch error {
+        case let error as NIOSSLError: message = "TLS failure: \(error) (not TLS, or the handshake failed)"
+        case let error as BoringSSLError: message = "TLS failure: \(error)"
+        case let error as HTTPParserError: message = "malformed HTTP: \(error)"
+        default: message = "connection error: \(error)"
+        }
+        closeReason = message
+        let category: SecurityEvent.Category = error is HTTPParserError ? .malformedRequest : .tls
+        service.events.publish(.security(SecurityEvent(category: category, connection: id, peer: peer, message: message)))
+        context.close(promise: nil)
+    }
+
+    /// Called by the request handler when a complete request head has arrived.
+    func requestHeadReceived() {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    /// Called by the request handler when its response is written: the next bytes start a new request.
+    func responseSent() {
+        receivingRequest = false
+    }
+
+    private func handshakeCompleted(context: ChannelHandlerContext) {
+        guard let id else { return }
+        let presented = self.presented.certificates
+        let address = context.channel.remoteAddress?.ipAddress.flatMap(IPAddress.init)
+        let trusted = address.map { address in
+            service.trustedProxies.contains { $0.admits(address: address, certificate: presented.first?.sha256) }
+        } ?? false
+        let version = try? context.pipeline.syncOperations.nioSSL_tlsVersion()
+        service.events.publish(.connectionOpened(ConnectionOpened(
+            connection: id, peer: peer, local: context.channel.localAddress.map(Self.describe) ?? "?", peerIsTrustedProxy: trusted,
+            tlsVersion: version.map(Self.describe), cipherSuite: nil, certificate: presented.first.map(CertificateSummary.init)
+        )))
+        let info = ConnectionInfo(id: id, peer: peer, peerIsTrustedProxy: trusted, presented: self.presented)
+        let handler = RequestAuthenticationHandler(service: service, connection: info, limits: limits, lifecycle: self)
+        requestHandler = handler
+        do {
+            let sync = context.pipeline.syncOperations
+            try sync.configureHTTPServerPipeline(position: .after(self), withPipeliningAssistance: true, withErrorHandling: true)
+            try sync.addHandler(handler)
+        } catch {
+            errorCaught(context: context, error: error)
+        }
+    }
+
+    private func armDeadline(context: ChannelHandlerContext, what: String) {
+        deadline?.cancel()
+        let seconds = limits.headerReadTimeoutSeconds
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+            let (handler, context) = loopBound.value
+            handler.deadlineExpired(context: context, what: what, seconds: seconds)
+        }
+    }
+
+    private func deadlineExpired(context: ChannelHandlerContext, what: String, seconds: Double) {
+        closeReason = "\(what) not received within \(seconds)s (server.limits.headerReadTimeoutSeconds)"
+        service.events.publish(.security(SecurityEvent(category: .limit, connection: id, peer: peer, message: closeReason)))
+        if what == "request head" {
+            let body = "408 Request Timeout: \(closeReason)\n"
+            var buffer = context.channel.allocator.buffer(capacity: 128 + body.utf8.count)
+            buffer.writeString("HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+            context.writeAndFlush(NIOAny(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    private static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+
+    private static func describe(_ version: TLSVersion) -> String {
+        switch version {
+        case .tlsv1: return "TLSv1"
+        case .tlsv11: return "TLSv1.1"
+        case .tlsv12: return "TLSv1.2"
+        case .tlsv13: return "TLSv1.3"
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import CertMapJournal
+import XCTest
+
+/// The bounded fan-out: never blocks the publisher, drops are counted per subscriber, memory is bounded.
+final class EventBusTests: XCTestCase {
+    func testEverySubscriberReceivesEventsInOrderWithSequenceNumbers() async {
+        let bus = EventBus()
+        let first = bus.subscribe()
+        let second = bus.subscribe()
+        for index in 1...3 { bus.publish(.system(SystemEvent("event \(index)"))) }
+        bus.finish()
+        for subscription in [first, second] {
+            var sequences: [UInt64] = []
+            for await event in subscription.events { sequences.append(event.sequence) }
+            XCTAssertEqual(sequences, [1, 2, 3])
+        }
+    }
+
+    func testSlowSubscriberLosesOldestEventsAndTheDropsAreCounted() async {
+        let bus = EventBus()
+        let slow = bus.subscribe(bufferSize: 10)
+        for index in 1...25 { bus.publish(.system(SystemEvent("event \(index)"))) }
+        XCTAssertEqual(slow.dropped, 15)
+        XCTAssertEqual(bus.droppedEvents, 15)
+        bus.finish()
+        var received: [UInt64] = []
+        for await event in slow.events { received.append(event.sequence) }
+        XCTAssertEqual(received, Array(16...25), "the newest events are kept")
+    }
+
+    func testRecentEventsAreBoundedByCapacity() {
+        let bus = EventBus(recentCapacity: 100)
+        for index in 1...1_000 { bus.publish(.system(SystemEvent("event \(index)"))) }
+        let recent = bus.recent()
+        XCTAssertEqual(recent.count, 100)
+        XCTAssertEqual(recent.first?.sequence, 901)
+        XCTAssertEqual(recent.last?.sequence, 1_000)
+        XCTAssertEqual(bus.recent(3).map(\.sequence), [998, 999, 1_000])
+    }
+
+    func testEndedSubscriptionsStopCountingDrops() async {
+        let bus = EventBus()
+        do {
+            let subscription = bus.subscribe(bufferSize: 1)
+            bus.finish()
+            for await _ in subscription.events {}
+        }
+        bus.publish(.system(SystemEvent("after")))
+        XCTAssertEqual(bus.droppedEvents, 0)
+    }
+
+    func testRingBufferKeepsTheNewestElementsInOrder() {
+        var ring = RingBuffer<Int>(capacity: 3)
+        XCTAssertNil(ring.append(1))
+        ring.append(2)
+        ring.append(3)
+        XCTAssertEqual(ring.append(4), 1)
+        XCTAssertEqual(ring.elements, [2, 3, 4])
+        XCTAssertEqual(ring.suffix(2), [3, 4])
+    }
+}
