@@ -54,7 +54,7 @@ extension CertificateRevocationList {
         guard issuerKey.publicKey == issuer.publicKey else {
             throw CRLError.signatureDoesNotVerify(issuer: issuer.subject.description + " (the private key given does not belong to it)")
         }
-        let algorithm = try defaultSignatureAlgorithm(for: issuerKey.publicKey)
+        let algorithm = issuerKey.defaultSignatureAlgorithm
         let tbs = try TBSCertList(
             signature: CRLSignatureAlgorithm(algorithm),
             issuer: issuer.subject,
@@ -81,16 +81,5 @@ extension CertificateRevocationList {
             Certificate.Extension(aki, critical: false),
             Certificate.Extension(oid: crlNumberOID, critical: false, value: numberSerializer.serializedBytes[...]),
         ])
-    }
-
-    /// The hash matched to the key size, as CAs conventionally pair them.
-    private static func defaultSignatureAlgorithm(
-        for key: Certificate.PublicKey
-    ) throws -> Certificate.SignatureAlgorithm {
-        if P256.Signing.PublicKey(key) != nil { return .ecdsaWithSHA256 }
-        if P384.Signing.PublicKey(key) != nil { return .ecdsaWithSHA384 }
-        if P521.Signing.PublicKey(key) != nil { return .ecdsaWithSHA512 }
-        if _RSA.Signing.PublicKey(key) != nil { return .sha256WithRSAEncryption }
-        throw CRLError.unsupportedSignatureAlgorithm("for issuer key \(key)")
     }
 }
