@@ -94,6 +94,13 @@ extension CertificateRevocationList: DERParseable, DERSerializable {
         self.init(tbs: tbs, tbsBytes: tbsNode.encodedBytes, signatureBytes: Array(signature.bytes))
     }
 
+    /// Parses DER bytes; unlike the generic `DERParseable` entry point, garbage that is not
+    /// DER at all also surfaces as a ``CRLError``.
+    public init(derEncoded bytes: [UInt8]) throws {
+        let node = try CRLError.wrapping("DER encoding") { try DER.parse(bytes) }
+        try self.init(derEncoded: node)
+    }
+
     public func serialize(into coder: inout DER.Serializer) throws {
         try coder.appendConstructedNode(identifier: .sequence) { coder in
             coder.serializeRawBytes(tbsCertListBytes)
@@ -128,7 +135,7 @@ extension CertificateRevocationList: PEMParseable, PEMSerializable {
         guard pemDocument.discriminator == Self.defaultPEMDiscriminator else {
             throw CRLError.notPEM("expected PEM type \"X509 CRL\", found \"\(pemDocument.discriminator)\"")
         }
-        try self.init(derEncoded: CRLError.wrapping("DER") { try DER.parse(pemDocument.derBytes) })
+        try self.init(derEncoded: pemDocument.derBytes)
     }
 
     /// The PEM text ("-----BEGIN X509 CRL-----").

@@ -36,16 +36,18 @@ enum ValidityWindow {
         return Result(verdict: verdict, notes: notes)
     }
 
-    /// "30 days", "5 hours", "12 minutes" or "40 seconds", rounded down.
+    /// "30 days", "5 hours", "12 minutes" or "40 seconds", rounded to the nearest unit
+    /// (certificate times have whole seconds, validation times usually do not).
     static func duration(_ interval: TimeInterval) -> String {
-        let seconds = Int(interval)
-        let (value, unit): (Int, String)
+        let seconds = Int(interval.rounded())
+        let (size, unit): (Int, String)
         switch seconds {
-        case 86_400...: (value, unit) = (seconds / 86_400, "day")
-        case 3_600...: (value, unit) = (seconds / 3_600, "hour")
-        case 60...: (value, unit) = (seconds / 60, "minute")
-        default: (value, unit) = (seconds, "second")
+        case 86_400...: (size, unit) = (86_400, "day")
+        case 3_600...: (size, unit) = (3_600, "hour")
+        case 60...: (size, unit) = (60, "minute")
+        default: (size, unit) = (1, "second")
         }
+        let value = (seconds + size / 2) / size
         return "\(value) \(unit)\(value == 1 ? "" : "s")"
     }
 }
