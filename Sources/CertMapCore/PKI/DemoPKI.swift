@@ -9,8 +9,8 @@ import X509
 /// Everything is generated in memory first and written only when complete, so a failure
 /// leaves nothing half-made; without `force` an existing PKI is never touched.
 public enum DemoPKI {
-    /// Files whose presence means "a PKI is already here".
-    static let markerFiles = ["ca-bundle.pem", "root-ca.crt", "root-ca.key", "intermediate-ca.key", "crl.pem"]
+    /// The files written besides the credentials.
+    static let sharedFiles = ["ca-bundle.pem", "crl.pem", "manifest.json"]
 
     /// Creates the demo PKI in `directory` (created with mode 0700).
     ///
@@ -21,10 +21,12 @@ public enum DemoPKI {
     /// - Throws: ``PKIError/alreadyInitialized(directory:)`` when a PKI exists and `force` is false.
     @discardableResult
     public static func initialize(in directory: URL, now: Date, force: Bool = false) throws -> DemoPKIManifest {
-        if !force, markerFiles.contains(where: { exists(directory.appendingPathComponent($0)) }) {
+        let material = try DemoPKIMaterial.generate(now: now)
+        let targets = material.credentials.flatMap { [$0.certificateURL(in: directory), $0.keyURL(in: directory)] }
+            + sharedFiles.map { directory.appendingPathComponent($0) }
+        if !force, targets.contains(where: exists) {
             throw PKIError.alreadyInitialized(directory: directory.path)
         }
-        let material = try DemoPKIMaterial.generate(now: now)
         try PKIFiles.createPrivateDirectory(directory)
         var entries: [DemoPKIManifest.Credential] = []
         for credential in material.credentials {

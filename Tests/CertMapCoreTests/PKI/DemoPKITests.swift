@@ -84,6 +84,21 @@ final class DemoPKITests: XCTestCase {
         XCTAssertEqual(try snapshot(), before)
     }
 
+    func testAnyExistingCredentialFileBlocksInitializationAndNothingIsWritten() throws {
+        let other = temporary.url.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try "old key".write(to: other.appendingPathComponent("alice.key"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try DemoPKI.initialize(in: other, now: now)) { error in
+            XCTAssertEqual(error as? PKIError, .alreadyInitialized(directory: other.path))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: other.path), ["alice.key"])
+    }
+
+    func testPrivateKeysAreWrittenAsPKCS8() throws {
+        let key = try String(contentsOf: pki.appendingPathComponent("alice.key"), encoding: .utf8)
+        XCTAssertTrue(key.hasPrefix("-----BEGIN PRIVATE KEY-----\n"), key)
+    }
+
     func testReinitializingWithForceReplacesTheCredentialsAndKeepsKeysPrivate() throws {
         let before = try snapshot()
         let manifest = try DemoPKI.initialize(in: pki, now: now, force: true)
