@@ -14,7 +14,7 @@ public enum TrustConfiguration {
         let crls = try settings.crls.enumerated().map { index, path in
             let url = home.resolve(path)
             do {
-                return try CertificateRevocationList.load(from: url)
+                return try loadCRL(at: url)
             } catch {
                 throw ConfigError.io(file: url.path, detail: "trust.crls[\(index)]: \(error)")
             }
@@ -26,6 +26,15 @@ public enum TrustConfiguration {
             requireClientAuthUsage: settings.requireClientAuthUsage
         )
         return CertificateValidator(chainValidator: chainValidator)
+    }
+
+    /// A CRL file as `openssl ca -gencrl` writes it (PEM), or DER.
+    private static func loadCRL(at url: URL) throws -> CertificateRevocationList {
+        let bytes = try Data(contentsOf: url)
+        if let text = String(data: bytes, encoding: .utf8), text.contains("-----BEGIN") {
+            return try CertificateRevocationList(pemEncoded: text)
+        }
+        return try CertificateRevocationList(derEncoded: Array(bytes))
     }
 }
 

@@ -133,9 +133,3 @@ public enum SubjectParser {
         return result
     }
 }
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
-}

@@ -25,7 +25,7 @@ struct PKIInitCommand: AsyncParsableCommand {
         let manifest = try DemoPKI.initialize(in: home.pkiDirectory, now: Date(), force: force)
         var rows = [["name", "role", "subject", "sha-256"]]
         for credential in manifest.credentials {
-            rows.append([credential.name, credential.role, credential.subject, String(credential.sha256.prefix(23)) + "…"])
+            rows.append([credential.name, credential.role.rawValue, credential.subject, String(credential.sha256Fingerprint.prefix(23)) + "…"])
         }
         print("demo PKI written to \(home.pkiDirectory.path)")
         print(TextTable.render(rows))

@@ -34,8 +34,8 @@ struct PKIIssueCommand: AsyncParsableCommand {
         let home = try homeOptions.preparedHome()
         let credential = try CertificateIssuer.issueUser(name: name, subject: subject, email: email, in: home.pkiDirectory, now: Date())
         print("issued \(credential.subject)")
-        print("certificate \(credential.certificatePath)")
-        print("key         \(credential.keyPath) (mode 0600)")
-        print("sha-256     \(credential.sha256)")
+        print("certificate \(credential.certificatePath.path)")
+        print("key         \(credential.keyPath.path) (mode 0600)")
+        print("sha-256     \(credential.sha256Fingerprint)")
     }
 }

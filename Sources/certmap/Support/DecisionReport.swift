@@ -54,6 +54,27 @@ struct DecisionReport: Encodable {
         self.trace = decision.trace.steps
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case status, substatus, decision, account, reason, summary, mapping, path, generation, certificate, trace
+    }
+
+    /// Like the synthesized encoder, but absent values are written as `null` so scripts can rely
+    /// on every key being present.
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(status, forKey: .status)
+        try container.encode(substatus, forKey: .substatus)
+        try container.encode(decision, forKey: .decision)
+        try container.encode(account, forKey: .account)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(mapping, forKey: .mapping)
+        try container.encode(path, forKey: .path)
+        try container.encode(generation, forKey: .generation)
+        try container.encode(certificate, forKey: .certificate)
+        try container.encode(trace, forKey: .trace)
+    }
+
     func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
