@@ -46,17 +46,26 @@ public struct AtomicFileWriter: Sendable {
         url.deletingLastPathComponent().appendingPathComponent("\(url.lastPathComponent).\(number)")
     }
 
+    /// Links the current file to a temporary name first, so a failure leaves every backup where
+    /// it was; only then shifts `NAME.1…` up (each rename replaces its target atomically) and
+    /// moves the link into place as `NAME.1`.
     private func rotateBackups(of url: URL) throws {
         guard access(url.path, F_OK) == 0 else { return }
-        unlink(Self.backupURL(of: url, number: backups).path)
+        let pending = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).backup.\(getpid()).tmp")
+        unlink(pending.path)
+        guard link(url.path, pending.path) == 0 else {
+            throw Self.failure("cannot keep a backup of \(url.lastPathComponent)", url)
+        }
         for number in stride(from: backups - 1, through: 1, by: -1) {
             let from = Self.backupURL(of: url, number: number)
             if access(from.path, F_OK) == 0 {
                 rename(from.path, Self.backupURL(of: url, number: number + 1).path)
             }
         }
-        guard link(url.path, Self.backupURL(of: url, number: 1).path) == 0 else {
-            throw Self.failure("cannot keep a backup as \(url.lastPathComponent).1", url)
+        guard rename(pending.path, Self.backupURL(of: url, number: 1).path) == 0 else {
+            let failure = Self.failure("cannot keep a backup as \(url.lastPathComponent).1", url)
+            unlink(pending.path)
+            throw failure
         }
     }
 

@@ -103,7 +103,7 @@ public struct TrustSettings: Codable, Hashable, Sendable {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: CodingKeys.self)
         caBundle = try container.decodeIfPresent(String.self, forKey: .caBundle) ?? "pki/ca-bundle.pem"
-        crls = try container.decodeIfPresent([String].self, forKey: .crls) ?? []
+        crls = try container.decodeIfPresent([String].self, forKey: .crls) ?? ["pki/crl.pem"]
         revokedSerials = try container.decodeIfPresent([String].self, forKey: .revokedSerials) ?? []
         requireClientAuthUsage = try container.decodeIfPresent(Bool.self, forKey: .requireClientAuthUsage) ?? true
     }

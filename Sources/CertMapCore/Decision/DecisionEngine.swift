@@ -1,6 +1,7 @@
 /// Decides one request from its certificate, validation verdict and path: the pure heart of certmap.
 ///
-/// Order (as IIS applies it): resource policy → certificate presence (403.7) → validation
+/// Order (as IIS applies it): resource policy (recorded as a `source` step: it decides whether a
+/// certificate is looked at) → certificate presence (403.7) → validation
 /// (403.16/403.17/403.13) → mapping (one-to-one, then many-to-one; 403.12 for deny, 401.2 when
 /// nothing matches) → account (401.1) → resource authorization (401.3). Each step is recorded in
 /// the trace. No I/O, no clocks, no shared state: the same input always gives the same decision.
@@ -23,7 +24,7 @@ public struct DecisionEngine: Sendable {
         guard resource.clientCertificate != .ignore, let certificate = request.certificate else {
             return decideWithoutCertificate(request, resource: resource, policyText: policyText, trace: trace)
         }
-        trace.record(.authorize, .info, policyText)
+        trace.record(.source, .info, policyText)
         let check = request.check ?? CertificateCheck(verdict: .untrusted, notes: ["the certificate was not validated"])
         let validationDetails = check.notes.map { TraceDetail(check.verdict == .valid ? .passed : .info, $0) }
         if let failure = check.failureReason {
@@ -52,7 +53,7 @@ public struct DecisionEngine: Sendable {
 
     private func decideWithoutCertificate(_ request: AuthenticationRequest, resource: Resource, policyText: String, trace: DecisionTrace) -> Decision {
         var trace = trace
-        trace.record(.authorize, .info, policyText)
+        trace.record(.source, .info, policyText)
         if resource.clientCertificate == .require {
             trace.record(.validate, .failed, "no client certificate was presented and \(resource.pathPrefix) requires one")
             return finish(.certificateRequired, account: nil, mapping: nil, trace: trace)

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Builds the certificate validator a configuration asks for: CA bundle, CRL files and revoked
+/// serials, with errors that name the configuration field and the file.
+public enum TrustConfiguration {
+    public static func validator(for settings: TrustSettings, home: DataHome) throws -> CertificateValidator {
+        let bundleURL = home.resolve(settings.caBundle)
+        let trust: TrustStore
+        do {
+            trust = try TrustStore.load(bundleAt: bundleURL)
+        } catch {
+            throw ConfigError.io(file: bundleURL.path, detail: "trust.caBundle: \(error)")
+        }
+        let crls = try settings.crls.enumerated().map { index, path in
+            let url = home.resolve(path)
+            do {
+                return try loadCRL(at: url)
+            } catch {
+                throw ConfigError.io(file: url.path, detail: "trust.crls[\(index)]: \(error)")
+            }
+        }
+        let chainValidator = ChainValidator(
+            trust: trust,
+            crls: crls,
+            revokedSerials: Set(settings.revokedSerials),
+            requireClientAuthUsage: settings.requireClientAuthUsage
+        )
+        return CertificateValidator(chainValidator: chainValidator)
+    }
+
+    /// A CRL file as `openssl ca -gencrl` writes it (PEM), or DER.
+    private static func loadCRL(at url: URL) throws -> CertificateRevocationList {
+        let bytes = try Data(contentsOf: url)
+        if let text = String(data: bytes, encoding: .utf8), text.contains("-----BEGIN") {
+            return try CertificateRevocationList(pemEncoded: text)
+        }
+        return try CertificateRevocationList(derEncoded: Array(bytes))
+    }
+}
+
+/// Validates certificates for the decision engine: runs the chain validator and turns its
+/// verdict into a `CertificateCheck`. One per configuration generation.
+public struct CertificateValidator: Sendable {
+    public let chainValidator: ChainValidator
+
+    public init(chainValidator: ChainValidator) {
+        self.chainValidator = chainValidator
+    }
+
+    public func check(_ leaf: CertificateIdentity, presentedChain: [CertificateIdentity], at time: Date) async -> CertificateCheck {
+        let validation = await chainValidator.validate(leaf: leaf.certificate, presentedIntermediates: presentedChain.map(\.certificate), at: time)
+        let verdict: CertificateCheck.Verdict
+        switch validation.verdict {
+        case .valid: verdict = .valid
+        case .untrusted: verdict = .untrusted
+        case .expired: verdict = .expired
+        case .notYetValid: verdict = .notYetValid
+        case .revoked: verdict = .revoked
+        }
+        return CertificateCheck(verdict: verdict, notes: validation.notes)
+    }
+}

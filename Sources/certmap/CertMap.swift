@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `certmap` command: administration console and tools for TLS client-certificate mapping.
+@main
+struct CertMap: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certmap",
+        abstract: "Map TLS client certificates to accounts, behind proxies, and explain every decision.",
+        discussion: """
+            certmap reproduces and diagnoses the client-certificate mapping failures of KB Q190009 \
+            (401 after the first request on a proxied connection) and their modern cousins.
+
+            On first use it creates a data directory (--home, else $CERTMAP_HOME, else \
+            $XDG_DATA_HOME/certmap, else ~/.local/share/certmap) with a demo PKI and a demo \
+            configuration, so every command works out of the box.
+            """,
+        version: "0.1.0",
+        subcommands: [ExplainCommand.self, MappingsCommand.self, PKICommand.self]
+    )
+}
