@@ -32,6 +32,7 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     public let bytes: [UInt8]
 
     public init?(_ text: String) {
+        guard !text.isEmpty else { return nil }
         var text = text
         if text.hasPrefix("[") && text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
         if text.hasPrefix("::ffff:"), let v4 = IPAddress(String(text.dropFirst(7))), v4.bytes.count == 4 {
@@ -60,7 +61,7 @@ public struct IPAddressRange: Hashable, Sendable, CustomStringConvertible {
     public let prefixLength: Int
 
     public init?(_ text: String) {
-        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let network = IPAddress(parts[0]) else { return nil }
         let maximum = network.bytes.count * 8
         let length = parts.count == 2 ? Int(parts[1]) : maximum

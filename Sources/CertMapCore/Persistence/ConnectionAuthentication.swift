@@ -13,6 +13,13 @@ public struct ConnectionAuthentication: Hashable, Sendable {
         public let requestIndex: Int
         /// Who it was mapped from, for traces (`CN=alice`).
         public let certificateSubject: String
+
+        public init(account: String, mapping: String?, requestIndex: Int, certificateSubject: String) {
+            self.account = account
+            self.mapping = mapping
+            self.requestIndex = requestIndex
+            self.certificateSubject = certificateSubject
+        }
     }
 
     /// What the next request does about authentication.

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import NIOTLS
 
 /// Owns one connection's life between TLS and HTTP: admits it under `maxConnections`, waits for
 /// the handshake, decides whether the peer is a trusted proxy, installs the HTTP handlers,
