@@ -47,7 +47,9 @@ let package = Package(
         .executableTarget(
             name: "certmap",
             dependencies: [
-                "CertMapCore",
+                "CertMapCore", "CertMapJournal", "CertMapServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -21,7 +21,7 @@ public struct CertMapEvent: Codable, Hashable, Sendable {
         self.kind = kind
     }
 
-    public enum Kind: Codable, Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
         case connectionOpened(ConnectionOpened)
         case connectionClosed(ConnectionClosed)
         case authStep(AuthStep)

@@ -1,0 +1,35 @@
+import CertMapCore
+import Foundation
+
+/// One human-readable line per event, for `certmap serve --log-format text` and the Events screen.
+public enum EventText {
+    public static func line(_ event: CertMapEvent) -> String {
+        let time = timeFormatter.string(from: event.time)
+        switch event.kind {
+        case .connectionOpened(let opened):
+            let certificate = opened.certificate.map { "CN=\($0.commonName)" } ?? "no client certificate"
+            let proxy = opened.peerIsTrustedProxy ? " (trusted proxy)" : ""
+            return "\(time) conn#\(opened.connection) open   \(opened.peer)\(proxy) \(opened.tlsVersion ?? "?") \(certificate)"
+        case .connectionClosed(let closed):
+            return "\(time) conn#\(closed.connection) closed after \(closed.requests) request(s): \(closed.reason)"
+        case .authStep(let step):
+            return "\(time) conn#\(step.connection) req#\(step.request) \(step.step.stage.rawValue) \(step.step.outcome.symbol) \(step.step.summary)"
+        case .request(let record):
+            let identity = record.certificate.map { "CN=\($0.commonName)" } ?? "-"
+            let account = record.decision.account ?? "-"
+            return "\(time) conn#\(record.connection) req#\(record.request) \(record.route) \(record.method) \(record.path) → \(record.decision.statusText) \(account) [\(identity) via \(record.certificateSource), \(record.mode), trace \(record.traceID)]"
+        case .security(let security):
+            let connection = security.connection.map { "conn#\($0) " } ?? ""
+            return "\(time) \(connection)SECURITY \(security.category.rawValue) from \(security.peer): \(security.message)"
+        case .system(let system):
+            return "\(time) \(system.message)"
+        }
+    }
+
+    private static let timeFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "HH:mm:ss.SSS"
+        return formatter
+    }()
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import CertMapCore
+import CertMapJournal
+import CertMapServer
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// `certmap serve`: the HTTPS server without the console, printing every event.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTPS server headless and print every event (text, or one JSON object per line).",
+        discussion: """
+            Every request is authenticated by mapping its client certificate and answered with \
+            X-CertMap-Decision (200, 401.2, 403.16, ...), X-CertMap-Account and X-CertMap-Trace. \
+            Try: curl --cacert <home>/pki/ca-bundle.pem --cert <home>/pki/alice.crt --key <home>/pki/alice.key https://localhost:8443/
+            Stops cleanly on SIGINT or SIGTERM.
+            """
+    )
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Option(name: .long, help: "Address to listen on (HOST:PORT).")
+    var listen: String = "127.0.0.1:8443"
+
+    @Option(name: .long, help: "Authentication persistence: per-request, legacy-iis4 or per-connection (default: the configuration's).")
+    var mode: AuthPersistencePreset?
+
+    @Option(name: .long, help: "Event output: text or json (one event per line on stdout).")
+    var logFormat: LogFormat = .text
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    func validate() throws {
+        _ = try ListenAddress(parsing: listen)
+    }
+
+    func run() async throws {
+        let home = try homeOptions.preparedHome()
+        let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
+        let events = EventBus()
+        let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode?.flags)
+        let printer = Task { await EventPrinter(format: logFormat).print(events.subscribe()) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let server: CertMapHTTPSServer
+        do {
+            server = try await CertMapHTTPSServer.start(service: service, listen: ListenAddress(parsing: listen), group: group)
+        } catch {
+            events.finish()
+            await printer.value
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        let signal = await ShutdownSignal.wait()
+        events.publish(.system(SystemEvent("received \(signal), shutting down")))
+        await server.stop()
+        events.finish()
+        await printer.value
+        try await group.shutdownGracefully()
+    }
+}
+
+extension AuthPersistencePreset: ExpressibleByArgument {}
