@@ -6,6 +6,8 @@ public struct ServerSettings: Codable, Hashable, Sendable {
     /// Peers whose forwarded-certificate headers are believed: `{"address": "127.0.0.2"}` or
     /// `{"address": "10.0.0.0/8", "sha256": "AB:CD:..."}`.
     public var trustedProxies: [TrustedProxyEntry]
+    /// Which forwarded-certificate headers trusted proxies may use, in precedence order.
+    public var forwardedHeaders: ForwardedHeaderSettings
     public var limits: ServerLimits
     /// The server's own certificate and key (PEM), relative to the home.
     public var certificate: String
@@ -14,18 +16,20 @@ public struct ServerSettings: Codable, Hashable, Sendable {
     public init(
         authPersistence: AuthPersistence = AuthPersistencePreset.perRequest.flags,
         trustedProxies: [TrustedProxyEntry] = [TrustedProxyEntry(address: "127.0.0.2")],
+        forwardedHeaders: ForwardedHeaderSettings = ForwardedHeaderSettings(),
         limits: ServerLimits = ServerLimits(),
         certificate: String = "pki/server.crt",
         privateKey: String = "pki/server.key"
     ) {
         self.authPersistence = authPersistence
         self.trustedProxies = trustedProxies
+        self.forwardedHeaders = forwardedHeaders
         self.limits = limits
         self.certificate = certificate
         self.privateKey = privateKey
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case authPersistence, trustedProxies, limits, certificate, privateKey }
+    enum CodingKeys: String, CodingKey, CaseIterable { case authPersistence, trustedProxies, forwardedHeaders, limits, certificate, privateKey }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
@@ -41,6 +45,7 @@ public struct ServerSettings: Codable, Hashable, Sendable {
             authPersistence = try container.decodeIfPresent(AuthPersistence.self, forKey: .authPersistence) ?? defaults.authPersistence
         }
         trustedProxies = try container.decodeIfPresent([TrustedProxyEntry].self, forKey: .trustedProxies) ?? defaults.trustedProxies
+        forwardedHeaders = try container.decodeIfPresent(ForwardedHeaderSettings.self, forKey: .forwardedHeaders) ?? defaults.forwardedHeaders
         limits = try container.decodeIfPresent(ServerLimits.self, forKey: .limits) ?? defaults.limits
         certificate = try container.decodeIfPresent(String.self, forKey: .certificate) ?? defaults.certificate
         privateKey = try container.decodeIfPresent(String.self, forKey: .privateKey) ?? defaults.privateKey
@@ -54,6 +59,7 @@ public struct ServerSettings: Codable, Hashable, Sendable {
             try container.encode(authPersistence, forKey: .authPersistence)
         }
         try container.encode(trustedProxies, forKey: .trustedProxies)
+        try container.encode(forwardedHeaders, forKey: .forwardedHeaders)
         try container.encode(limits, forKey: .limits)
         try container.encode(certificate, forKey: .certificate)
         try container.encode(privateKey, forKey: .privateKey)

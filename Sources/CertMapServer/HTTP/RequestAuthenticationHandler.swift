@@ -77,6 +77,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         var trace = DecisionTrace()
         trace.record(.reset, .info, "request \(requestIndex) on connection \(connection.id): authentication context reset (\(persistence))")
         trace.record(.source, .info, proxy.explanation)
+        guard case .proceed(let forwarded) = screenForwardedHeaders(context: context, request: request, snapshot: snapshot, trace: &trace) else { return }
         switch authentication.plan() {
         case .reuse(let persisted):
             let decision = snapshot.engine.decideReusing(persisted, path: request.head.uri, trace: trace)
@@ -86,13 +87,56 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             finish(context: context, request: request, proxy: proxy, source: "none", certificate: nil, decision: decision)
         case .map(let why):
             trace.record(.source, .info, why)
-            mapOwnCertificate(context: context, request: request, proxy: proxy, snapshot: snapshot, trace: trace)
+            let source = certificateSource(forwarded: forwarded)
+            mapCertificate(source, context: context, request: request, proxy: proxy, snapshot: snapshot, trace: trace)
         }
     }
 
-    private func mapOwnCertificate(context: ChannelHandlerContext, request: PendingRequest, proxy: ProxyIndication, snapshot: ConfigSnapshot, trace: DecisionTrace) {
+    private enum Screening {
+        /// Go on, with the certificate a trusted proxy forwarded (if any).
+        case proceed(ForwardedCertificate?)
+        /// The request was already answered (400 for a malformed header).
+        case answered
+    }
+
+    /// Applies the trusted-proxy rule to forwarded-certificate headers.
+    private func screenForwardedHeaders(context: ChannelHandlerContext, request: PendingRequest, snapshot: ConfigSnapshot, trace: inout DecisionTrace) -> Screening {
+        let gate = ForwardedCertificateGate(settings: snapshot.document.server.forwardedHeaders)
+        switch gate.judge(request.head.headers, peerIsTrustedProxy: connection.peerIsTrustedProxy) {
+        case .notForwarded:
+            return .proceed(nil)
+        case .forwarded(let certificate):
+            if !certificate.otherFormatsPresent.isEmpty {
+                let ignored = certificate.otherFormatsPresent.map(\.rawValue).joined(separator: ", ")
+                trace.record(.source, .info, "also present and ignored (lower precedence): \(ignored)")
+            }
+            return .proceed(certificate)
+        case .spoofed(let headers):
+            let names = headers.joined(separator: ", ")
+            let message = "removed forwarded-certificate header(s) \(names): \(connection.peer) is not a trusted proxy; the request is judged on its own TLS identity"
+            trace.record(.source, .failed, message)
+            service.events.publish(.security(SecurityEvent(category: .spoof, connection: connection.id, peer: connection.peer, message: message)))
+            return .proceed(nil)
+        case .malformed(let error):
+            service.events.publish(.security(SecurityEvent(category: .malformedForwardedHeader, connection: connection.id, peer: connection.peer, message: error.description)))
+            let (head, body) = DecisionResponse.error(.badRequest, message: error.description, version: request.head.version)
+            write(context: context, head: head, body: body, keepAlive: false)
+            return .answered
+        }
+    }
+
+    /// A forwarded certificate from a trusted proxy, else the connection's TLS peer certificate
+    /// (unless that is the proxy's own pinned certificate, which never stands for a user).
+    private func certificateSource(forwarded: ForwardedCertificate?) -> CertificateSource {
+        if let forwarded {
+            return .forwarded(format: forwarded.format.rawValue, header: forwarded.headerName, leaf: forwarded.leaf, chain: forwarded.chain)
+        }
         let presented = connection.presented.certificates
-        let source: CertificateSource = presented.first.map { .tls(leaf: $0, chain: Array(presented.dropFirst())) } ?? .none
+        guard let leaf = presented.first, !connection.peerCertificateIsProxyIdentity else { return .none }
+        return .tls(leaf: leaf, chain: Array(presented.dropFirst()))
+    }
+
+    private func mapCertificate(_ source: CertificateSource, context: ChannelHandlerContext, request: PendingRequest, proxy: ProxyIndication, snapshot: ConfigSnapshot, trace: DecisionTrace) {
         var trace = trace
         trace.record(.source, source.leaf == nil ? .info : .passed, source.explanation)
         guard let leaf = source.leaf else {

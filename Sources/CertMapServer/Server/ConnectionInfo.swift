@@ -6,5 +6,8 @@ struct ConnectionInfo: Sendable {
     /// `127.0.0.2:51234`.
     let peer: String
     let peerIsTrustedProxy: Bool
+    /// The TLS peer certificate is a trusted proxy's own pinned certificate: it identifies the
+    /// proxy, never a user, so it is not mapped when no certificate is forwarded.
+    let peerCertificateIsProxyIdentity: Bool
     let presented: PresentedChain
 }

@@ -100,15 +100,17 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
         guard let id else { return }
         let presented = self.presented.certificates
         let address = context.channel.remoteAddress?.ipAddress.flatMap(IPAddress.init)
-        let trusted = address.map { address in
-            service.trustedProxies.contains { $0.admits(address: address, certificate: presented.first?.sha256) }
-        } ?? false
+        let proxies = address.map { address in
+            service.trustedProxies.filter { $0.admits(address: address, certificate: presented.first?.sha256) }
+        } ?? []
+        let trusted = !proxies.isEmpty
+        let proxyIdentity = presented.first.map { leaf in proxies.contains { $0.certificateFingerprint == leaf.sha256 } } ?? false
         let version = try? context.pipeline.syncOperations.nioSSL_tlsVersion()
         service.events.publish(.connectionOpened(ConnectionOpened(
             connection: id, peer: peer, local: context.channel.localAddress.map(Self.describe) ?? "?", peerIsTrustedProxy: trusted,
             tlsVersion: version.map(Self.describe), cipherSuite: nil, certificate: presented.first.map(CertificateSummary.init)
         )))
-        let info = ConnectionInfo(id: id, peer: peer, peerIsTrustedProxy: trusted, presented: self.presented)
+        let info = ConnectionInfo(id: id, peer: peer, peerIsTrustedProxy: trusted, peerCertificateIsProxyIdentity: proxyIdentity, presented: self.presented)
         let handler = RequestAuthenticationHandler(service: service, connection: info, limits: limits, lifecycle: self)
         requestHandler = handler
         do {

@@ -1,0 +1,43 @@
+import CertMapCore
+import NIOHTTP1
+
+/// Decides what forwarded-certificate headers mean for one request (SPEC §5): from a trusted
+/// proxy they are parsed (malformed → 400); from anyone else they are stripped, never believed,
+/// and reported as a spoofing attempt, and the request is judged on its own TLS identity.
+struct ForwardedCertificateGate: Sendable {
+    enum Verdict: Hashable, Sendable {
+        case notForwarded
+        case forwarded(ForwardedCertificate)
+        /// Forwarded-certificate headers from a peer that may not forward; names of the headers.
+        case spoofed([String])
+        case malformed(ForwardedHeaderError)
+    }
+
+    let parser: ForwardedCertificateParser
+
+    init(settings: ForwardedHeaderSettings) {
+        self.parser = ForwardedCertificateParser(settings: settings)
+    }
+
+    func judge(_ headers: HTTPHeaders, peerIsTrustedProxy: Bool) -> Verdict {
+        let pairs = headers.map { (name: $0.name, value: $0.value) }
+        guard peerIsTrustedProxy else {
+            let present = parser.presentHeaderNames(in: pairs)
+            return present.isEmpty ? .notForwarded : .spoofed(present)
+        }
+        switch parser.parse(headers: pairs) {
+        case .none: return .notForwarded
+        case .certificate(let certificate): return .forwarded(certificate)
+        case .malformed(let error): return .malformed(error)
+        }
+    }
+
+    /// The head with every forwarded-certificate header removed.
+    func stripped(_ head: HTTPRequestHead) -> HTTPRequestHead {
+        var head = head
+        for name in Set(head.headers.map(\.name)) where parser.isForwardedCertificateHeader(name) {
+            head.headers.remove(name: name)
+        }
+        return head
+    }
+}

@@ -1,0 +1,84 @@
+import CertMapCore
+import CertMapJournal
+import CertMapServer
+import XCTest
+
+/// Forwarded certificates: believed only from trusted proxies (127.0.0.2 in the demo
+/// configuration), stripped and reported from anyone else, 400 when malformed.
+final class ForwardedCertificateTests: XCTestCase {
+    private func header(_ harness: ServerHarness, forwarding user: String) throws -> String {
+        "X-SSL-Client-Cert: " + (try NginxEscaping.escapedPEM(of: harness.credential(user).certificate))
+    }
+
+    /// curl bound to `source`, presenting `tlsCertificate`, one `--next` segment per forwarded user on one connection.
+    private func fetch(_ harness: ServerHarness, from source: String, tlsCertificate: String?, forwarding users: [String?]) async throws -> [String] {
+        var arguments = ["-sS", "--interface", source, "--cacert", harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path]
+        for (index, user) in users.enumerated() {
+            if index > 0 { arguments += ["--next", "--interface", source, "--cacert", harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path] }
+            if let tlsCertificate {
+                let (certificate, key) = harness.credential(tlsCertificate)
+                arguments += ["--cert", certificate, "--key", key]
+            }
+            if let user { arguments += ["-H", try header(harness, forwarding: user)] }
+            arguments += ["-o", "/dev/null", "-w", "%{http_code} %header{x-certmap-decision} %header{x-certmap-account}\\n", "https://127.0.0.1:\(harness.port)/"]
+        }
+        let output = try await ExternalClients.run("curl", arguments)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        return output.stdout.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }
+    }
+
+    func testTrustedProxyForwardsEachUsersCertificateOnOnePooledConnection() async throws {
+        let harness = try await ServerHarness.start(self)
+        let lines = try await fetch(harness, from: "127.0.0.2", tlsCertificate: "proxy", forwarding: ["alice", "bob", "alice"])
+        XCTAssertEqual(lines, ["200 200 alice", "200 200 sales", "200 200 alice"])
+        let records = harness.requestRecords()
+        XCTAssertEqual(Set(records.map(\.connection)).count, 1, "all three users shared one upstream connection")
+        XCTAssertEqual(records.map(\.certificateSource), ["forwarded:escapedPEM", "forwarded:escapedPEM", "forwarded:escapedPEM"])
+        XCTAssertTrue(records.allSatisfy(\.proxied))
+    }
+
+    func testPerConnectionModeServesTheFirstUsersIdentityToTheNextUser() async throws {
+        let harness = try await ServerHarness.start(self, mode: .perConnection)
+        let lines = try await fetch(harness, from: "127.0.0.2", tlsCertificate: "proxy", forwarding: ["alice", "bob"])
+        XCTAssertEqual(lines, ["200 200 alice", "200 200 alice"], "the naive cache leaks alice's identity to bob")
+        XCTAssertEqual(harness.requestRecords().map(\.certificateSource), ["forwarded:escapedPEM", "persisted"])
+    }
+
+    func testForgedHeaderFromUntrustedPeerIsStrippedAndJudgedOnItsOwnTLSIdentity() async throws {
+        let harness = try await ServerHarness.start(self)
+        let withoutCertificate = try await fetch(harness, from: "127.0.0.1", tlsCertificate: nil, forwarding: ["alice"])
+        XCTAssertEqual(withoutCertificate, ["403 403.7"])
+        let asErin = try await fetch(harness, from: "127.0.0.1", tlsCertificate: "erin", forwarding: ["alice"])
+        XCTAssertEqual(asErin, ["401 401.2"])
+        let spoofs = harness.service.events.recent().compactMap { event -> SecurityEvent? in
+            if case .security(let security) = event.kind, security.category == .spoof { return security }
+            return nil
+        }
+        XCTAssertEqual(spoofs.count, 2)
+        XCTAssertTrue(spoofs[0].message.contains("X-SSL-Client-Cert") && spoofs[0].message.contains("not a trusted proxy"), spoofs[0].message)
+        XCTAssertTrue(harness.requestRecords().allSatisfy { $0.decision.account == nil })
+    }
+
+    func testMalformedForwardedHeaderFromTrustedProxyGets400AndTheServerKeepsServing() async throws {
+        let harness = try await ServerHarness.start(self)
+        let output = try await ExternalClients.run("curl", [
+            "-sS", "--interface", "127.0.0.2", "--cacert", harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path,
+            "-H", "X-SSL-Client-Cert: -----BEGIN%20CERTIFICATE-----%0Anot-base64%0A-----END%20CERTIFICATE-----",
+            "-w", "\\n%{http_code}", "https://127.0.0.1:\(harness.port)/",
+        ])
+        XCTAssertTrue(output.stdout.hasSuffix("\n400"), output.stdout)
+        XCTAssertTrue(output.stdout.contains("X-SSL-Client-Cert"), output.stdout)
+        let after = try await fetch(harness, from: "127.0.0.2", tlsCertificate: "proxy", forwarding: ["bob"])
+        XCTAssertEqual(after, ["200 200 sales"])
+    }
+
+    func testPinnedProxyCertificateIsNeverMappedAsAUser() async throws {
+        let harness = try await ServerHarness.start(self)
+        let proxyIdentity = try CertificateLoader.certificates(at: URL(fileURLWithPath: harness.credential("proxy").certificate))[0]
+        var document = harness.service.configuration.current.document
+        document.server.trustedProxies = [TrustedProxyEntry(address: "127.0.0.2", sha256: proxyIdentity.sha256.colonHex)]
+        try harness.service.configuration.apply(document)
+        let lines = try await fetch(harness, from: "127.0.0.2", tlsCertificate: "proxy", forwarding: [nil, "alice"])
+        XCTAssertEqual(lines, ["403 403.7", "200 200 alice"])
+    }
+}
