@@ -25,7 +25,7 @@ enum DecisionResponse {
         return """
             \(decision.statusText)\(who): \(decision.reason.summary)
             reason: \(decision.reason.rawValue)
-            trace: \(traceID) (certmap explain --trace \(traceID))
+            trace: \(traceID) (find it in the console or in certmap serve's event log)
 
             """
     }
