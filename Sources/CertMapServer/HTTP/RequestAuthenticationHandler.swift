@@ -196,5 +196,14 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         }
     }
 
+    /// NIO's protocol error handler has already answered 400 and the decoder closes the
+    /// connection; record why, so the operator sees malformed HTTP as an event.
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if error is HTTPParserError {
+            service.events.publish(.security(SecurityEvent(category: .malformedRequest, connection: connection.id, peer: connection.peer, message: "malformed HTTP request: \(error); answered 400 and closed")))
+        }
+        context.close(promise: nil)
+    }
+
     var requestCount: Int { requestIndex }
 }
