@@ -25,6 +25,19 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .target(
+            name: "CertMapJournal",
+            dependencies: ["CertMapCore"]
+        ),
+        .systemLibrary(
+            name: "CNCurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(
+            name: "CertMapConsole",
+            dependencies: ["CertMapCore", "CertMapJournal", "CNCurses"]
+        ),
         .executableTarget(
             name: "certmap",
             dependencies: [
@@ -36,6 +49,11 @@ let package = Package(
         .testTarget(
             name: "CertMapCoreTests",
             dependencies: ["CertMapCore"]
+        ),
+        .testTarget(
+            name: "CertMapConsoleTests",
+            dependencies: ["CertMapConsole", "CertMapCore", "CertMapJournal"],
+            resources: [.copy("Snapshots")]
         ),
         .testTarget(
             name: "certmapTests",

@@ -1,0 +1,161 @@
+import CertMapCore
+import Foundation
+
+/// Identifies a connection for the lifetime of the process (1, 2, 3, ...), so the console can
+/// group requests by connection and replay keeps the grouping.
+public typealias ConnectionID = UInt64
+
+/// One thing that happened, stamped with a sequence number and time by the `EventBus`.
+///
+/// The console, the journal and replay all read these (never log lines). Every per-request step
+/// of the authentication pipeline is an event, so "first ok, the rest 401" and "request 2 ran as
+/// alice without looking at a certificate" are visible as they happen.
+public struct CertMapEvent: Codable, Hashable, Sendable {
+    public let sequence: UInt64
+    public let time: Date
+    public let kind: Kind
+
+    public init(sequence: UInt64, time: Date, kind: Kind) {
+        self.sequence = sequence
+        self.time = time
+        self.kind = kind
+    }
+
+    public enum Kind: Codable, Hashable, Sendable {
+        case connectionOpened(ConnectionOpened)
+        case connectionClosed(ConnectionClosed)
+        case authStep(AuthStep)
+        case request(RequestRecord)
+        case security(SecurityEvent)
+        case system(SystemEvent)
+    }
+}
+
+/// A TLS connection was accepted and its handshake finished (or failed).
+public struct ConnectionOpened: Codable, Hashable, Sendable {
+    public let connection: ConnectionID
+    public let peer: String
+    public let local: String
+    /// The TCP peer is a configured trusted proxy.
+    public let peerIsTrustedProxy: Bool
+    public let tlsVersion: String?
+    public let cipherSuite: String?
+    public let certificate: CertificateSummary?
+
+    public init(connection: ConnectionID, peer: String, local: String, peerIsTrustedProxy: Bool, tlsVersion: String?, cipherSuite: String?, certificate: CertificateSummary?) {
+        self.connection = connection
+        self.peer = peer
+        self.local = local
+        self.peerIsTrustedProxy = peerIsTrustedProxy
+        self.tlsVersion = tlsVersion
+        self.cipherSuite = cipherSuite
+        self.certificate = certificate
+    }
+}
+
+/// A connection ended, with why and how many requests it carried.
+public struct ConnectionClosed: Codable, Hashable, Sendable {
+    public let connection: ConnectionID
+    public let requests: Int
+    public let reason: String
+
+    public init(connection: ConnectionID, requests: Int, reason: String) {
+        self.connection = connection
+        self.requests = requests
+        self.reason = reason
+    }
+}
+
+/// One step of one request's authentication (reset, source, validate, map, authorize, respond).
+public struct AuthStep: Codable, Hashable, Sendable {
+    public let connection: ConnectionID
+    /// 1-based index of the request on its connection.
+    public let request: Int
+    public let step: TraceStep
+    /// The persistence behaviour that was in force (`per-request`, `legacy-iis4`, ...).
+    public let mode: String
+
+    public init(connection: ConnectionID, request: Int, step: TraceStep, mode: String) {
+        self.connection = connection
+        self.request = request
+        self.step = step
+        self.mode = mode
+    }
+}
+
+/// A request and the decision it got: the row the console's Live screen shows.
+public struct RequestRecord: Codable, Hashable, Sendable {
+    public let traceID: String
+    public let connection: ConnectionID
+    public let request: Int
+    public let method: String
+    public let path: String
+    public let peer: String
+    /// `direct`, or `proxied` (trusted proxy peer or Via/Forwarded/X-Forwarded-For), plus the
+    /// forwarded-certificate format when one was used.
+    public let route: String
+    public let proxied: Bool
+    public let mode: String
+    /// Where the certificate came from: `tls`, `forwarded:<format>`, `persisted`, `none`.
+    public let certificateSource: String
+    public let certificate: CertificateSummary?
+    public let decision: Decision
+    /// Time from the request head arriving to the response being written, in microseconds.
+    public let durationMicros: Int
+
+    public init(
+        traceID: String, connection: ConnectionID, request: Int, method: String, path: String, peer: String, route: String,
+        proxied: Bool, mode: String, certificateSource: String, certificate: CertificateSummary?, decision: Decision, durationMicros: Int
+    ) {
+        self.traceID = traceID
+        self.connection = connection
+        self.request = request
+        self.method = method
+        self.path = path
+        self.peer = peer
+        self.route = route
+        self.proxied = proxied
+        self.mode = mode
+        self.certificateSource = certificateSource
+        self.certificate = certificate
+        self.decision = decision
+        self.durationMicros = durationMicros
+    }
+}
+
+/// Something an operator must know about for security: forged headers, malformed input, limits.
+public struct SecurityEvent: Codable, Hashable, Sendable {
+    public enum Category: String, Codable, Hashable, Sendable {
+        /// Forwarded-certificate headers from a peer that is not a trusted proxy (stripped).
+        case spoof
+        /// A malformed forwarded-certificate header from a trusted proxy (answered 400).
+        case malformedForwardedHeader
+        /// A limit was hit: header size, body size, timeouts, connection count.
+        case limit
+        /// TLS handshake failure or plain text on the TLS port.
+        case tls
+        /// An HTTP request that could not be parsed.
+        case malformedRequest
+    }
+
+    public let category: Category
+    public let connection: ConnectionID?
+    public let peer: String
+    public let message: String
+
+    public init(category: Category, connection: ConnectionID?, peer: String, message: String) {
+        self.category = category
+        self.connection = connection
+        self.peer = peer
+        self.message = message
+    }
+}
+
+/// Lifecycle and administration: server started, mode switched, configuration applied.
+public struct SystemEvent: Codable, Hashable, Sendable {
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+}
