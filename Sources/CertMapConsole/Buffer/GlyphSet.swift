@@ -11,14 +11,16 @@ public struct GlyphSet: Hashable, Sendable {
     public var bottomRight: String
     public var pointer: String
     public var arrow: String
+    /// An informational trace step.
+    public var info: String
 
     public static let unicode = GlyphSet(
         ok: "✓", denied: "✗", ellipsis: "…", horizontal: "─", vertical: "│",
-        topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘", pointer: "▸", arrow: "→")
+        topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘", pointer: "▸", arrow: "→", info: "·")
 
     public static let ascii = GlyphSet(
         ok: "+", denied: "x", ellipsis: "~", horizontal: "-", vertical: "|",
-        topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", pointer: ">", arrow: "->")
+        topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", pointer: ">", arrow: "->", info: ".")
 
     /// UTF-8 glyphs when the locale's character set is UTF-8 (`LC_ALL`, `LC_CTYPE`, `LANG`, in
     /// that order of precedence, as setlocale reads them), ASCII otherwise.

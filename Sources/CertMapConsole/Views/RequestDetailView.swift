@@ -104,7 +104,7 @@ enum RequestDetailView {
         case .passed: return Span(glyphs.ok, .decisionOK)
         case .failed: return Span(glyphs.denied, .decision401)
         case .skipped: return Span("-", .muted)
-        case .info: return Span("·", .muted)
+        case .info: return Span(glyphs.info, .muted)
         }
     }
 
