@@ -25,8 +25,10 @@ public enum StyleRole: String, CaseIterable, Hashable, Sendable {
     /// The theme-file spelling (`decision-401`, `status-bar`, ...).
     public var fileName: String {
         var result = ""
+        var previous: Character?
         for character in rawValue {
-            if character.isUppercase || (character.isNumber && !(result.last?.isNumber ?? true)) {
+            defer { previous = character }
+            if (character.isUppercase && previous?.isLowercase == true) || (character.isNumber && previous?.isLetter == true) {
                 result += "-"
             }
             result += character.lowercased()

@@ -12,6 +12,8 @@ public struct ConsoleState: Hashable, Sendable {
     public var screen: Screen = .live
     public var detail: RequestDetail?
     public var isHelpVisible = false
+    /// First line of the help overlay shown (it scrolls with j/k when the window is short).
+    public var helpScroll = 0
     public var prompt: Prompt?
     public var confirmation: Confirmation?
     public var message: StatusMessage?

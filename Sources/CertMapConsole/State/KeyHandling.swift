@@ -12,8 +12,13 @@ enum KeyHandling {
             return []
         }
         if state.isHelpVisible {
-            if [.character("?"), .character("q"), .escape].contains(key) { state.isHelpVisible = false }
-            if key == .character("Q") { return [.quit] }
+            switch key {
+            case .character("?"), .character("q"), .escape: state.isHelpVisible = false
+            case .character("Q"): return [.quit]
+            case .character("j"), .down: state.helpScroll = min(state.helpScroll + 1, HelpOverlayView.maximumScroll(state))
+            case .character("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
+            default: break
+            }
             return []
         }
         guard let command = state.keymap.command(for: key, in: state.keyContext) else { return [] }
@@ -130,6 +135,7 @@ enum KeyHandling {
             state.screen = screen
         case .toggleHelp:
             state.isHelpVisible.toggle()
+            state.helpScroll = 0
         case .back:
             if state.detail != nil {
                 state.detail = nil
