@@ -32,11 +32,13 @@ enum StatusBarView {
         if state.trafficPaused { spans.append(Span("  PAUSED", .warning)) }
         if !state.filterText.isEmpty { spans.append(Span("  filter \(state.filterText)", .statusBar)) }
         buffer.draw(spans, x: 0, y: y, maxWidth: buffer.width, ellipsis: state.glyphs.ellipsis)
+        // The list position goes on the right only where it does not cover anything.
+        let used = spans.reduce(0) { $0 + CharacterWidth.columns(of: $1.text) }
         if state.screen == .live, state.detail == nil {
             let follow = state.flowCursor.follow ? " follow " : " "
             let position = state.flows.visibleCount == 0 ? "0/0" : "\(state.flowCursor.selected + 1)/\(state.flows.visibleCount)"
             let right = "\(position)\(follow)"
-            if CharacterWidth.columns(of: right) + 60 <= buffer.width {
+            if used + 2 + CharacterWidth.columns(of: right) <= buffer.width {
                 buffer.writeRight(right, rightEdge: buffer.width, y: y, role: .statusBar)
             }
         }

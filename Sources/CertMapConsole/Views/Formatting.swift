@@ -16,7 +16,7 @@ enum Formatting {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day], from: date)
-        let zoneName = zone.abbreviation(for: date) ?? zone.identifier
+        let zoneName = zone.secondsFromGMT(for: date) == 0 && ["UTC", "GMT"].contains(zone.identifier) ? "UTC" : zone.abbreviation(for: date) ?? zone.identifier
         return String(format: "%04d-%02d-%02d ", c.year ?? 0, c.month ?? 0, c.day ?? 0) + clock(date, in: zone) + " " + zoneName
     }
 
@@ -42,6 +42,9 @@ enum Formatting {
     static func glyph(for mark: OutcomeMark, _ glyphs: GlyphSet) -> String {
         mark == .ok ? glyphs.ok : glyphs.denied
     }
+
+    /// `1 mapping`, `4 mappings`.
+    static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
     /// `0.4 ms`, `12 ms`.
     static func duration(micros: Int) -> String {

@@ -34,7 +34,7 @@ enum MappingsView {
         var lines: [StyledLine] = []
 
         let oneToOneState = document.mapping.oneToOneEnabled ? "enabled" : "switched off"
-        lines.append([Span("One-to-one", .header), Span("  \(document.oneToOne.count) mappings, \(oneToOneState), tried first", .muted)])
+        lines.append([Span("One-to-one", .header), Span("  \(Formatting.count(document.oneToOne.count, "mapping")), \(oneToOneState), tried first", .muted)])
         if document.oneToOne.isEmpty { lines.append([Span("  none", .muted)]) }
         for entry in document.oneToOne {
             lines.append([
@@ -45,7 +45,7 @@ enum MappingsView {
         lines.append([])
 
         let manyToOneState = document.mapping.manyToOneEnabled ? "enabled" : "switched off"
-        lines.append([Span("Many-to-one", .header), Span("  \(document.manyToOne.count) mappings, \(manyToOneState), first match wins", .muted)])
+        lines.append([Span("Many-to-one", .header), Span("  \(Formatting.count(document.manyToOne.count, "mapping")), \(manyToOneState), first match wins", .muted)])
         if document.manyToOne.isEmpty { lines.append([Span("  none", .muted)]) }
         for (index, entry) in document.manyToOne.enumerated() {
             let permission = entry.permission == .allow ? Span("allow", .decisionOK) : Span("deny ", .decision403)

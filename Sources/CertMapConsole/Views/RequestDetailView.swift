@@ -87,7 +87,7 @@ enum RequestDetailView {
     }
 
     private static func wrappedField(_ name: String, _ value: String, width: Int) -> [StyledLine] {
-        let chunk = max(8, width - 14)
+        let chunk = max(3, (width - 14 + 1) / 3 * 3)  // whole `AB:` groups
         var lines: [StyledLine] = []
         var rest = Substring(value)
         var first = true
