@@ -44,6 +44,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .systemLibrary(
+            name: "CNCurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(
+            name: "CertMapConsole",
+            dependencies: ["CertMapCore", "CertMapJournal", "CNCurses"]
+        ),
         .executableTarget(
             name: "certmap",
             dependencies: [
@@ -71,6 +80,11 @@ let package = Package(
         .testTarget(
             name: "CertMapJournalTests",
             dependencies: ["CertMapJournal", "CertMapCore"]
+        ),
+        .testTarget(
+            name: "CertMapConsoleTests",
+            dependencies: ["CertMapConsole", "CertMapCore", "CertMapJournal"],
+            resources: [.copy("Snapshots")]
         ),
         .testTarget(
             name: "certmapTests",

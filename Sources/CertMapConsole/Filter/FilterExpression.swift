@@ -1,0 +1,103 @@
+import CertMapCore
+import CertMapJournal
+
+/// A parsed flow filter (mitmproxy's filter language, for certificate-mapping traffic).
+///
+/// Text matches are case-insensitive substrings, like mitmproxy's; `~s` and `~d` compare decision
+/// codes so that `~s 401` means "any 401" and `~s 401.2` means exactly that substatus.
+public indirect enum FilterExpression: Hashable, Sendable {
+    /// `~s 401`, `~s 401.2`: the status, or the status with substatus.
+    case status(String)
+    /// `~d 401.2`, `~d legacy`: the decision code (`401.2`) or its reason (`legacyResetWithoutRemap`).
+    case decision(String)
+    /// `~acct alice`: the account the request ran as.
+    case account(String)
+    /// `~cert CN=bob`: the certificate's subject (or issuer).
+    case certificate(String)
+    /// `~route proxy`: the route (`direct`, `proxied`, `proxied:client-cert`, ...).
+    case route(String)
+    /// `~mode legacy`: the authentication persistence mode in force.
+    case mode(String)
+    /// `~path /admin`: the request path.
+    case path(String)
+    /// `~conn 12`: the connection number, exactly.
+    case connection(ConnectionID)
+    /// A bare word: a substring of any shown field.
+    case text(String)
+    case not(FilterExpression)
+    case and(FilterExpression, FilterExpression)
+    case or(FilterExpression, FilterExpression)
+
+    /// Whether a request matches.
+    public func matches(_ record: RequestRecord) -> Bool {
+        switch self {
+        case .status(let code):
+            return Self.codeMatches(record.decision.statusText, code)
+        case .decision(let code):
+            return Self.codeMatches(record.decision.statusText, code) || Self.contains(record.decision.reason.rawValue, code)
+        case .account(let name):
+            return record.decision.account.map { Self.contains($0, name) } ?? false
+        case .certificate(let text):
+            guard let certificate = record.certificate else { return false }
+            return Self.contains(certificate.subject, text) || Self.contains(certificate.issuer, text)
+        case .route(let text):
+            return Self.contains(record.route, text)
+        case .mode(let text):
+            return Self.contains(record.mode, text)
+        case .path(let text):
+            return Self.contains(record.path, text)
+        case .connection(let id):
+            return record.connection == id
+        case .text(let text):
+            return Self.searchableFields(of: record).contains { Self.contains($0, text) }
+        case .not(let inner):
+            return !inner.matches(record)
+        case .and(let left, let right):
+            return left.matches(record) && right.matches(record)
+        case .or(let left, let right):
+            return left.matches(record) || right.matches(record)
+        }
+    }
+
+    /// `401` matches `401` and `401.2`; `401.2` matches only `401.2`.
+    private static func codeMatches(_ statusText: String, _ code: String) -> Bool {
+        statusText == code || statusText.hasPrefix(code + ".")
+    }
+
+    private static func contains(_ haystack: String, _ needle: String) -> Bool {
+        haystack.range(of: needle, options: .caseInsensitive) != nil
+    }
+
+    static func searchableFields(of record: RequestRecord) -> [String] {
+        [
+            record.method, record.path, record.route, record.mode, record.peer, record.traceID,
+            record.decision.statusText, record.decision.reason.rawValue, record.decision.account ?? "",
+            record.certificate?.subject ?? "", record.certificate?.issuer ?? "", record.certificateSource,
+        ]
+    }
+}
+
+extension FilterExpression: CustomStringConvertible {
+    /// The canonical spelling, fully parenthesised (parsing it again gives the same tree).
+    public var description: String {
+        switch self {
+        case .status(let value): return "~s \(Self.quoted(value))"
+        case .decision(let value): return "~d \(Self.quoted(value))"
+        case .account(let value): return "~acct \(Self.quoted(value))"
+        case .certificate(let value): return "~cert \(Self.quoted(value))"
+        case .route(let value): return "~route \(Self.quoted(value))"
+        case .mode(let value): return "~mode \(Self.quoted(value))"
+        case .path(let value): return "~path \(Self.quoted(value))"
+        case .connection(let id): return "~conn \(id)"
+        case .text(let value): return Self.quoted(value)
+        case .not(let inner): return "!\(inner)"
+        case .and(let left, let right): return "(\(left) & \(right))"
+        case .or(let left, let right): return "(\(left) | \(right))"
+        }
+    }
+
+    private static func quoted(_ value: String) -> String {
+        let plain = !value.isEmpty && !value.contains { $0.isWhitespace || "()!&|\"~".contains($0) }
+        return plain ? value : "\"" + value.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

@@ -1,0 +1,34 @@
+import CertMapCore
+import CertMapJournal
+import Foundation
+
+/// Everything that can change the console's state. The host loop turns the outside world (event
+/// subscription, terminal input, a timer, its own answers to requests) into these.
+public enum ConsoleAction: Hashable, Sendable {
+    /// An event from the bus.
+    case event(CertMapEvent)
+    case key(Key)
+    case resize(width: Int, height: Int)
+    /// The clock moved (the host sends this a few times a second): rates, message expiry.
+    case tick(Date)
+    /// The mappings now in force (after load or after a save applied a new generation).
+    case configurationLoaded(ConfigDocument)
+    /// The host switched the authentication persistence mode (answer to `.switchMode`).
+    case modeChanged(String)
+    /// The host paused or resumed the demo traffic (answer to `.pauseTraffic`).
+    case trafficPauseChanged(Bool)
+    /// The subscription's drop count (`EventSubscription.dropped`).
+    case droppedEvents(UInt64)
+    /// The host could not carry out a request; shown as an error in the status line.
+    case requestFailed(String)
+}
+
+/// What the console asks the host to do: it never touches sockets or files itself.
+public enum ConsoleRequest: Hashable, Sendable {
+    /// Switch the server's authentication persistence mode (e.g. `legacy-iis4`).
+    case switchMode(to: String)
+    /// Pause (true) or resume (false) the demo traffic.
+    case pauseTraffic(Bool)
+    /// Leave the console: the host restores the terminal and stops.
+    case quit
+}

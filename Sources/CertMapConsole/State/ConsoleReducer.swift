@@ -1,0 +1,87 @@
+import CertMapCore
+import CertMapJournal
+import Foundation
+
+/// `State + Action → State` (plus the requests for the host), the only place state changes.
+public enum ConsoleReducer {
+    /// The new state after `action`, and what the host must do.
+    public static func reduce(_ state: ConsoleState, _ action: ConsoleAction) -> (state: ConsoleState, requests: [ConsoleRequest]) {
+        var state = state
+        let requests = apply(action, to: &state)
+        return (state, requests)
+    }
+
+    /// Applies `action` in place; returns what the host must do.
+    @discardableResult
+    public static func apply(_ action: ConsoleAction, to state: inout ConsoleState) -> [ConsoleRequest] {
+        switch action {
+        case .event(let event):
+            receive(event, into: &state)
+        case .key(let key):
+            return KeyHandling.handle(key, in: &state)
+        case .resize(let width, let height):
+            state.width = max(0, width)
+            state.height = max(0, height)
+            state.flowCursor.update(count: state.flows.visibleCount, page: state.pageHeight)
+            state.connectionCursor.update(count: state.connections.count, page: state.pageHeight)
+            state.eventCursor.update(count: state.events.lines.count, page: state.pageHeight)
+        case .tick(let now):
+            state.now = now
+            if let message = state.message, message.expires <= now {
+                state.message = nil
+            }
+        case .configurationLoaded(let document):
+            state.configuration = document
+        case .modeChanged(let mode):
+            state.mode = mode
+            if !state.modes.contains(mode) { state.modes.append(mode) }
+            state.show("authentication mode is now \(mode)")
+        case .trafficPauseChanged(let paused):
+            state.trafficPaused = paused
+            state.show(paused ? "demo traffic paused (p resumes)" : "demo traffic resumed")
+        case .droppedEvents(let count):
+            state.droppedEvents = count
+        case .requestFailed(let reason):
+            state.show(reason, severity: .error)
+        }
+        return []
+    }
+
+    private static func receive(_ event: CertMapEvent, into state: inout ConsoleState) {
+        let page = state.pageHeight
+        switch event.kind {
+        case .connectionOpened(let opened):
+            let forgotten = state.connections.open(opened, at: event.time)
+            state.connectionCursor.update(count: state.connections.count, page: page, removedBefore: forgotten)
+        case .connectionClosed(let closed):
+            state.connections.close(closed)
+        case .authStep:
+            // Steps arrive again, complete, in the request's decision trace; the detail view reads that.
+            break
+        case .request(let record):
+            state.counters.record(status: record.decision.status, at: event.time)
+            let forgottenConnections = state.connections.record(record, at: event.time)
+            state.connectionCursor.update(count: state.connections.count, page: page, removedBefore: forgottenConnections)
+            let forgottenFlows = state.flows.append(FlowRow(time: event.time, record: record))
+            state.flowCursor.update(count: state.flows.visibleCount, page: page, removedBefore: forgottenFlows)
+        case .security(let security):
+            appendEvent(
+                EventLine(time: event.time, kind: .security(security.category), connection: security.connection, peer: security.peer, message: security.message),
+                to: &state)
+        case .system(let system):
+            appendEvent(EventLine(time: event.time, kind: .system, connection: nil, peer: nil, message: system.message), to: &state)
+        }
+    }
+
+    private static func appendEvent(_ line: EventLine, to state: inout ConsoleState) {
+        let forgotten = state.events.append(line)
+        state.eventCursor.update(count: state.events.lines.count, page: state.pageHeight, removedBefore: forgotten)
+    }
+}
+
+extension ConsoleState {
+    /// Shows a message in the bottom line until `messageDuration` has passed.
+    mutating func show(_ text: String, severity: StatusMessage.Severity = .info) {
+        message = StatusMessage(text: text, severity: severity, expires: now.addingTimeInterval(messageDuration))
+    }
+}

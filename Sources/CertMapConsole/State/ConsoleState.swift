@@ -1,0 +1,95 @@
+import CertMapCore
+import CertMapJournal
+import Foundation
+
+/// Everything the console shows, as one value: views render it, `reduce` changes it.
+///
+/// No I/O, no clock, no terminal: time comes in with `.tick` and events, keys with `.key`, the
+/// size with `.resize`, so any screen can be reproduced exactly in a test.
+public struct ConsoleState: Hashable, Sendable {
+    public var width: Int
+    public var height: Int
+    public var screen: Screen = .live
+    public var detail: RequestDetail?
+    public var isHelpVisible = false
+    /// First line of the help overlay shown (it scrolls with j/k when the window is short).
+    public var helpScroll = 0
+    public var prompt: Prompt?
+    public var confirmation: Confirmation?
+    public var message: StatusMessage?
+
+    public var flows: FlowList
+    public var connections: ConnectionTable
+    public var events: EventLog
+    public var counters = TrafficCounters()
+
+    public var flowCursor = ListCursor()
+    public var connectionCursor = ListCursor()
+    public var eventCursor = ListCursor()
+    public var mappingsScroll = 0
+
+    /// The filter's text as typed (empty: no filter); the parsed tree is `flows.filter`.
+    public var filterText = ""
+    /// The last search (a filter expression), for `n`/`N`.
+    public var search: FilterExpression?
+    public var searchText = ""
+
+    /// The authentication persistence mode in force, as the host reported it.
+    public var mode: String
+    /// The modes `m` cycles through, in order.
+    public var modes: [String]
+    public var trafficPaused = false
+    public var droppedEvents: UInt64 = 0
+    /// The mappings in force, once the host has sent them.
+    public var configuration: ConfigDocument?
+
+    public var now: Date
+    public var glyphs: GlyphSet
+    /// The zone times are shown in (the local zone in the app, UTC in snapshot tests).
+    public var timeZone: TimeZone
+    public var keymap: Keymap
+    /// How long status messages stay.
+    public var messageDuration: TimeInterval = 5
+
+    public init(
+        width: Int = 80, height: Int = 24, mode: String = "per-request",
+        modes: [String] = ["per-request", "legacy-iis4", "per-connection"], now: Date = Date(timeIntervalSince1970: 0),
+        glyphs: GlyphSet = .unicode, timeZone: TimeZone = .current, keymap: Keymap = .standard,
+        flowCapacity: Int = 10_000, connectionCapacity: Int = 2_000, eventCapacity: Int = 1_000
+    ) {
+        self.width = width
+        self.height = height
+        self.mode = mode
+        self.modes = modes
+        self.now = now
+        self.glyphs = glyphs
+        self.timeZone = timeZone
+        self.keymap = keymap
+        self.flows = FlowList(capacity: flowCapacity)
+        self.connections = ConnectionTable(capacity: connectionCapacity)
+        self.events = EventLog(capacity: eventCapacity)
+    }
+
+    /// The keymap context keys are looked up in.
+    public var keyContext: KeyContext { detail == nil ? screen.keyContext : .detail }
+
+    /// Rows a list can show at the current size.
+    public var pageHeight: Int { ScreenLayout.contentHeight(forHeight: height) }
+
+    /// The flow under the cursor on Live, if any.
+    public var selectedFlow: FlowRow? {
+        guard flows.visibleCount > 0 else { return nil }
+        return flows.visibleRow(min(flowCursor.selected, flows.visibleCount - 1))
+    }
+
+    /// The request the open detail shows, while it is still in memory.
+    public var detailFlow: FlowRow? {
+        detail.flatMap { flows.row(traceID: $0.traceID) }
+    }
+
+    /// The mode `m` would switch to.
+    public var nextMode: String {
+        guard let index = modes.firstIndex(of: mode) else { return modes.first ?? mode }
+        return modes[(index + 1) % modes.count]
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+
+/// How keys change the state: the confirmation and the prompt take keys first, then the help
+/// overlay, then the keymap of the current context.
+enum KeyHandling {
+    static func handle(_ key: Key, in state: inout ConsoleState) -> [ConsoleRequest] {
+        if let confirmation = state.confirmation {
+            return answer(confirmation, with: key, in: &state)
+        }
+        if state.prompt != nil {
+            edit(with: key, in: &state)
+            return []
+        }
+        if state.isHelpVisible {
+            switch key {
+            case .character("?"), .character("q"), .escape: state.isHelpVisible = false
+            case .character("Q"): return [.quit]
+            case .character("j"), .down: state.helpScroll = min(state.helpScroll + 1, HelpOverlayView.maximumScroll(state))
+            case .character("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
+            default: break
+            }
+            return []
+        }
+        guard let command = state.keymap.command(for: key, in: state.keyContext) else { return [] }
+        return run(command, in: &state)
+    }
+
+    // MARK: - Confirmation and prompt
+
+    private static func answer(_ confirmation: Confirmation, with key: Key, in state: inout ConsoleState) -> [ConsoleRequest] {
+        switch key {
+        case .character("y"), .character("Y"), .enter:
+            state.confirmation = nil
+            switch confirmation.action {
+            case .quit:
+                return [.quit]
+            case .switchMode(let mode):
+                state.show("switching authentication mode to \(mode)…")
+                return [.switchMode(to: mode)]
+            }
+        case .character("n"), .character("N"), .character("q"), .escape:
+            state.confirmation = nil
+            state.show("cancelled")
+        default:
+            break
+        }
+        return []
+    }
+
+    private static func edit(with key: Key, in state: inout ConsoleState) {
+        guard var prompt = state.prompt else { return }
+        switch key {
+        case .escape:
+            state.prompt = nil
+            return
+        case .enter:
+            submit(prompt, in: &state)
+            return
+        case .backspace, .delete:
+            if !prompt.text.isEmpty { prompt.text.removeLast() }
+        case .character(let c):
+            prompt.text.append(c)
+        case .control("u"):
+            prompt.text = ""
+        default:
+            return
+        }
+        prompt.error = nil
+        state.prompt = prompt
+    }
+
+    private static func submit(_ prompt: Prompt, in state: inout ConsoleState) {
+        let text = prompt.text.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty {
+            state.prompt = nil
+            if prompt.purpose == .filter { applyFilter(nil, text: "", in: &state) }
+            return
+        }
+        let expression: FilterExpression
+        do {
+            expression = try FilterParser.parse(text)
+        } catch {
+            state.prompt?.error = error
+            return
+        }
+        state.prompt = nil
+        switch prompt.purpose {
+        case .filter:
+            applyFilter(expression, text: text, in: &state)
+        case .search:
+            state.search = expression
+            state.searchText = text
+            findMatch(forward: true, includingCurrent: true, in: &state)
+        }
+    }
+
+    private static func applyFilter(_ filter: FilterExpression?, text: String, in state: inout ConsoleState) {
+        state.filterText = text
+        state.flows.setFilter(filter)
+        state.flowCursor.follow = true
+        state.flowCursor.update(count: state.flows.visibleCount, page: state.pageHeight)
+        if filter != nil {
+            state.show("filter: \(state.flows.visibleCount) of \(state.flows.rows.count) requests match")
+        }
+    }
+
+    /// Moves the Live selection to the next (or previous) row matching the search.
+    private static func findMatch(forward: Bool, includingCurrent: Bool, in state: inout ConsoleState) {
+        guard let search = state.search else {
+            state.show("no search yet: press / to search")
+            return
+        }
+        let count = state.flows.visibleCount
+        guard count > 0 else { return }
+        let start = state.flowCursor.selected
+        let offsets = includingCurrent ? Array(0..<count) : Array(1...count)
+        for offset in offsets {
+            let index = ((forward ? start + offset : start - offset) % count + count) % count
+            if search.matches(state.flows.visibleRow(index).record) {
+                state.flowCursor.select(index, count: count, page: state.pageHeight)
+                state.flowCursor.follow = false
+                return
+            }
+        }
+        state.show("no request matches \(state.searchText)", severity: .warning)
+    }
+
+    // MARK: - Commands
+
+    static func run(_ command: ConsoleCommand, in state: inout ConsoleState) -> [ConsoleRequest] {
+        let page = state.pageHeight
+        switch command {
+        case .showScreen(let screen):
+            state.detail = nil
+            state.screen = screen
+        case .toggleHelp:
+            state.isHelpVisible.toggle()
+            state.helpScroll = 0
+        case .back:
+            if state.detail != nil {
+                state.detail = nil
+            } else if state.screen != .live {
+                state.screen = .live
+            } else {
+                state.confirmation = Confirmation(question: "Quit certmap? (y/n)", action: .quit)
+            }
+        case .quit:
+            return [.quit]
+        case .nextTab, .previousTab:
+            let step = command == .nextTab ? 1 : -1
+            if var detail = state.detail {
+                let tabs = DetailTab.allCases
+                detail.tab = tabs[(detail.tab.rawValue + step + tabs.count) % tabs.count]
+                detail.scroll = 0
+                state.detail = detail
+            } else {
+                let screens = Screen.allCases
+                state.screen = screens[(state.screen.rawValue - 1 + step + screens.count) % screens.count]
+            }
+        case .openDetail, .diagnose:
+            openDetail(tab: command == .diagnose ? .diagnosis : .request, in: &state)
+        case .moveUp, .moveDown, .moveTop, .moveBottom, .pageUp, .pageDown:
+            move(command, page: page, in: &state)
+        case .toggleFollow:
+            state.flowCursor.follow.toggle()
+            state.flowCursor.update(count: state.flows.visibleCount, page: page)
+            state.show(state.flowCursor.follow ? "following new requests" : "follow off")
+        case .search, .filter:
+            let purpose: Prompt.Purpose = command == .search ? .search : .filter
+            state.prompt = Prompt(purpose: purpose, text: purpose == .filter ? state.filterText : state.searchText)
+        case .searchNext, .searchPrevious:
+            findMatch(forward: command == .searchNext, includingCurrent: false, in: &state)
+        case .filterConnection:
+            guard state.connections.count > 0 else { break }
+            let connection = state.connections.connection(at: min(state.connectionCursor.selected, state.connections.count - 1))
+            state.screen = .live
+            applyFilter(.connection(connection.id), text: "~conn \(connection.id)", in: &state)
+        case .switchMode:
+            let next = state.nextMode
+            state.confirmation = Confirmation(
+                question: "Switch authentication mode from \(state.mode) to \(next)? (y/n)", action: .switchMode(to: next))
+        case .togglePause:
+            state.show(state.trafficPaused ? "resuming demo traffic…" : "pausing demo traffic…")
+            return [.pauseTraffic(!state.trafficPaused)]
+        case .replay:
+            state.show("replay arrives with the sessions feature", severity: .warning)
+        case .edit:
+            state.show("editing mappings is not available in this build yet; the list is read-only", severity: .warning)
+        }
+        return []
+    }
+
+    private static func openDetail(tab: DetailTab, in state: inout ConsoleState) {
+        if var detail = state.detail {
+            detail.tab = tab
+            detail.scroll = 0
+            state.detail = detail
+            return
+        }
+        guard state.screen == .live, let flow = state.selectedFlow else {
+            state.show("no request selected", severity: .warning)
+            return
+        }
+        state.detail = RequestDetail(traceID: flow.record.traceID, tab: tab)
+    }
+
+    private static func move(_ command: ConsoleCommand, page: Int, in state: inout ConsoleState) {
+        let delta: Int
+        switch command {
+        case .moveUp: delta = -1
+        case .moveDown: delta = 1
+        case .pageUp: delta = -page
+        case .pageDown: delta = page
+        case .moveTop: delta = Int.min / 2
+        default: delta = Int.max / 2
+        }
+        if var detail = state.detail {
+            let maximum = max(0, RequestDetailView.lineCount(state) - (page - 1))
+            detail.scroll = min(max(0, detail.scroll + delta), maximum)
+            state.detail = detail
+            return
+        }
+        switch state.screen {
+        case .live:
+            moveCursor(&state.flowCursor, command, delta: delta, count: state.flows.visibleCount, page: page)
+        case .connections:
+            moveCursor(&state.connectionCursor, command, delta: delta, count: state.connections.count, page: page)
+        case .events:
+            moveCursor(&state.eventCursor, command, delta: delta, count: state.events.lines.count, page: page)
+        case .mappings:
+            state.mappingsScroll = min(max(0, state.mappingsScroll + delta), max(0, MappingsView.lineCount(state) - page))
+        case .sessions:
+            break
+        }
+    }
+
+    private static func moveCursor(_ cursor: inout ListCursor, _ command: ConsoleCommand, delta: Int, count: Int, page: Int) {
+        switch command {
+        case .moveTop: cursor.select(0, count: count, page: page)
+        case .moveBottom: cursor.select(count - 1, count: count, page: page)
+        default: cursor.move(by: delta, count: count, page: page)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The line editor at the bottom of the screen, for `/` search and `f` filter.
+public struct Prompt: Hashable, Sendable {
+    public enum Purpose: Hashable, Sendable {
+        case search
+        case filter
+
+        public var label: String {
+            switch self {
+            case .search: return "search"
+            case .filter: return "filter"
+            }
+        }
+    }
+
+    public var purpose: Purpose
+    public var text: String
+    /// The parse error of the last attempt, shown inline until the text changes.
+    public var error: FilterError?
+
+    public init(purpose: Purpose, text: String = "", error: FilterError? = nil) {
+        self.purpose = purpose
+        self.text = text
+        self.error = error
+    }
+}
+
+/// A yes/no question: what to do on `y`.
+public struct Confirmation: Hashable, Sendable {
+    public enum Action: Hashable, Sendable {
+        case switchMode(to: String)
+        case quit
+    }
+
+    public var question: String
+    public var action: Action
+
+    public init(question: String, action: Action) {
+        self.question = question
+        self.action = action
+    }
+}
+
+/// A message in the bottom line that goes away by itself.
+public struct StatusMessage: Hashable, Sendable {
+    public enum Severity: Hashable, Sendable {
+        case info, warning, error
+    }
+
+    public var text: String
+    public var severity: Severity
+    public var expires: Date
+
+    public init(text: String, severity: Severity = .info, expires: Date) {
+        self.text = text
+        self.severity = severity
+        self.expires = expires
+    }
+}

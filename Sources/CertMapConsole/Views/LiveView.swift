@@ -1,0 +1,65 @@
+/// Screen 1: every request as it is decided, newest at the bottom (mitmproxy's flow list).
+enum LiveView {
+    static func columns(width: Int) -> TableColumns {
+        let wide = width >= 110
+        return TableColumns(
+            [
+                .fixed("TIME", 8), .fixed("CONN", 4, right: true), .fixed("REQ", 3, right: true),
+                .fixed("ROUTE", wide ? 12 : 8), .fixed("IDENTITY", wide ? 16 : 10), .fixed("METHOD", 6),
+                .flexible("PATH", minimum: 8), .fixed("DECISION", 8), .fixed("ACCOUNT", wide ? 12 : 8),
+            ], width: width - 2)
+    }
+
+    static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, in area: Rect) {
+        let table = columns(width: area.width)
+        let ellipsis = state.glyphs.ellipsis
+        table.drawHeader(into: &buffer, y: area.y, ellipsis: ellipsis)
+        let list = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        guard state.flows.visibleCount > 0 else {
+            renderEmpty(state, into: &buffer, in: list)
+            return
+        }
+        let cursor = state.flowCursor
+        let top = min(cursor.top, max(0, state.flows.visibleCount - list.height))
+        for row in 0..<list.height {
+            let index = top + row
+            guard index < state.flows.visibleCount else { break }
+            let flow = state.flows.visibleRow(index)
+            let record = flow.record
+            let selected = index == cursor.selected
+            let base: StyleRole = selected ? .selected : .normal
+            let y = list.y + row
+            if selected { buffer.fill(Rect(x: 0, y: y, width: buffer.width, height: 1), role: .selected) }
+            table.drawRow(
+                [
+                    Span(Formatting.clock(flow.time, in: state.timeZone), selected ? base : .muted),
+                    Span("\(record.connection)", base),
+                    Span("\(record.request)", base),
+                    Span(record.route, base),
+                    Span(record.certificate?.commonName ?? "-", base),
+                    Span(record.method, base),
+                    Span(record.path, base),
+                    Span(record.decision.statusText, selected ? base : Formatting.role(forStatus: record.decision.status)),
+                    Span(record.decision.account ?? "-", selected ? base : (record.decision.account == nil ? .muted : .normal)),
+                ], into: &buffer, y: y, ellipsis: ellipsis)
+        }
+    }
+
+    private static func renderEmpty(_ state: ConsoleState, into buffer: inout ScreenBuffer, in area: Rect) {
+        if state.flows.rows.isEmpty {
+            EmptyStateView.render(
+                title: "No requests yet",
+                paragraphs: [
+                    "Requests appear here as the server decides them: who presented which certificate, over which route, and the decision.",
+                    "p pauses or resumes the demo traffic, m switches the authentication mode, ? lists every key.",
+                ], into: &buffer, in: area, glyphs: state.glyphs)
+        } else {
+            EmptyStateView.render(
+                title: "No request matches the filter",
+                paragraphs: [
+                    "Filter: \(state.filterText)  (\(state.flows.rows.count) requests in memory)",
+                    "f edits the filter; an empty filter shows every request.",
+                ], into: &buffer, in: area, glyphs: state.glyphs)
+        }
+    }
+}

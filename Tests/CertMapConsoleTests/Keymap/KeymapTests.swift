@@ -1,0 +1,55 @@
+import XCTest
+
+@testable import CertMapConsole
+
+/// Key lookup per context (context first, then global) and the help generated from the table.
+final class KeymapTests: XCTestCase {
+    private let keymap = Keymap.standard
+
+    func testMitmproxyKeysMapToTheirCommands() {
+        XCTAssertEqual(keymap.command(for: .character("?"), in: .flowList), .toggleHelp)
+        XCTAssertEqual(keymap.command(for: .character("q"), in: .flowList), .back)
+        XCTAssertEqual(keymap.command(for: .character("f"), in: .flowList), .filter)
+        XCTAssertEqual(keymap.command(for: .character("/"), in: .flowList), .search)
+        XCTAssertEqual(keymap.command(for: .character("m"), in: .events), .switchMode)
+        XCTAssertEqual(keymap.command(for: .character("p"), in: .detail), .togglePause)
+        XCTAssertEqual(keymap.command(for: .character("!"), in: .flowList), .diagnose)
+        XCTAssertEqual(keymap.command(for: .character("r"), in: .flowList), .replay)
+        XCTAssertEqual(keymap.command(for: .character("e"), in: .mappings), .edit)
+        XCTAssertEqual(keymap.command(for: .character("3"), in: .detail), .showScreen(.mappings))
+        XCTAssertEqual(keymap.command(for: .down, in: .connections), .moveDown)
+        XCTAssertEqual(keymap.command(for: .pageDown, in: .events), .pageDown)
+    }
+
+    func testContextBindingsWinOverGlobalOnes() {
+        XCTAssertEqual(keymap.command(for: .tab, in: .flowList), .nextTab)
+        XCTAssertEqual(keymap.command(for: .enter, in: .flowList), .openDetail)
+        XCTAssertEqual(keymap.command(for: .enter, in: .connections), .filterConnection)
+        XCTAssertNil(keymap.command(for: .enter, in: .events))
+        XCTAssertNil(keymap.command(for: .character("f"), in: .events))
+    }
+
+    func testNoKeyIsBoundTwiceInOneContext() {
+        for context in KeyContext.allCases {
+            let keys = keymap.bindings.filter { $0.context == context }.flatMap(\.keys)
+            XCTAssertEqual(keys.count, Set(keys).count, "duplicate key in \(context)")
+        }
+    }
+
+    func testHelpListsTheContextThenEverywhere() {
+        let sections = keymap.helpSections(for: .detail)
+        XCTAssertEqual(sections.map(\.context), [.detail, .global])
+        XCTAssertEqual(sections[0].bindings.first?.label, "tab l →")
+        XCTAssertTrue(sections[1].bindings.contains { $0.command == .switchMode && $0.label == "m" })
+    }
+
+    func testHelpOverlayShowsEveryBindingOfTheContext() {
+        var state = ConsoleFixtures.state(width: 120, height: 40)
+        ConsoleReducer.apply(.key(.character("?")), to: &state)
+        let text = HelpOverlayView.lines(state).map { $0.map(\.text).joined() }.joined(separator: "\n")
+        for binding in keymap.bindings where binding.context == .flowList || binding.context == .global {
+            XCTAssertTrue(text.contains(binding.help), "help misses \(binding.help)")
+        }
+        XCTAssertTrue(text.contains("~cert"))
+    }
+}
