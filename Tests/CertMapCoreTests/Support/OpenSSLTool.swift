@@ -23,23 +23,11 @@ struct OpenSSLTool {
     /// Runs openssl with `arguments` (no shell, so values need no quoting) and returns stdout.
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.path)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(
-                description: "openssl \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))"
-            )
+        let result = try OpenSSLRunner.run(arguments)
+        guard result.status == 0 else {
+            throw Failure(description: "openssl \(arguments.joined(separator: " ")) exited with \(result.status): \(result.stderr)")
         }
-        return String(decoding: stdout, as: UTF8.self)
+        return result.stdout
     }
 
     /// One line of `openssl x509` output with its `label=` prefix and trailing newline removed.
