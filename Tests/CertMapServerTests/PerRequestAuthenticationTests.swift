@@ -71,4 +71,22 @@ final class PerRequestAuthenticationTests: XCTestCase {
         let traceID = try XCTUnwrap(harness.requestRecords().first?.traceID)
         XCTAssertTrue(output.stdout.contains("trace: \(traceID)"), output.stdout)
     }
+
+    func testTLS12AndTLS13ClientsAreBothAuthenticatedAndTheVersionIsRecorded() async throws {
+        let harness = try await ServerHarness.start(self)
+        let (certificate, key) = harness.credential("alice")
+        for (flags, expected) in [(["--tlsv1.2", "--tls-max", "1.2"], "TLSv1.2"), (["--tlsv1.3"], "TLSv1.3")] {
+            let output = try await ExternalClients.run("curl", [
+                "-sS", "--cacert", harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path, "--resolve", "localhost:\(harness.port):127.0.0.1",
+                "--cert", certificate, "--key", key, "-o", "/dev/null", "-w", "%{http_code}",
+            ] + flags + ["https://localhost:\(harness.port)/"])
+            XCTAssertEqual(output.stdout, "200", "\(expected): \(output.stderr)")
+            try await Task.sleep(nanoseconds: 50_000_000)
+            let versions = harness.service.events.recent().compactMap { event -> String? in
+                if case .connectionOpened(let opened) = event.kind { return opened.tlsVersion }
+                return nil
+            }
+            XCTAssertEqual(versions.last, expected)
+        }
+    }
 }
