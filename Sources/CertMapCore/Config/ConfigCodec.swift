@@ -9,6 +9,9 @@ public enum ConfigCodec {
         do {
             document = try JSONDecoder().decode(ConfigDocument.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                throw ConfigError.syntax(file: file, detail: syntaxDetail(data))
+            }
             throw describe(error, file: file)
         }
         let issues = ConfigValidator.validate(document)
@@ -40,6 +43,27 @@ public enum ConfigCodec {
             return .schema(file: file, issue: ConfigIssue(path: path(context.codingPath), message: "expected \(jsonName(of: type)), found null"))
         @unknown default:
             return .schema(file: file, issue: ConfigIssue(path: "", message: String(describing: error)))
+        }
+    }
+
+    /// Where the JSON breaks, as "line 4, column 14: invalid value". JSONDecoder on Linux gives
+    /// no position, JSONSerialization gives a character offset; operators need a line.
+    static func syntaxDetail(_ data: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return "the file is valid JSON but not a configuration object"
+        } catch {
+            let message = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
+            guard let range = message.range(of: #"character (\d+)"#, options: .regularExpression),
+                let offset = Int(message[range].dropFirst("character ".count))
+            else {
+                return message
+            }
+            let prefix = data.prefix(offset)
+            let line = prefix.filter { $0 == 0x0A }.count + 1
+            let column = offset - (prefix.lastIndex(of: 0x0A).map { $0 - data.startIndex + 1 } ?? 0) + 1
+            let what = message.components(separatedBy: " around").first?.lowercased() ?? "syntax error"
+            return "line \(line), column \(column): \(what)"
         }
     }
 

@@ -180,6 +180,11 @@ final class ConfigCodecTests: XCTestCase {
         }
     }
 
+    func testJSONSyntaxErrorNamesTheLineAndColumn() {
+        let text = "{\n  \"version\": 1,\n  \"accounts\": [\n    {\"name\": alice}\n  ]\n}\n"
+        XCTAssertEqual(C.decodeError(text), "config.json: not valid JSON: line 4, column 14: invalid value")
+    }
+
     func testDecodeAlsoValidatesAndReportsEveryIssue() {
         XCTAssertThrowsError(
             try C.decode(#"{"version": 1, "manyToOne": [{"name": "m", "account": "ghost", "rules": []}]}"#, file: "/data/config.json")
