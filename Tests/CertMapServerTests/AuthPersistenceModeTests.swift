@@ -56,4 +56,16 @@ final class AuthPersistenceModeTests: XCTestCase {
         }
         XCTAssertTrue(switched)
     }
+
+    func testApplyingAConfigurationWithAnotherModeSwitchesTheServer() async throws {
+        let harness = try await ServerHarness.start(self, mode: .perRequest)
+        var document = harness.service.configuration.current.document
+        document.server.authPersistence = AuthPersistencePreset.legacyIIS4.flags
+        let snapshot = try harness.service.apply(document)
+        XCTAssertEqual(snapshot.generation, 2)
+        XCTAssertEqual(harness.service.persistence.preset, .legacyIIS4)
+        let results = try await ExternalClients.curl(harness, cert: "alice", paths: ["/", "/a"], headers: [proxyHeader])
+        XCTAssertEqual(results.map(\.decision), ["200", "401.2"])
+        XCTAssertEqual(harness.requestRecords().map(\.decision.generation), [2, 2])
+    }
 }

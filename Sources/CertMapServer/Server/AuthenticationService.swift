@@ -44,6 +44,20 @@ public final class AuthenticationService: Sendable {
         events.publish(.system(SystemEvent("authentication persistence switched from \(previous) to \(persistence)")))
     }
 
+    /// Applies an edited configuration live as the next generation (validated first; on error
+    /// nothing changes). When its `server.authPersistence` differs from the previous
+    /// configuration's, the new mode takes effect too, from the next request on.
+    @discardableResult
+    public func apply(_ document: ConfigDocument) throws -> ConfigSnapshot {
+        let previous = configuration.current.document.server.authPersistence
+        let snapshot = try configuration.apply(document)
+        events.publish(.system(SystemEvent("configuration generation \(snapshot.generation) applied")))
+        if document.server.authPersistence != previous {
+            setPersistence(document.server.authPersistence)
+        }
+        return snapshot
+    }
+
     /// The trusted proxies of the current configuration.
     var trustedProxies: [TrustedProxy] {
         configuration.current.document.server.trustedProxies.compactMap(\.trustedProxy)
