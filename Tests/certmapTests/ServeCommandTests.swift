@@ -59,6 +59,11 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertFalse(process.isRunning, "serve must stop on SIGTERM")
         XCTAssertEqual(process.terminationStatus, 0)
         XCTAssertNotNil(collector.waitFor({ $0.contains("received SIGTERM, shutting down") }, seconds: 2), "\(collector.lines.suffix(3))")
+
+        let journal = certmap.home.appendingPathComponent("journal/journal-000001.jsonl")
+        let journalLines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(journalLines.filter { $0.contains(#""type":"request""#) }.count, 2, "both requests are in the journal after shutdown")
+        XCTAssertFalse(journalLines.contains { $0.contains("PRIVATE KEY") })
     }
 
     func testServeRefusesABadListenAddressWithOneLine() throws {

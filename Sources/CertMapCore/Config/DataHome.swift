@@ -27,6 +27,7 @@ public struct DataHome: Hashable, Sendable {
 
     public var configFile: URL { url.appendingPathComponent("config.json") }
     public var pkiDirectory: URL { url.appendingPathComponent("pki") }
+    public var journalDirectory: URL { url.appendingPathComponent("journal") }
 
     /// Resolves a path from the configuration: absolute as is, relative to the home otherwise.
     public func resolve(_ path: String) -> URL {

@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
             Every request is authenticated by mapping its client certificate and answered with \
             X-CertMap-Decision (200, 401.2, 403.16, ...), X-CertMap-Account and X-CertMap-Trace. \
             Try: curl --cacert <home>/pki/ca-bundle.pem --cert <home>/pki/alice.crt --key <home>/pki/alice.key https://localhost:8443/
-            Stops cleanly on SIGINT or SIGTERM.
+            Events are also recorded as JSON lines in <home>/journal (rotated by size). Stops cleanly \
+            on SIGINT or SIGTERM, after flushing the journal.
             """
     )
 
@@ -29,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Event output: text or json (one event per line on stdout).")
     var logFormat: LogFormat = .text
+
+    @Flag(name: .long, help: "Do not record events in <home>/journal.")
+    var noJournal = false
 
     enum LogFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
@@ -44,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         let events = EventBus()
         let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode?.flags)
         let printer = Task { await EventPrinter(format: logFormat).print(events.subscribe()) }
+        let journal = noJournal ? nil : JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory)))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server: CertMapHTTPSServer
         do {
@@ -51,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             events.finish()
             await printer.value
+            await journal?.value
             try? await group.shutdownGracefully()
             throw error
         }
@@ -59,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         await server.stop()
         events.finish()
         await printer.value
+        await journal?.value
         try await group.shutdownGracefully()
     }
 }

@@ -6,9 +6,7 @@ struct EventPrinter {
     let format: ServeCommand.LogFormat
 
     func print(_ subscription: EventSubscription) async {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = EventJSON.encoder()
         for await event in subscription.events {
             let line: String
             switch format {
