@@ -41,7 +41,10 @@ final class ForwardedCertificateTests: XCTestCase {
         let harness = try await ServerHarness.start(self, mode: .perConnection)
         let lines = try await fetch(harness, from: "127.0.0.2", tlsCertificate: "proxy", forwarding: ["alice", "bob"])
         XCTAssertEqual(lines, ["200 200 alice", "200 200 alice"], "the naive cache leaks alice's identity to bob")
-        XCTAssertEqual(harness.requestRecords().map(\.certificateSource), ["forwarded:escapedPEM", "persisted"])
+        let records = harness.requestRecords()
+        XCTAssertEqual(records.map(\.certificateSource), ["forwarded:escapedPEM", "persisted"])
+        XCTAssertEqual(records.map { $0.certificate?.commonName }, ["alice", "bob"], "the record shows who really sent request 2")
+        XCTAssertEqual(records.map(\.decision.account), ["alice", "alice"])
     }
 
     func testForgedHeaderFromUntrustedPeerIsStrippedAndJudgedOnItsOwnTLSIdentity() async throws {

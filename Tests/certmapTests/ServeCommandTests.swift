@@ -64,6 +64,20 @@ final class ServeCommandTests: XCTestCase {
         let journalLines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(journalLines.filter { $0.contains(#""type":"request""#) }.count, 2, "both requests are in the journal after shutdown")
         XCTAssertFalse(journalLines.contains { $0.contains("PRIVATE KEY") })
+
+        let diagnose = try certmap.run(["diagnose"])
+        XCTAssertEqual(diagnose.status, 0, diagnose.stderr)
+        XCTAssertTrue(diagnose.stdout.contains("2 request(s), 1 refused"), diagnose.stdout)
+        XCTAssertTrue(diagnose.stdout.contains("1 × 401.2  legacy reset without re-map (KB Q190009)"), diagnose.stdout)
+        XCTAssertTrue(diagnose.stdout.contains("GET /b by CN=alice, conn#1 req#2, proxied, legacy-iis4"), diagnose.stdout)
+        XCTAssertTrue(diagnose.stdout.contains("fix      switch authentication persistence to per-request"), diagnose.stdout)
+    }
+
+    func testDiagnoseWithoutAJournalSaysWhereItLooked() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        let result = try certmap.run(["diagnose"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("journal: no such journal file or directory"), result.stderr)
     }
 
     func testServeRefusesABadListenAddressWithOneLine() throws {

@@ -96,8 +96,11 @@ public struct RequestRecord: Codable, Hashable, Sendable {
     public let route: String
     public let proxied: Bool
     public let mode: String
-    /// Where the certificate came from: `tls`, `forwarded:<format>`, `persisted`, `none`.
+    /// How the decision got its identity: `tls` or `forwarded:<format>` (this request's own
+    /// certificate was mapped), `persisted` (the connection's earlier identity was reused),
+    /// `none` (nothing was mapped).
     public let certificateSource: String
+    /// The certificate this request presented (TLS or forwarded), whether or not it was used.
     public let certificate: CertificateSummary?
     public let decision: Decision
     /// Time from the request head arriving to the response being written, in microseconds.

@@ -78,16 +78,18 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         trace.record(.reset, .info, "request \(requestIndex) on connection \(connection.id): authentication context reset (\(persistence))")
         trace.record(.source, .info, proxy.explanation)
         guard case .proceed(let forwarded) = screenForwardedHeaders(context: context, request: request, snapshot: snapshot, trace: &trace) else { return }
+        // The certificate this request presented is recorded even when it is not used, so a
+        // reused identity ("presented bob, answered as alice") is visible in events.
+        let source = certificateSource(forwarded: forwarded)
         switch authentication.plan() {
         case .reuse(let persisted):
             let decision = snapshot.engine.decideReusing(persisted, path: request.head.uri, trace: trace)
-            finish(context: context, request: request, proxy: proxy, source: "persisted", certificate: nil, decision: decision)
+            finish(context: context, request: request, proxy: proxy, source: "persisted", certificate: source.leaf, decision: decision)
         case .failAfterReset(let resetAfter):
             let decision = snapshot.engine.decideAfterResetWithoutRemap(resetAfterRequest: resetAfter, trace: trace)
-            finish(context: context, request: request, proxy: proxy, source: "none", certificate: nil, decision: decision)
+            finish(context: context, request: request, proxy: proxy, source: "none", certificate: source.leaf, decision: decision)
         case .map(let why):
             trace.record(.source, .info, why)
-            let source = certificateSource(forwarded: forwarded)
             mapCertificate(source, context: context, request: request, proxy: proxy, snapshot: snapshot, trace: trace)
         }
     }

@@ -1,0 +1,78 @@
+import ArgumentParser
+import CertMapCore
+import CertMapJournal
+import Foundation
+
+/// `certmap diagnose`: every 401/403 in the journal grouped by cause, with the fix.
+struct DiagnoseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract: "Summarise why requests were refused (401/403), by cause, with an example and the fix for each.",
+        discussion: "Reads <home>/journal (written by certmap serve) unless --journal names a directory or a journal file."
+    )
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Option(name: .long, help: "Journal directory or file (default: <home>/journal).", completion: .file())
+    var journal: String?
+
+    @Option(name: .long, help: "Only events at or after this time (RFC 3339, e.g. 2026-11-25T03:00:00Z).")
+    var since: String?
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        if let since, Self.parse(since) == nil {
+            throw ValidationError("--since \"\(since)\" is not an RFC 3339 time such as 2026-11-25T03:00:00Z")
+        }
+    }
+
+    func run() async throws {
+        let source = journal.map { URL(fileURLWithPath: $0) } ?? homeOptions.dataHome.journalDirectory
+        let read = try JournalReader.read(source)
+        for warning in read.warnings {
+            FileHandle.standardError.write(Data("certmap: \(warning)\n".utf8))
+        }
+        let diagnosis = JournalDiagnosis(events: read.events, since: since.flatMap(Self.parse))
+        if json {
+            let encoder = EventJSON.encoder()
+            encoder.outputFormatting.insert(.prettyPrinted)
+            print(String(decoding: try encoder.encode(diagnosis), as: UTF8.self))
+        } else {
+            print(DiagnosisText.render(diagnosis, source: source.path))
+        }
+    }
+
+    private static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}
+
+/// The text form of `certmap diagnose`.
+enum DiagnosisText {
+    static func render(_ diagnosis: JournalDiagnosis, source: String) -> String {
+        var lines = ["\(source): \(diagnosis.requests) request(s), \(diagnosis.refused) refused"]
+        if diagnosis.causes.isEmpty {
+            lines.append("no 401 or 403 responses")
+        }
+        for cause in diagnosis.causes {
+            let example = cause.example
+            let identity = example.certificate.map { "CN=\($0.commonName)" } ?? "no certificate"
+            lines.append("")
+            lines.append("\(cause.count) × \(cause.decision)  \(cause.title)")
+            lines.append("    example  \(example.method) \(example.path) by \(identity), conn#\(example.connection) req#\(example.request), \(example.route), \(example.mode), trace \(example.traceID)")
+            lines.append("    fix      \(cause.fix)")
+        }
+        if let spoofing = diagnosis.spoofing {
+            lines.append("")
+            lines.append("\(spoofing.count) × spoofed forwarded-certificate header(s) from \(spoofing.peers.joined(separator: ", ")) (stripped, never authenticated)")
+            lines.append("    example  \(spoofing.example)")
+            lines.append("    fix      find the client forging them; only addresses in server.trustedProxies may forward certificates")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,51 @@
+import CertMapCore
+import CertMapJournal
+import Foundation
+import XCTest
+
+/// Grouping a journal's refusals by cause for `certmap diagnose`.
+final class JournalDiagnosisTests: XCTestCase {
+    private func request(_ index: Int, _ reason: DecisionReason, account: String? = nil) -> CertMapEvent {
+        let decision = Decision(reason: reason, account: account, mapping: nil, trace: DecisionTrace(), generation: 1)
+        let record = RequestRecord(
+            traceID: "t-\(index)", connection: 1, request: index, method: "GET", path: "/p\(index)", peer: "127.0.0.2:5000", route: "proxied",
+            proxied: true, mode: "legacy-iis4", certificateSource: "none", certificate: nil, decision: decision, durationMicros: 10
+        )
+        return CertMapEvent(sequence: UInt64(index), time: Date(timeIntervalSince1970: 1_790_000_000 + Double(index)), kind: .request(record))
+    }
+
+    func testRefusalsAreGroupedByCauseMostFrequentFirstWithTheFirstExample() {
+        let events = [
+            request(1, .allowed, account: "alice"), request(2, .legacyResetWithoutRemap), request(3, .notMapped),
+            request(4, .legacyResetWithoutRemap), request(5, .legacyResetWithoutRemap),
+        ]
+        let diagnosis = JournalDiagnosis(events: events)
+        XCTAssertEqual(diagnosis.requests, 5)
+        XCTAssertEqual(diagnosis.refused, 4)
+        XCTAssertEqual(diagnosis.causes.map(\.reason), [.legacyResetWithoutRemap, .notMapped])
+        XCTAssertEqual(diagnosis.causes.map(\.count), [3, 1])
+        XCTAssertEqual(diagnosis.causes[0].example.traceID, "t-2")
+        XCTAssertEqual(diagnosis.causes[0].decision, "401.2")
+        XCTAssertTrue(diagnosis.causes[0].fix.contains("per-request"))
+        XCTAssertNil(diagnosis.spoofing)
+    }
+
+    func testSinceDropsOlderEventsAndSpoofingIsCountedByPeer() {
+        let spoof = { (sequence: UInt64, peer: String) in
+            CertMapEvent(sequence: sequence, time: Date(timeIntervalSince1970: 1_790_000_100), kind: .security(SecurityEvent(category: .spoof, connection: 9, peer: peer, message: "removed X-SSL-Client-Cert")))
+        }
+        let events = [request(1, .notMapped), request(2, .certificateRevoked), spoof(10, "127.0.0.1:4000"), spoof(11, "127.0.0.1:4001")]
+        let diagnosis = JournalDiagnosis(events: events, since: Date(timeIntervalSince1970: 1_790_000_002))
+        XCTAssertEqual(diagnosis.causes.map(\.reason), [.certificateRevoked])
+        XCTAssertEqual(diagnosis.spoofing?.count, 2)
+        XCTAssertEqual(diagnosis.spoofing?.peers, ["127.0.0.1"])
+    }
+
+    func testEveryRefusalReasonHasACatalogEntryWithAFix() {
+        for reason in DecisionReason.allCases where reason.status != 200 {
+            let entry = DiagnosisCatalog.entry(for: reason)
+            XCTAssertFalse(entry.title.isEmpty, "\(reason)")
+            XCTAssertGreaterThan(entry.fix.count, 20, "\(reason)")
+        }
+    }
+}
