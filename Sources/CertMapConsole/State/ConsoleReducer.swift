@@ -55,8 +55,9 @@ public enum ConsoleReducer {
             state.connectionCursor.update(count: state.connections.count, page: page, removedBefore: forgotten)
         case .connectionClosed(let closed):
             state.connections.close(closed)
-        case .authStep:
-            // Steps arrive again, complete, in the request's decision trace; the detail view reads that.
+        case .authStep, .certificate:
+            // Steps arrive again, complete, in the request's decision trace; the detail view reads
+            // that. Certificate records are for the journal and replay.
             break
         case .request(let record):
             state.counters.record(status: record.decision.status, at: event.time)

@@ -6,7 +6,7 @@ import Foundation
 extension CertMapEvent {
     private enum CodingKeys: String, CodingKey {
         case sequence, time, type
-        case connectionOpened, connectionClosed, authStep, request, security, system
+        case connectionOpened, connectionClosed, authStep, request, security, system, certificate
     }
 
     public init(from decoder: Decoder) throws {
@@ -21,6 +21,7 @@ extension CertMapEvent {
         case "request": kind = .request(try container.decode(RequestRecord.self, forKey: .request))
         case "security": kind = .security(try container.decode(SecurityEvent.self, forKey: .security))
         case "system": kind = .system(try container.decode(SystemEvent.self, forKey: .system))
+        case "certificate": kind = .certificate(try container.decode(CertificateRecord.self, forKey: .certificate))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown event type \"\(type)\"")
         }
@@ -37,6 +38,7 @@ extension CertMapEvent {
         case .request(let payload): try container.encode("request", forKey: .type); try container.encode(payload, forKey: .request)
         case .security(let payload): try container.encode("security", forKey: .type); try container.encode(payload, forKey: .security)
         case .system(let payload): try container.encode("system", forKey: .type); try container.encode(payload, forKey: .system)
+        case .certificate(let payload): try container.encode("certificate", forKey: .type); try container.encode(payload, forKey: .certificate)
         }
     }
 }

@@ -28,6 +28,21 @@ public struct CertMapEvent: Codable, Hashable, Sendable {
         case request(RequestRecord)
         case security(SecurityEvent)
         case system(SystemEvent)
+        /// A certificate seen for the first time, stored once by fingerprint so requests can
+        /// reference it (replay needs the whole certificate; it is public material, never a key).
+        case certificate(CertificateRecord)
+    }
+}
+
+/// The DER of a certificate, referenced by its SHA-256 from `RequestRecord.certificate`.
+public struct CertificateRecord: Codable, Hashable, Sendable {
+    public let sha256: String
+    /// Base64 DER.
+    public let der: String
+
+    public init(sha256: String, der: String) {
+        self.sha256 = sha256
+        self.der = der
     }
 }
 

@@ -23,6 +23,8 @@ public enum EventText {
             return "\(time) \(connection)SECURITY \(security.category.rawValue) from \(security.peer): \(security.message)"
         case .system(let system):
             return "\(time) \(system.message)"
+        case .certificate(let record):
+            return "\(time) certificate \(record.sha256.prefix(23))… recorded"
         }
     }
 

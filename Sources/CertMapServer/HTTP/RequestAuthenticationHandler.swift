@@ -163,6 +163,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
 
     private func finish(context: ChannelHandlerContext, request: PendingRequest, proxy: ProxyIndication, source: String, certificate: CertificateIdentity?, decision: Decision) {
         let traceID = service.nextTraceID()
+        if let certificate { service.recordCertificate(certificate) }
         let mode = authentication.persistence.description
         let wasReset = authentication.record(decision, certificateSubject: certificate?.subject.rfc2253, requestIsProxied: proxy.isProxied)
         var steps = decision.trace.steps

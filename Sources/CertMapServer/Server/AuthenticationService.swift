@@ -20,6 +20,7 @@ public final class AuthenticationService: Sendable {
         var nextConnection: ConnectionID = 0
         var nextTrace: UInt64 = 0
         var openConnections = 0
+        var recordedCertificates: Set<Fingerprint> = []
     }
 
     public init(configuration: LiveConfiguration, home: DataHome, events: EventBus, persistence: AuthPersistence? = nil) {
@@ -102,6 +103,18 @@ public final class AuthenticationService: Sendable {
 
     func closeConnection() {
         state.withLockedValue { $0.openConnections -= 1 }
+    }
+
+    /// Publishes the certificate's DER the first time it is seen (bounded to 100k fingerprints),
+    /// so the journal can store it once and requests reference it by SHA-256.
+    func recordCertificate(_ identity: CertificateIdentity) {
+        let isNew = state.withLockedValue { state in
+            guard state.recordedCertificates.count < 100_000 else { return false }
+            return state.recordedCertificates.insert(identity.sha256).inserted
+        }
+        if isNew {
+            events.publish(.certificate(CertificateRecord(sha256: identity.sha256.colonHex, der: Data(identity.der).base64EncodedString())))
+        }
     }
 
     /// A short unique id for `X-CertMap-Trace` (`t-1a2b`), to look a decision up later.

@@ -23,7 +23,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        if let since, Self.parse(since) == nil {
+        if let since, RFC3339.parse(since) == nil {
             throw ValidationError("--since \"\(since)\" is not an RFC 3339 time such as 2026-11-25T03:00:00Z")
         }
     }
@@ -34,7 +34,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         for warning in read.warnings {
             FileHandle.standardError.write(Data("certmap: \(warning)\n".utf8))
         }
-        let diagnosis = JournalDiagnosis(events: read.events, since: since.flatMap(Self.parse))
+        let diagnosis = JournalDiagnosis(events: read.events, since: since.flatMap(RFC3339.parse))
         if json {
             let encoder = EventJSON.encoder()
             encoder.outputFormatting.insert(.prettyPrinted)
@@ -42,13 +42,6 @@ struct DiagnoseCommand: AsyncParsableCommand {
         } else {
             print(DiagnosisText.render(diagnosis, source: source.path))
         }
-    }
-
-    private static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
     }
 }
 

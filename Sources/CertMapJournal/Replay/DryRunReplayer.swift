@@ -1,0 +1,57 @@
+import CertMapCore
+import Foundation
+
+/// Re-decides a recorded session in process against today's configuration and a chosen
+/// persistence mode, with no sockets (SPEC §7 `dry-run`).
+///
+/// Requests are replayed in their original order with their original connection grouping, so
+/// `AuthPersistence` behaves as it would on the wire: a Q190009 session recorded in
+/// `legacy-iis4` and replayed under `per-request` turns every `401.2` into `200`, and a pooled
+/// session recorded under `per-connection` stops serving one user's identity to another.
+public struct DryRunReplayer: Sendable {
+    public let engine: DecisionEngine
+    public let persistence: AuthPersistence
+    private let check: @Sendable (CertificateIdentity) async -> CertificateCheck
+
+    /// - Parameter check: validates a certificate as the server would today.
+    public init(engine: DecisionEngine, persistence: AuthPersistence, check: @escaping @Sendable (CertificateIdentity) async -> CertificateCheck) {
+        self.engine = engine
+        self.persistence = persistence
+        self.check = check
+    }
+
+    public func replay(_ session: ReplaySession) async -> ReplayReport {
+        var connections: [ConnectionID: ConnectionAuthentication] = [:]
+        var outcomes: [ReplayOutcome] = []
+        for record in session.requests {
+            var connection = connections[record.connection] ?? ConnectionAuthentication(persistence: persistence)
+            let certificate = record.certificate.flatMap { session.certificates[$0.sha256] }
+            let decision = await decide(record, certificate: certificate, on: connection)
+            connection.record(decision, certificateSubject: certificate?.subject.rfc2253, requestIsProxied: record.proxied)
+            connections[record.connection] = connection
+            outcomes.append(ReplayOutcome(original: record, now: decision, certificateMissing: record.certificate != nil && certificate == nil))
+        }
+        return ReplayReport(mode: persistence.description, generation: engine.generation, outcomes: outcomes)
+    }
+
+    private func decide(_ record: RequestRecord, certificate: CertificateIdentity?, on connection: ConnectionAuthentication) async -> Decision {
+        var trace = DecisionTrace()
+        trace.record(.reset, .info, "replay of request \(record.request) on connection \(record.connection) (\(persistence))")
+        switch connection.plan() {
+        case .reuse(let persisted):
+            return engine.decideReusing(persisted, path: record.path, trace: trace)
+        case .failAfterReset(let resetAfter):
+            return engine.decideAfterResetWithoutRemap(resetAfterRequest: resetAfter, trace: trace)
+        case .map:
+            let check = await certificate.asyncMap(check)
+            return engine.decide(AuthenticationRequest(path: record.path, certificate: certificate, check: check), trace: trace)
+        }
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
+        guard let value = self else { return nil }
+        return await transform(value)
+    }
+}

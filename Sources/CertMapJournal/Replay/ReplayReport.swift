@@ -1,0 +1,56 @@
+import CertMapCore
+
+/// One replayed request: what it got then and what it gets now.
+public struct ReplayOutcome: Codable, Hashable, Sendable {
+    public let connection: ConnectionID
+    public let request: Int
+    public let method: String
+    public let path: String
+    public let identity: String?
+    public let was: String
+    public let wasAccount: String?
+    public let now: String
+    public let nowAccount: String?
+    public let nowReason: DecisionReason
+    /// The request presented a certificate the journal no longer holds (rotated away); it was
+    /// replayed without one.
+    public let certificateMissing: Bool
+
+    init(original: RequestRecord, now decision: Decision, certificateMissing: Bool) {
+        self.connection = original.connection
+        self.request = original.request
+        self.method = original.method
+        self.path = original.path
+        self.identity = original.certificate?.commonName
+        self.was = original.decision.statusText
+        self.wasAccount = original.decision.account
+        self.now = decision.statusText
+        self.nowAccount = decision.account
+        self.nowReason = decision.reason
+        self.certificateMissing = certificateMissing
+    }
+
+    /// Whether the decision or the account differs.
+    public var changed: Bool { was != now || wasAccount != nowAccount }
+
+    /// `401.2 → 200 alice`.
+    public var diff: String {
+        "\(was)\(wasAccount.map { " \($0)" } ?? "") → \(now)\(nowAccount.map { " \($0)" } ?? "")"
+    }
+}
+
+/// The result of a replay: every request's `was → now` and a summary of the changes.
+public struct ReplayReport: Codable, Hashable, Sendable {
+    public let mode: String
+    public let generation: UInt64
+    public let outcomes: [ReplayOutcome]
+
+    public var changedCount: Int { outcomes.filter(\.changed).count }
+
+    /// Distinct transitions with their counts, most frequent first: `("401.2 → 200 alice", 5)`.
+    public var transitions: [(diff: String, count: Int)] {
+        Dictionary(grouping: outcomes.filter(\.changed), by: \.diff)
+            .map { ($0.key, $0.value.count) }
+            .sorted { ($0.count, $1.diff) > ($1.count, $0.diff) }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import XCTest
+
+/// Proving a fix by replay: a Q190009 session recorded under legacy-iis4, replayed in process.
+final class ReplayCommandTests: XCTestCase {
+    private func recordQ190009Session() throws -> CertMapProcess {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        try certmap.run(["pki", "init"])
+        let serve = try ServeProcess(self, certmap: certmap, arguments: ["--mode", "legacy-iis4"])
+        XCTAssertEqual(try serve.curl(certmap, user: "alice", paths: ["/", "/img/1.png", "/img/2.png"], headers: ["Via: 1.1 squid"]), "200 401 401")
+        XCTAssertEqual(try serve.curl(certmap, user: "erin", paths: ["/"]), "401")
+        XCTAssertEqual(serve.stop(), 0)
+        return certmap
+    }
+
+    func testReplayUnderPerRequestTurnsEveryLegacy401IntoAlice() throws {
+        let certmap = try recordQ190009Session()
+        let replay = try certmap.run(["replay", "--dry-run", "--mode", "per-request", "--identity", "alice"])
+        XCTAssertEqual(replay.status, 1, "changes without --expect-changes exit 1: \(replay.stderr)")
+        XCTAssertTrue(replay.stdout.contains("2 of 3 decision(s) changed:"), replay.stdout)
+        XCTAssertTrue(replay.stdout.contains("2 × 401.2 → 200 alice"), replay.stdout)
+        let expected = try certmap.run(["replay", "--dry-run", "--mode", "per-request", "--identity", "alice", "--expect-changes"])
+        XCTAssertEqual(expected.status, 0, expected.stderr)
+    }
+
+    func testReplayUnderTheRecordedModeChangesNothingAndKeepsConnectionGrouping() throws {
+        let certmap = try recordQ190009Session()
+        let replay = try certmap.run(["replay", "--dry-run", "--mode", "legacy-iis4", "--json"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any])
+        let outcomes = try XCTUnwrap(report["outcomes"] as? [[String: Any]])
+        XCTAssertEqual(outcomes.map { $0["now"] as? String }, ["200", "401.2", "401.2", "401.2"])
+        XCTAssertEqual(outcomes.map { $0["connection"] as? Int }, [1, 1, 1, 2])
+        XCTAssertEqual(outcomes.map { $0["request"] as? Int }, [1, 2, 3, 1])
+    }
+
+    func testReplaySelectionErrorsAreOneClearLine() throws {
+        let certmap = try recordQ190009Session()
+        let nothing = try certmap.run(["replay", "--dry-run", "--connection", "99"])
+        XCTAssertNotEqual(nothing.status, 0)
+        XCTAssertTrue(nothing.stderr.contains("no recorded request matches the selection"), nothing.stderr)
+        let network = try certmap.run(["replay"])
+        XCTAssertNotEqual(network.status, 0)
+        XCTAssertTrue(network.stderr.contains("only --dry-run replay is available so far"), network.stderr)
+    }
+}
