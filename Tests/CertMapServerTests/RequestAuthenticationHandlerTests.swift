@@ -11,8 +11,8 @@ import XCTest
 /// HTTP side of the pipeline (keep-alive, headers, limits, forwarded-header screening) is pinned fast.
 final class RequestAuthenticationHandlerTests: XCTestCase {
     private var home: DataHome!
-    /// The request handler holds its lifecycle handler `unowned`, as in the real pipeline where
-    /// the channel owns both; here the test owns it.
+    /// The request handler holds its lifecycle handler weakly, as in the real pipeline where the
+    /// channel owns both; here the test owns it.
     private var lifecycles: [ConnectionLifecycleHandler] = []
 
     override func setUpWithError() throws {

@@ -14,7 +14,8 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     private let service: AuthenticationService
     private let connection: ConnectionInfo
     private let limits: ServerLimits
-    private unowned let lifecycle: ConnectionLifecycleHandler
+    /// Weak: a validation still in flight when the client disconnects must not touch a torn-down pipeline.
+    private weak var lifecycle: ConnectionLifecycleHandler?
     private var authentication: ConnectionAuthentication
     private var requestIndex = 0
     private var pending: PendingRequest?
@@ -37,7 +38,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            lifecycle.requestHeadReceived()
+            lifecycle?.requestHeadReceived()
             var request = PendingRequest(head: head, started: .now())
             let headerBytes = head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
             if headerBytes > limits.maxHeaderBytes {
@@ -193,7 +194,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         buffer.writeString(body)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        lifecycle.responseSent()
+        lifecycle?.responseSent()
         if !keepAlive {
             written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
