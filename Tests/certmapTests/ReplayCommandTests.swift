@@ -34,6 +34,35 @@ final class ReplayCommandTests: XCTestCase {
         XCTAssertEqual(outcomes.map { $0["request"] as? Int }, [1, 2, 3, 1])
     }
 
+    func testExportedHARIsValidHAR12AndReplaysOnItsOwn() throws {
+        let certmap = try recordQ190009Session()
+        let file = certmap.home.appendingPathComponent("q190009.har")
+        let export = try certmap.run(["export", "har", "--identity", "alice", "-o", file.path])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        XCTAssertTrue(export.stderr.contains("wrote 3 entries"), export.stderr)
+
+        let har = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        let log = try XCTUnwrap(har["log"] as? [String: Any])
+        XCTAssertEqual(log["version"] as? String, "1.2")
+        XCTAssertEqual((log["creator"] as? [String: Any])?["name"] as? String, "certmap")
+        let entries = try XCTUnwrap(log["entries"] as? [[String: Any]])
+        XCTAssertEqual(entries.count, 3)
+        for key in ["startedDateTime", "time", "request", "response", "cache", "timings", "_certmap"] {
+            XCTAssertNotNil(entries[0][key], "HAR 1.2 entries need \(key)")
+        }
+        let response = try XCTUnwrap(entries[1]["response"] as? [String: Any])
+        XCTAssertEqual(response["status"] as? Int, 401)
+        let headers = try XCTUnwrap(response["headers"] as? [[String: String]])
+        XCTAssertTrue(headers.contains(["name": "X-CertMap-Decision", "value": "401.2"]))
+        let certmapFields = try XCTUnwrap(entries[0]["_certmap"] as? [String: Any])
+        XCTAssertNotNil(certmapFields["certificateDER"] as? String, "the certificate travels with the HAR")
+        XCTAssertTrue((entries[0]["startedDateTime"] as? String)?.hasPrefix("20") ?? false)
+
+        let replay = try certmap.run(["replay", "--dry-run", "--har", file.path, "--mode", "per-request", "--expect-changes"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        XCTAssertTrue(replay.stdout.contains("2 × 401.2 → 200 alice"), replay.stdout)
+    }
+
     func testReplaySelectionErrorsAreOneClearLine() throws {
         let certmap = try recordQ190009Session()
         let nothing = try certmap.run(["replay", "--dry-run", "--connection", "99"])

@@ -17,7 +17,7 @@ public struct SessionSelector: Hashable, Sendable, Codable {
         self.until = until
     }
 
-    func matches(_ record: RequestRecord, at time: Date) -> Bool {
+    public func matches(_ record: RequestRecord, at time: Date) -> Bool {
         if let connection, record.connection != connection { return false }
         if let identity, record.certificate?.commonName.caseInsensitiveCompare(identity) != .orderedSame { return false }
         if let since, time < since { return false }
@@ -39,6 +39,12 @@ public struct ReplaySession: Sendable {
 
     /// Selects the requests of `events` matching `selector`.
     public static func select(from events: [CertMapEvent], where selector: SessionSelector) -> ReplaySession {
+        selectWithTimes(from: events, where: selector).session
+    }
+
+    /// The selection plus each request's time, by trace id (for HAR's `startedDateTime`).
+    public static func selectWithTimes(from events: [CertMapEvent], where selector: SessionSelector) -> (session: ReplaySession, times: [String: Date]) {
+        var times: [String: Date] = [:]
         var certificates: [String: CertificateIdentity] = [:]
         var requests: [RequestRecord] = []
         for event in events {
@@ -49,10 +55,11 @@ public struct ReplaySession: Sendable {
                 }
             case .request(let record) where selector.matches(record, at: event.time):
                 requests.append(record)
+                times[record.traceID] = event.time
             default:
                 break
             }
         }
-        return ReplaySession(requests: requests, certificates: certificates)
+        return (ReplaySession(requests: requests, certificates: certificates), times)
     }
 }

@@ -9,8 +9,8 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Re-decide a recorded session with the current mappings and a chosen mode, and show what changes.",
         discussion: """
-            Selects requests from the journal (by connection, client certificate CN and/or time \
-            range), replays them in order with their original connection grouping under --mode \
+            Selects requests from the journal or a HAR file written by certmap (by connection, \
+            client certificate CN and/or time range), replays them in order with their original connection grouping under --mode \
             (default: the configuration's), and prints each request's decision then → now. \
             Exits 1 when any decision changed, unless --expect-changes (then 1 when nothing changed).
             Only --dry-run (in process, no sockets) is available so far.
@@ -22,20 +22,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Re-decide in process (required for now).")
     var dryRun = false
 
-    @Option(name: .long, help: "Journal directory or file (default: <home>/journal).", completion: .file())
-    var journal: String?
-
-    @Option(name: .long, help: "Only this connection number.")
-    var connection: UInt64?
-
-    @Option(name: .long, help: "Only requests whose certificate CN is this (case-insensitive).")
-    var identity: String?
-
-    @Option(name: .long, help: "Only requests at or after this RFC 3339 time.")
-    var since: String?
-
-    @Option(name: .long, help: "Only requests at or before this RFC 3339 time.")
-    var until: String?
+    @OptionGroup var sessionOptions: SessionOptions
 
     @Option(name: .long, help: "Persistence to replay under: per-request, legacy-iis4 or per-connection.")
     var mode: AuthPersistencePreset?
@@ -48,20 +35,13 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard dryRun else { throw ValidationError("only --dry-run replay is available so far: add --dry-run") }
-        for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, RFC3339.parse(value) == nil { throw ValidationError("\(name) \"\(value)\" is not an RFC 3339 time such as 2026-11-25T03:00:00Z") }
-        }
     }
 
     func run() async throws {
         let home = try homeOptions.preparedHome()
         let snapshot = try ConfigStore(home: home).loadSnapshot()
         let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: home)
-        let read = try JournalReader.read(journal.map { URL(fileURLWithPath: $0) } ?? home.journalDirectory)
-        read.warnings.forEach { FileHandle.standardError.write(Data("certmap: \($0)\n".utf8)) }
-        let selector = SessionSelector(connection: connection, identity: identity, since: since.flatMap(RFC3339.parse), until: until.flatMap(RFC3339.parse))
-        let session = ReplaySession.select(from: read.events, where: selector)
-        guard !session.requests.isEmpty else { throw CommandFailure("no recorded request matches the selection") }
+        let session = try sessionOptions.load(home: home).session
         let replayer = DryRunReplayer(engine: snapshot.engine, persistence: mode?.flags ?? snapshot.document.server.authPersistence) { identity in
             await validator.check(identity, presentedChain: [], at: Date())
         }
@@ -95,15 +75,5 @@ enum ReplayText {
             lines += report.transitions.map { "  \($0.count) × \($0.diff)" }
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// RFC 3339 times for command-line options, with or without fractional seconds.
-enum RFC3339 {
-    static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
     }
 }

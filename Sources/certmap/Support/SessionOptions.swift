@@ -1,0 +1,70 @@
+import ArgumentParser
+import CertMapCore
+import CertMapJournal
+import Foundation
+
+/// Selecting recorded requests, shared by `replay` and `export har`.
+struct SessionOptions: ParsableArguments {
+    @Option(name: .long, help: "Journal directory or file (default: <home>/journal).", completion: .file())
+    var journal: String?
+
+    @Option(name: .long, help: "A HAR file written by certmap export har, instead of the journal.", completion: .file())
+    var har: String?
+
+    @Option(name: .long, help: "Only this connection number.")
+    var connection: UInt64?
+
+    @Option(name: .long, help: "Only requests whose certificate CN is this (case-insensitive).")
+    var identity: String?
+
+    @Option(name: .long, help: "Only requests at or after this RFC 3339 time.")
+    var since: String?
+
+    @Option(name: .long, help: "Only requests at or before this RFC 3339 time.")
+    var until: String?
+
+    func validate() throws {
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, RFC3339.parse(value) == nil { throw ValidationError("\(name) \"\(value)\" is not an RFC 3339 time such as 2026-11-25T03:00:00Z") }
+        }
+        if har != nil && journal != nil { throw ValidationError("give --journal or --har, not both") }
+    }
+
+    var selector: SessionSelector {
+        SessionSelector(connection: connection, identity: identity, since: since.flatMap(RFC3339.parse), until: until.flatMap(RFC3339.parse))
+    }
+
+    /// The selected requests (non-empty) and their times; warnings about skipped journal lines go to stderr.
+    func load(home: DataHome) throws -> (session: ReplaySession, times: [String: Date]) {
+        if let har {
+            let document: HARDocument
+            do {
+                document = try JSONDecoder().decode(HARDocument.self, from: Data(contentsOf: URL(fileURLWithPath: har)))
+            } catch {
+                throw CommandFailure("\(har): not a HAR file written by certmap (\(error))")
+            }
+            let all = HARConversion.session(from: document)
+            let times = Dictionary(document.log.entries.map { ($0._certmap.record.traceID, RFC3339.parse($0.startedDateTime) ?? Date(timeIntervalSince1970: 0)) }, uniquingKeysWith: { first, _ in first })
+            let requests = all.requests.filter { selector.matches($0, at: times[$0.traceID] ?? Date(timeIntervalSince1970: 0)) }
+            return try nonEmpty((ReplaySession(requests: requests, certificates: all.certificates), times))
+        }
+        let read = try JournalReader.read(journal.map { URL(fileURLWithPath: $0) } ?? home.journalDirectory)
+        read.warnings.forEach { FileHandle.standardError.write(Data("certmap: \($0)\n".utf8)) }
+        return try nonEmpty(ReplaySession.selectWithTimes(from: read.events, where: selector))
+    }
+
+    private func nonEmpty(_ selection: (session: ReplaySession, times: [String: Date])) throws -> (session: ReplaySession, times: [String: Date]) {
+        guard !selection.session.requests.isEmpty else { throw CommandFailure("no recorded request matches the selection") }
+        return selection
+    }
+}
+
+/// RFC 3339 times for command-line options, with or without fractional seconds.
+enum RFC3339 {
+    static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}
