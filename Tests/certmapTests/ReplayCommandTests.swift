@@ -63,6 +63,24 @@ final class ReplayCommandTests: XCTestCase {
         XCTAssertTrue(replay.stdout.contains("2 × 401.2 → 200 alice"), replay.stdout)
     }
 
+    func testNamedSessionsAreSavedListedReplayedAndDeleted() throws {
+        let certmap = try recordQ190009Session()
+        let save = try certmap.run(["sessions", "save", "q190009-alice", "--identity", "alice"])
+        XCTAssertEqual(save.status, 0, save.stderr)
+        XCTAssertTrue(save.stdout.contains("3 request(s) on 1 connection(s)"), save.stdout)
+        let again = try certmap.run(["sessions", "save", "q190009-alice", "--identity", "alice"])
+        XCTAssertNotEqual(again.status, 0, "an existing session is not replaced without --force")
+        let list = try certmap.run(["sessions", "list"])
+        XCTAssertTrue(list.stdout.contains("q190009-alice") && list.stdout.contains("1×200 2×401.2"), list.stdout)
+        let replay = try certmap.run(["replay", "q190009-alice", "--dry-run", "--mode", "per-request", "--expect-changes"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        XCTAssertTrue(replay.stdout.contains("2 × 401.2 → 200 alice"), replay.stdout)
+        XCTAssertEqual(try certmap.run(["sessions", "delete", "q190009-alice"]).status, 0)
+        XCTAssertTrue(try certmap.run(["sessions", "list"]).stdout.hasPrefix("no saved sessions"))
+        let missing = try certmap.run(["replay", "q190009-alice", "--dry-run"])
+        XCTAssertTrue(missing.stderr.contains("no session named \"q190009-alice\""), missing.stderr)
+    }
+
     func testReplaySelectionErrorsAreOneClearLine() throws {
         let certmap = try recordQ190009Session()
         let nothing = try certmap.run(["replay", "--dry-run", "--connection", "99"])

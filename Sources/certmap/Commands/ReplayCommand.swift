@@ -22,6 +22,9 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Re-decide in process (required for now).")
     var dryRun = false
 
+    @Argument(help: "A saved session (certmap sessions list); without it, select from the journal with the options below.")
+    var session: String?
+
     @OptionGroup var sessionOptions: SessionOptions
 
     @Option(name: .long, help: "Persistence to replay under: per-request, legacy-iis4 or per-connection.")
@@ -35,13 +38,25 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard dryRun else { throw ValidationError("only --dry-run replay is available so far: add --dry-run") }
+        if let session {
+            try SessionsCommand.validate(name: session)
+            guard sessionOptions.har == nil && sessionOptions.journal == nil else {
+                throw ValidationError("give a session name or --har/--journal, not both")
+            }
+        }
     }
 
     func run() async throws {
         let home = try homeOptions.preparedHome()
         let snapshot = try ConfigStore(home: home).loadSnapshot()
         let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: home)
-        let session = try sessionOptions.load(home: home).session
+        var options = sessionOptions
+        if let session {
+            let file = SessionsCommand.file(session, home: home)
+            guard FileManager.default.fileExists(atPath: file.path) else { throw CommandFailure("no session named \"\(session)\" (certmap sessions list)") }
+            options.har = file.path
+        }
+        let session = try options.load(home: home).session
         let replayer = DryRunReplayer(engine: snapshot.engine, persistence: mode?.flags ?? snapshot.document.server.authPersistence) { identity in
             await validator.check(identity, presentedChain: [], at: Date())
         }
