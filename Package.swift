@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "certmap",
             dependencies: [
-                "CertMapCore", "CertMapJournal", "CertMapServer",
+                "CertMapCore", "CertMapJournal", "CertMapServer", "CertMapConsole",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

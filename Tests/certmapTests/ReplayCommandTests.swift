@@ -81,6 +81,18 @@ final class ReplayCommandTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("no session named \"q190009-alice\""), missing.stderr)
     }
 
+    func testConsoleFilterExpressionsSelectTheSession() throws {
+        let certmap = try recordQ190009Session()
+        let replay = try certmap.run(["replay", "--dry-run", "--mode", "per-request", "--filter", "~s 401 & ~route proxied", "--json", "--expect-changes"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any])
+        let outcomes = try XCTUnwrap(report["outcomes"] as? [[String: Any]])
+        XCTAssertEqual(outcomes.map { $0["path"] as? String }, ["/img/1.png", "/img/2.png"])
+        let bad = try certmap.run(["replay", "--dry-run", "--filter", "~s 401 &"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--filter \"~s 401 &\": column"), bad.stderr)
+    }
+
     func testReplaySelectionErrorsAreOneClearLine() throws {
         let certmap = try recordQ190009Session()
         let nothing = try certmap.run(["replay", "--dry-run", "--connection", "99"])

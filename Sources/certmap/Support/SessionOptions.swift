@@ -1,4 +1,5 @@
 import ArgumentParser
+import CertMapConsole
 import CertMapCore
 import CertMapJournal
 import Foundation
@@ -23,11 +24,21 @@ struct SessionOptions: ParsableArguments {
     @Option(name: .long, help: "Only requests at or before this RFC 3339 time.")
     var until: String?
 
+    @Option(name: .long, help: "Only requests matching a console filter expression, e.g. '~s 401 & ~route proxy'.")
+    var filter: String?
+
     func validate() throws {
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, RFC3339.parse(value) == nil { throw ValidationError("\(name) \"\(value)\" is not an RFC 3339 time such as 2026-11-25T03:00:00Z") }
         }
         if har != nil && journal != nil { throw ValidationError("give --journal or --har, not both") }
+        if let filter {
+            do {
+                _ = try FilterParser.parse(filter)
+            } catch {
+                throw ValidationError("--filter \"\(filter)\": column \(error.column): \(error.message)")
+            }
+        }
     }
 
     var selector: SessionSelector {
@@ -54,8 +65,12 @@ struct SessionOptions: ParsableArguments {
     }
 
     private func nonEmpty(_ selection: (session: ReplaySession, times: [String: Date])) throws -> (session: ReplaySession, times: [String: Date]) {
-        guard !selection.session.requests.isEmpty else { throw CommandFailure("no recorded request matches the selection") }
-        return selection
+        var session = selection.session
+        if let filter, let expression = try? FilterParser.parse(filter) {
+            session = ReplaySession(requests: session.requests.filter(expression.matches), certificates: session.certificates)
+        }
+        guard !session.requests.isEmpty else { throw CommandFailure("no recorded request matches the selection") }
+        return (session, selection.times)
     }
 }
 
