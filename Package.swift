@@ -44,6 +44,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "CertMapProxy",
+            dependencies: [
+                "CertMapCore", "CertMapJournal",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+            ]
+        ),
         .systemLibrary(
             name: "CNCurses",
             pkgConfig: "ncursesw",
@@ -56,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "certmap",
             dependencies: [
-                "CertMapCore", "CertMapJournal", "CertMapServer", "CertMapConsole",
+                "CertMapCore", "CertMapJournal", "CertMapServer", "CertMapProxy", "CertMapConsole",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -75,6 +87,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "CertMapProxyTests",
+            dependencies: [
+                "CertMapProxy", "CertMapServer", "CertMapCore", "CertMapJournal",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -16,6 +16,7 @@ final class AuthPersistenceModeTests: XCTestCase {
         XCTAssertEqual(records.map(\.decision.reason), [.allowed, .legacyResetWithoutRemap, .legacyResetWithoutRemap])
         XCTAssertEqual(Set(records.map(\.connection)).count, 1)
         XCTAssertTrue(records.allSatisfy { $0.proxied && $0.mode == "legacy-iis4" })
+        XCTAssertEqual(Set(records.map(\.route)), ["proxied"], "only a Via header says a proxy was involved")
         let resetAfterFirst = harness.authSteps().first { $0.request == 1 && $0.step.stage == .reset && $0.step.summary.contains("reset after request 1") }
         XCTAssertNotNil(resetAfterFirst, "the reset after request 1 must be an event")
     }

@@ -28,6 +28,7 @@ final class NginxReverseProxyTests: XCTestCase {
         let records = harness.requestRecords()
         XCTAssertEqual(records.map(\.certificateSource), ["forwarded:escapedPEM", "forwarded:escapedPEM", "forwarded:escapedPEM"])
         XCTAssertTrue(records.allSatisfy { $0.peer.hasPrefix("127.0.0.2:") && $0.proxied })
+        XCTAssertEqual(Set(records.map(\.route)), ["reverse"], "a forwarded certificate means a TLS-terminating (reverse) proxy")
     }
 
     func testInvalidCertificatesThroughNginxKeepTheirSubstatus() async throws {

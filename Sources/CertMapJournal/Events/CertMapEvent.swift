@@ -118,7 +118,7 @@ public struct RequestRecord: Codable, Hashable, Sendable {
     /// The certificate this request presented (TLS or forwarded), whether or not it was used.
     public let certificate: CertificateSummary?
     public let decision: Decision
-    /// Time from the request head arriving to the response being written, in microseconds.
+    /// Time from the request head arriving to the decision being ready to write, in microseconds.
     public let durationMicros: Int
 
     public init(

@@ -16,6 +16,19 @@ struct ProxyIndication: Hashable, Sendable {
 
     var isProxied: Bool { peerIsTrustedProxy || !headers.isEmpty }
 
+    /// The route recorded with the request, as far as the server can tell it from the wire:
+    /// - `reverse`: a certificate was forwarded in a header, or the peer authenticated with a
+    ///   trusted proxy's own pinned certificate (only a TLS-terminating proxy can do either);
+    /// - `forward`: the peer is a trusted proxy but the TLS session is the user's own (a CONNECT
+    ///   tunnel: the proxy cannot add headers or present a certificate of its own);
+    /// - `proxied`: only `Via`/`Forwarded`/`X-Forwarded-For` say a proxy was involved;
+    /// - `direct`: no proxy indication at all.
+    func route(certificateWasForwarded: Bool, peerCertificateIsProxyIdentity: Bool) -> String {
+        if certificateWasForwarded || (peerIsTrustedProxy && peerCertificateIsProxyIdentity) { return "reverse" }
+        if peerIsTrustedProxy { return "forward" }
+        return headers.isEmpty ? "direct" : "proxied"
+    }
+
     /// "trusted proxy peer", "Via header", or "direct".
     var explanation: String {
         var reasons: [String] = []

@@ -178,14 +178,16 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         let keepAlive = request.head.isKeepAlive
         let body = DecisionResponse.body(for: decision, traceID: traceID)
         let head = DecisionResponse.head(for: decision, traceID: traceID, version: request.head.version, keepAlive: keepAlive, bodyLength: body.utf8.count)
-        write(context: context, head: head, body: body, keepAlive: keepAlive)
         let record = RequestRecord(
             traceID: traceID, connection: connection.id, request: requestIndex, method: request.head.method.rawValue, path: request.head.uri,
-            peer: connection.peer, route: proxy.isProxied ? "proxied" : "direct", proxied: proxy.isProxied, mode: mode,
+            peer: connection.peer, route: proxy.route(certificateWasForwarded: source.hasPrefix("forwarded"), peerCertificateIsProxyIdentity: connection.peerCertificateIsProxyIdentity), proxied: proxy.isProxied, mode: mode,
             certificateSource: source, certificate: certificate.map(CertificateSummary.init), decision: decision,
             durationMicros: Int((NIODeadline.now() - request.started).nanoseconds / 1000)
         )
+        // Published before the response is written, so whoever reads the response can already
+        // see its record (tests and scenarios read both).
         service.events.publish(.request(record))
+        write(context: context, head: head, body: body, keepAlive: keepAlive)
     }
 
     private func write(context: ChannelHandlerContext, head: HTTPResponseHead, body: String, keepAlive: Bool) {
