@@ -2,13 +2,11 @@
 public enum ServerError: Error, Hashable, CustomStringConvertible {
     case tls(file: String, detail: String)
     case bind(address: String, detail: String)
-    case invalidListenAddress(String)
 
     public var description: String {
         switch self {
         case .tls(let file, let detail): return "\(file): \(detail)"
         case .bind(let address, let detail): return "cannot listen on \(address): \(detail)"
-        case .invalidListenAddress(let text): return "\"\(text)\" is not HOST:PORT (e.g. 127.0.0.1:8443)"
         }
     }
 }
