@@ -3,6 +3,9 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <ncursesw/curses.h>
 #include <locale.h>
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
 
 /* Everything ncurses offers only as macros (or as variables Swift cannot see reliably), wrapped
    in static inline functions for NCursesBackend.swift. Nothing else belongs here. */
@@ -61,5 +64,38 @@ static inline int certmap_translate_key(unsigned code) {
         if (code >= (unsigned)KEY_F(1) && code <= (unsigned)KEY_F(24)) return 100 + (int)(code - KEY_F(0));
         return 0;
     }
+}
+/* Opens the terminal without initscr's exit() on failure: NULL when TERM is unknown. */
+static inline SCREEN *certmap_open_terminal(void) { return newterm(NULL, stdout, stdin); }
+
+/* If the process dies of a fatal signal (a Swift trap is SIGILL or SIGTRAP), put the terminal
+   back before dying: the saved termios (tcsetattr is async-signal-safe), the cursor shown, the
+   alternate screen left. Then the signal is re-raised with its default action. */
+/* Storage lives in a function so the Swift importer emits it with the functions that use it. */
+struct certmap_saved_terminal { struct termios termios; volatile sig_atomic_t valid; };
+static inline struct certmap_saved_terminal *certmap_saved(void) {
+    static struct certmap_saved_terminal saved;
+    return &saved;
+}
+
+static void certmap_restore_and_reraise(int sig) {
+    if (certmap_saved()->valid) tcsetattr(STDIN_FILENO, TCSANOW, &certmap_saved()->termios);
+    static const char sequence[] = "\033[0m\033[?25h\033[?1049l\r\n";
+    ssize_t ignored = write(STDOUT_FILENO, sequence, sizeof sequence - 1);
+    (void)ignored;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static inline void certmap_install_crash_restore(void) {
+    if (tcgetattr(STDIN_FILENO, &certmap_saved()->termios) == 0) certmap_saved()->valid = 1;
+    int fatal[] = { SIGILL, SIGTRAP, SIGABRT, SIGSEGV, SIGBUS, SIGFPE };
+    for (unsigned i = 0; i < sizeof fatal / sizeof fatal[0]; i++) signal(fatal[i], certmap_restore_and_reraise);
+}
+
+static inline void certmap_uninstall_crash_restore(void) {
+    int fatal[] = { SIGILL, SIGTRAP, SIGABRT, SIGSEGV, SIGBUS, SIGFPE };
+    for (unsigned i = 0; i < sizeof fatal / sizeof fatal[0]; i++) signal(fatal[i], SIG_DFL);
+    certmap_saved()->valid = 0;
 }
 #endif

@@ -13,13 +13,27 @@ public final class NCursesBackend: TerminalBackend {
     private var pairs: [StyleRole: Int16] = [:]
     private var attributes: [StyleRole: UInt32] = [:]
     private var active = true
+    private let screen: OpaquePointer
 
+    /// Takes over the terminal.
     /// - Parameters:
     ///   - theme: the palette; monochrome (or a terminal without colours) uses attributes only.
     ///   - inputTimeoutMilliseconds: how long `nextInput()` waits for a key.
-    public init(theme: Theme, inputTimeoutMilliseconds: Int32 = 50) {
+    /// - Throws: `TerminalUnavailable` when stdin/stdout is not a terminal or ncurses does not
+    ///   know `$TERM` (instead of ncurses' own exit).
+    public init(theme: Theme, inputTimeoutMilliseconds: Int32 = 30) throws(TerminalUnavailable) {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw TerminalUnavailable(reason: "standard input and output must be a terminal (use `certmap serve` to run headless)")
+        }
         setlocale(LC_ALL, "")
-        initscr()
+        certmap_install_crash_restore()
+        guard let screen = certmap_open_terminal() else {
+            certmap_uninstall_crash_restore()
+            let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+            throw TerminalUnavailable(reason: term.isEmpty ? "TERM is not set" : "ncurses does not know the terminal type TERM=\(term)")
+        }
+        self.screen = screen
+        set_term(screen)
         cbreak()
         noecho()
         nonl()
@@ -136,5 +150,14 @@ public final class NCursesBackend: TerminalBackend {
         guard active else { return }
         active = false
         endwin()
+        delscreen(screen)
+        certmap_uninstall_crash_restore()
     }
+}
+
+/// Why the console cannot take over the terminal, in one sentence for the operator.
+public struct TerminalUnavailable: Error, Hashable, Sendable, CustomStringConvertible {
+    public let reason: String
+
+    public var description: String { "cannot open the console: \(reason)" }
 }

@@ -1,0 +1,70 @@
+import ArgumentParser
+import CertMapConsole
+import CertMapCore
+import CertMapJournal
+import CertMapServer
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// `certmap` with no subcommand: the console, on an embedded server (SPEC §2, §8).
+struct ConsoleSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the console (the default): live requests, connections, mappings, events.",
+        discussion: """
+            Starts the HTTPS server on loopback with the data directory's configuration (created \
+            with a demo PKI on first use), records events in <home>/journal, and opens the \
+            console. Press ? for the keys of the current screen, q to go back or quit.
+            """
+    )
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Option(name: .long, help: "Address the HTTPS server listens on (HOST:PORT).")
+    var listen: String = "127.0.0.1:8443"
+
+    @Option(name: .long, help: "Authentication persistence to start with: per-request, legacy-iis4 or per-connection (default: the configuration's).")
+    var mode: AuthPersistencePreset?
+
+    @Option(name: .long, help: "Theme: dark, light, high-contrast, monochrome, or a <name>.theme file in <home>/themes (default: $CERTMAP_THEME, else dark; NO_COLOR forces monochrome).")
+    var theme: String?
+
+    @Flag(name: .long, help: "Do not run demo traffic.")
+    var noDemo = false
+
+    @Flag(name: .long, help: "Do not record events in <home>/journal.")
+    var noJournal = false
+
+    func validate() throws {
+        _ = try ListenAddress(parsing: listen)
+    }
+
+    func run() async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CommandFailure("the console needs a terminal, and standard input or output is not one; run `certmap serve` for the headless server")
+        }
+        let home = try homeOptions.preparedHome()
+        let environment = ProcessInfo.processInfo.environment
+        let catalog = ThemeCatalog(directories: [
+            home.url.appendingPathComponent("themes"),
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("themes"),
+        ])
+        let theme = try catalog.resolve(requested: theme, environment: environment)
+        let runtime = try await ConsoleRuntime.start(home: home, listen: ListenAddress(parsing: listen), mode: mode?.flags, journal: !noJournal)
+        var state = ConsoleState(
+            mode: runtime.service.persistence.description, now: Date(), glyphs: .forEnvironment(environment), timeZone: .current)
+        ConsoleReducer.apply(.configurationLoaded(runtime.service.configuration.current.document), to: &state)
+        let driver = ConsoleApplication(service: runtime.service, traffic: nil)
+        let outcome = await TerminalSession.run(state: state, theme: theme, driver: driver, events: runtime.subscription)
+        await runtime.stop()
+        switch outcome {
+        case .failure(let error):
+            throw CommandFailure("\(error)")
+        case .success(.stopped(let reason)):
+            FileHandle.standardError.write(Data("certmap: stopped (\(reason))\n".utf8))
+        case .success(.quit):
+            break
+        }
+    }
+}

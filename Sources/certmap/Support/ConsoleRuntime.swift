@@ -1,0 +1,43 @@
+import CertMapCore
+import CertMapJournal
+import CertMapServer
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// The live parts behind the console: event bus, journal, HTTPS server (and, later, proxies and
+/// demo traffic), started together and stopped together, in the right order.
+struct ConsoleRuntime: Sendable {
+    let service: AuthenticationService
+    let subscription: EventSubscription
+    let server: CertMapHTTPSServer
+    private let group: MultiThreadedEventLoopGroup
+    private let journal: Task<Void, Never>?
+
+    static func start(home: DataHome, listen: ListenAddress, mode: AuthPersistence?, journal recordJournal: Bool) async throws -> ConsoleRuntime {
+        let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
+        let events = EventBus()
+        // Subscribed before anything starts, so the console sees the server's first events.
+        let subscription = events.subscribe()
+        let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode)
+        let journal = recordJournal ? JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory))) : nil
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        do {
+            let server = try await CertMapHTTPSServer.start(service: service, listen: listen, group: group)
+            return ConsoleRuntime(service: service, subscription: subscription, server: server, group: group, journal: journal)
+        } catch {
+            events.finish()
+            await journal?.value
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Stops the server, flushes the journal, releases the threads.
+    func stop() async {
+        await server.stop()
+        service.events.finish()
+        await journal?.value
+        try? await group.shutdownGracefully()
+    }
+}

@@ -1,0 +1,53 @@
+import CertMapConsole
+import CertMapJournal
+import Dispatch
+import Foundation
+
+/// Runs the console on a thread of its own (ncurses is single-threaded and its input wait must
+/// not block Swift's cooperative pool) and gives the terminal back however it ends: quit, a
+/// signal (SIGINT, SIGTERM, SIGHUP stop the loop cleanly), or an error opening the terminal.
+/// Fatal signals are handled by the backend's crash restore.
+enum TerminalSession {
+    static func run(state: ConsoleState, theme: Theme, driver: ConsoleDriver, events: EventSubscription) async -> Result<ConsoleHost.Exit, TerminalUnavailable> {
+        let inbox = ConsoleInbox()
+        let signals = SignalForwarder(inbox: inbox)
+        defer { signals.cancel() }
+        return await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let backend: NCursesBackend
+                do throws(TerminalUnavailable) {
+                    backend = try NCursesBackend(theme: theme)
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                    return
+                }
+                let host = ConsoleHost(state: state, backend: backend, driver: driver, inbox: inbox)
+                let exit = host.run(events: events)
+                backend.shutdown()
+                continuation.resume(returning: .success(exit))
+            }
+            thread.name = "certmap-console"
+            thread.start()
+        }
+    }
+}
+
+/// Turns SIGINT, SIGTERM and SIGHUP into a stop request for the console loop.
+private final class SignalForwarder {
+    private let sources: [DispatchSourceSignal]
+
+    init(inbox: ConsoleInbox) {
+        let queue = DispatchQueue(label: "certmap.console.signals")
+        sources = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { inbox.requestStop(name) }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        sources.forEach { $0.cancel() }
+    }
+}
