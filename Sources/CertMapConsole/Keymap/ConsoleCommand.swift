@@ -27,4 +27,13 @@ public enum ConsoleCommand: Hashable, Sendable {
     case replay
     case edit
     case diagnose
+    case addMapping
+    case deleteMapping
+    case toggleMapping
+    case moveMappingUp
+    case moveMappingDown
+    case undo
+    case redo
+    case dryRun
+    case save
 }

@@ -64,9 +64,20 @@ public struct Keymap: Hashable, Sendable {
             KeyBinding([.enter], .filterConnection, .connections, "show this connection's requests on Live"),
         ]
         + [
-            KeyBinding([.character("e")], .edit, .mappings, "edit the selected mapping"),
-            KeyBinding([.character("j"), .down], .moveDown, .mappings, "scroll down"),
-            KeyBinding([.character("k"), .up], .moveUp, .mappings, "scroll up"),
+            KeyBinding([.character("j"), .down], .moveDown, .mappings, "next mapping"),
+            KeyBinding([.character("k"), .up], .moveUp, .mappings, "previous mapping"),
+            KeyBinding([.character("g"), .home], .moveTop, .mappings, "first mapping"),
+            KeyBinding([.character("G"), .end], .moveBottom, .mappings, "last mapping"),
+            KeyBinding([.character("e"), .enter], .edit, .mappings, "edit the selected mapping (form; enter applies, esc cancels)"),
+            KeyBinding([.character("a")], .addMapping, .mappings, "add a many-to-one mapping"),
+            KeyBinding([.character("d")], .deleteMapping, .mappings, "delete the selected mapping (asks first)"),
+            KeyBinding([.character(" ")], .toggleMapping, .mappings, "enable or disable the selected mapping"),
+            KeyBinding([.character("K")], .moveMappingUp, .mappings, "move the many-to-one mapping up (tried earlier)"),
+            KeyBinding([.character("J")], .moveMappingDown, .mappings, "move the many-to-one mapping down"),
+            KeyBinding([.character("u")], .undo, .mappings, "undo the last unsaved edit"),
+            KeyBinding([.control("r")], .redo, .mappings, "redo"),
+            KeyBinding([.character("D")], .dryRun, .mappings, "dry run: which recent requests would change"),
+            KeyBinding([.character("w")], .save, .mappings, "save and apply live (asks first)"),
             KeyBinding([.character("r")], .replay, .sessions, "replay a recorded session"),
         ]
         + listBindings(.events)

@@ -21,6 +21,11 @@ public enum ConsoleAction: Hashable, Sendable {
     case droppedEvents(UInt64)
     /// The host could not carry out a request; shown as an error in the status line.
     case requestFailed(String)
+    /// The host re-decided recent requests with the draft (answer to `.dryRunMappings`).
+    case dryRunFinished(MappingDryRun)
+    /// The host saved the draft and applied it live (answer to `.saveMappings`); a
+    /// `.configurationLoaded` with the saved document comes with it.
+    case mappingsSaved(generation: UInt64)
 }
 
 /// What the console asks the host to do: it never touches sockets or files itself.
@@ -29,6 +34,12 @@ public enum ConsoleRequest: Hashable, Sendable {
     case switchMode(to: String)
     /// Pause (true) or resume (false) the demo traffic.
     case pauseTraffic(Bool)
+    /// Re-decide recent requests with `document` instead of the mappings in force; nothing is
+    /// applied. Answered with `.dryRunFinished`.
+    case dryRunMappings(ConfigDocument)
+    /// Save `document` atomically and apply it live. Answered with `.configurationLoaded` and
+    /// `.mappingsSaved`, or `.requestFailed`.
+    case saveMappings(ConfigDocument)
     /// Leave the console: the host restores the terminal and stops.
     case quit
 }

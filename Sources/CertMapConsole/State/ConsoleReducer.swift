@@ -32,6 +32,18 @@ public enum ConsoleReducer {
             }
         case .configurationLoaded(let document):
             state.configuration = document
+            if state.draft == nil {
+                state.draft = MappingDraft(base: document)
+            } else {
+                state.draft?.rebase(on: document)
+            }
+            state.mappingCursor.update(count: state.draft?.entries.count ?? 0, page: state.pageHeight)
+        case .dryRunFinished(let dryRun):
+            state.dryRun = dryRun
+            state.show("dry run: \(dryRun.changes.count) of \(dryRun.examined) recent requests would change")
+        case .mappingsSaved(let generation):
+            state.dryRun = nil
+            state.show("mappings saved and applied live as configuration generation \(generation)")
         case .modeChanged(let mode):
             state.mode = mode
             if !state.modes.contains(mode) { state.modes.append(mode) }

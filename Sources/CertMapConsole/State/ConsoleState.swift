@@ -26,7 +26,6 @@ public struct ConsoleState: Hashable, Sendable {
     public var flowCursor = ListCursor()
     public var connectionCursor = ListCursor()
     public var eventCursor = ListCursor()
-    public var mappingsScroll = 0
 
     /// The filter's text as typed (empty: no filter); the parsed tree is `flows.filter`.
     public var filterText = ""
@@ -42,6 +41,13 @@ public struct ConsoleState: Hashable, Sendable {
     public var droppedEvents: UInt64 = 0
     /// The mappings in force, once the host has sent them.
     public var configuration: ConfigDocument?
+    /// The mappings being edited on screen 3 (created when the configuration arrives).
+    public var draft: MappingDraft?
+    public var mappingCursor = ListCursor(follow: false)
+    /// The open editor form, if any (it takes keys before anything but a confirmation).
+    public var mappingForm: MappingForm?
+    /// The last dry run of the draft against recent requests.
+    public var dryRun: MappingDryRun?
 
     public var now: Date
     public var glyphs: GlyphSet

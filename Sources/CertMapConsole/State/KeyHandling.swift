@@ -7,6 +7,10 @@ enum KeyHandling {
         if let confirmation = state.confirmation {
             return answer(confirmation, with: key, in: &state)
         }
+        if state.mappingForm != nil {
+            MappingEditorKeys.edit(key, in: &state)
+            return []
+        }
         if state.prompt != nil {
             edit(with: key, in: &state)
             return []
@@ -37,6 +41,8 @@ enum KeyHandling {
             case .switchMode(let mode):
                 state.show("switching authentication mode to \(mode)…")
                 return [.switchMode(to: mode)]
+            case .saveMappings, .deleteMapping, .discardEdits:
+                return MappingEditorKeys.confirm(confirmation.action, in: &state)
             }
         case .character("n"), .character("N"), .character("q"), .escape:
             state.confirmation = nil
@@ -139,8 +145,12 @@ enum KeyHandling {
         case .back:
             if state.detail != nil {
                 state.detail = nil
+            } else if state.screen == .mappings, let draft = state.draft, draft.isDirty {
+                state.confirmation = Confirmation(question: "Discard \(draft.pendingEdits) unsaved mapping edit(s)? (y/n)", action: .discardEdits)
             } else if state.screen != .live {
                 state.screen = .live
+            } else if let draft = state.draft, draft.isDirty {
+                state.confirmation = Confirmation(question: "Quit and discard \(draft.pendingEdits) unsaved mapping edit(s)? (y/n)", action: .quit)
             } else {
                 state.confirmation = Confirmation(question: "Quit certmap? (y/n)", action: .quit)
             }
@@ -184,8 +194,12 @@ enum KeyHandling {
             return [.pauseTraffic(!state.trafficPaused)]
         case .replay:
             state.show("replay arrives with the sessions feature", severity: .warning)
-        case .edit:
-            state.show("editing mappings is not available in this build yet; the list is read-only", severity: .warning)
+        case .edit, .addMapping, .deleteMapping, .toggleMapping, .moveMappingUp, .moveMappingDown, .undo, .redo, .dryRun, .save:
+            guard state.screen == .mappings, state.detail == nil else {
+                state.show("mappings are edited on screen 3", severity: .warning)
+                return []
+            }
+            return MappingEditorKeys.run(command, in: &state)
         }
         return []
     }
@@ -228,7 +242,7 @@ enum KeyHandling {
         case .events:
             moveCursor(&state.eventCursor, command, delta: delta, count: state.events.lines.count, page: page)
         case .mappings:
-            state.mappingsScroll = min(max(0, state.mappingsScroll + delta), max(0, MappingsView.lineCount(state) - page))
+            moveCursor(&state.mappingCursor, command, delta: delta, count: state.draft?.entries.count ?? 0, page: page)
         case .sessions:
             break
         }

@@ -31,6 +31,10 @@ public struct Confirmation: Hashable, Sendable {
     public enum Action: Hashable, Sendable {
         case switchMode(to: String)
         case quit
+        case saveMappings
+        case deleteMapping(MappingReference)
+        /// Drop the unsaved mapping edits and go back to Live.
+        case discardEdits
     }
 
     public var question: String

@@ -26,8 +26,56 @@ struct ConsoleApplication: ConsoleDriver {
             }
             await traffic.setPaused(paused)
             return [.trafficPauseChanged(paused)]
+        case .dryRunMappings(let document):
+            return await dryRun(document)
+        case .saveMappings(let document):
+            return save(document)
         case .quit:
             return []
+        }
+    }
+
+    /// Re-decides the requests still in the bus's memory with `document`, under the mode in force.
+    private func dryRun(_ document: ConfigDocument) async -> [ConsoleAction] {
+        let current = service.configuration.current
+        let snapshot: ConfigSnapshot
+        let validator: CertificateValidator
+        do {
+            snapshot = try ConfigSnapshot(document: document, generation: current.generation + 1)
+            validator = try TrustConfiguration.validator(for: document.trust, home: service.home)
+        } catch {
+            return [.requestFailed("dry run: \(error)")]
+        }
+        let session = ReplaySession.select(from: service.events.recent(), where: SessionSelector())
+        let recent = ReplaySession(requests: Array(session.requests.suffix(Self.dryRunRequests)), certificates: session.certificates)
+        let replayer = DryRunReplayer(engine: snapshot.engine, persistence: service.persistence) { identity in
+            (try? await validator.check(identity, presentedChain: [], at: Date())) ?? CertificateCheck(verdict: .untrusted, notes: ["validation failed"])
+        }
+        let report = await replayer.replay(recent)
+        let changes = zip(recent.requests, report.outcomes).filter { $0.1.changed }.map { record, outcome in
+            MappingDryRun.Change(
+                traceID: record.traceID, identity: outcome.identity ?? "-", method: outcome.method, path: outcome.path,
+                was: [outcome.was, outcome.wasAccount].compactMap { $0 }.joined(separator: " "),
+                now: [outcome.now, outcome.nowAccount].compactMap { $0 }.joined(separator: " "))
+        }
+        return [.dryRunFinished(MappingDryRun(examined: report.outcomes.count, changes: changes, skipped: report.outcomes.filter(\.certificateMissing).count))]
+    }
+
+    /// How many recent requests a dry run re-decides.
+    static let dryRunRequests = 500
+
+    /// Writes the configuration atomically (keeping backups), then applies it live.
+    private func save(_ document: ConfigDocument) -> [ConsoleAction] {
+        let issues = ConfigValidator.validate(document)
+        guard issues.isEmpty else {
+            return [.requestFailed("not saved: \(issues.map(\.description).joined(separator: "; "))")]
+        }
+        do {
+            try ConfigStore(home: service.home).save(document)
+            let snapshot = try service.apply(document)
+            return [.configurationLoaded(document), .mappingsSaved(generation: snapshot.generation)]
+        } catch {
+            return [.requestFailed("not saved: \(error)")]
         }
     }
 }

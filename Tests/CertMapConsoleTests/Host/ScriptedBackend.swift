@@ -64,6 +64,8 @@ final class RecordingDriver: ConsoleDriver, @unchecked Sendable {
         switch request {
         case .switchMode(let mode): return [.modeChanged(mode)]
         case .pauseTraffic(let paused): return [.trafficPauseChanged(paused)]
+        case .dryRunMappings: return [.dryRunFinished(MappingDryRun(examined: 3, changes: [], skipped: 0))]
+        case .saveMappings(let document): return [.configurationLoaded(document), .mappingsSaved(generation: 2)]
         case .quit: return []
         }
     }

@@ -27,6 +27,20 @@ final class ScreenSnapshotTests: XCTestCase {
     func testConnectionsScreenShowsFirstOkThenUnauthorizedStrip() { check("connections", keys: [.character("2")]) }
     func testMappingsScreenListsMappingsInForce() { check("mappings", configured: true, keys: [.character("3")]) }
     func testMappingsScreenBeforeConfigurationArrives() { check("mappings-waiting", keys: [.character("3")]) }
+    func testMappingEditorFormWithInlineRuleError() {
+        check("mapping-form-error", configured: true, keys: [.character("3"), .character("j"), .character("j"), .character("e"), .tab, .tab, .tab, .tab, .control("u")] + F.type("XY=1") + [.enter])
+    }
+    func testMappingsDraftWithAProblemAndADryRun() {
+        for (width, height) in Self.sizes {
+            var state = F.state(width: width, height: height)
+            ConsoleReducer.apply(.configurationLoaded(F.configuration), to: &state)
+            F.press([.character("3"), .character("a")] + F.type("partners") + [.tab] + F.type("nobody") + [.tab, .tab, .tab] + F.type("O=Partner*") + [.enter], on: &state)
+            ConsoleReducer.apply(.dryRunFinished(MappingDryRun(examined: 6, changes: [
+                .init(traceID: "t-0003", identity: "carol", method: "GET", path: "/portal/inbox", was: "401.2", now: "200 carol"),
+            ], skipped: 0)), to: &state)
+            assertSnapshot(ConsoleView.render(state), named: "mappings-draft-\(width)x\(height)")
+        }
+    }
     func testSessionsScreenEmptyState() { check("sessions", keys: [.character("4")]) }
     func testEventsScreen() { check("events", keys: [.character("5")]) }
     func testDetailRequestTab() { check("detail-request", keys: selectFirst401 + [.enter]) }

@@ -1,0 +1,105 @@
+import CertMapConsole
+import CertMapCore
+import XCTest
+
+/// Key sequences on the Mappings screen: edit, validate inline, dry run, save, undo, discard.
+final class MappingEditorTests: XCTestCase {
+    private typealias F = ConsoleFixtures
+
+    private func mappingsScreen() -> ConsoleState {
+        var state = F.state(width: 120, height: 40)
+        ConsoleReducer.apply(.configurationLoaded(F.configuration), to: &state)
+        F.press([.character("3")], on: &state)
+        return state
+    }
+
+    func testEditingARuleThenSavingAsksFirstAndSendsTheEditedDocument() {
+        var state = mappingsScreen()
+        // Select "employees" (one-to-one alice laptop, then contractors, finance staff, employees).
+        F.press([.character("j"), .character("j"), .character("j"), .character("e")], on: &state)
+        XCTAssertEqual(state.mappingForm?.title, "Edit many-to-one mapping")
+        F.press([.tab, .tab, .tab, .tab, .control("u")] + F.type("O=Contoso; OU=Engineering") + [.enter], on: &state)
+        XCTAssertNil(state.mappingForm)
+        XCTAssertEqual(state.draft?.isDirty, true)
+        XCTAssertEqual(state.draft?.document.manyToOne[2].rules.count, 2)
+        XCTAssertEqual(state.configuration, F.configuration, "nothing reaches the server before saving")
+
+        XCTAssertEqual(F.press([.character("D")], on: &state), [.dryRunMappings(state.draft!.document)])
+        XCTAssertEqual(F.press([.character("w")], on: &state), [])
+        XCTAssertEqual(state.confirmation?.action, .saveMappings)
+        let requests = F.press([.character("y")], on: &state)
+        XCTAssertEqual(requests, [.saveMappings(state.draft!.document)])
+
+        let saved = state.draft!.document
+        ConsoleReducer.apply(.configurationLoaded(saved), to: &state)
+        ConsoleReducer.apply(.mappingsSaved(generation: 2), to: &state)
+        XCTAssertEqual(state.draft?.isDirty, false)
+        XCTAssertEqual(state.configuration, saved)
+        XCTAssertTrue(state.message?.text.contains("generation 2") ?? false)
+    }
+
+    func testAFormWithABadRuleStaysOpenWithTheErrorInline() {
+        var state = mappingsScreen()
+        F.press([.character("a")] + F.type("x") + [.tab] + F.type("alice") + [.tab, .tab, .tab] + F.type("CN") + [.enter], on: &state)
+        XCTAssertNotNil(state.mappingForm)
+        XCTAssertEqual(state.mappingForm?.error, "Rules: rule \"CN\": expected SUBFIELD=CRITERIA, e.g. O=Contoso or issuer.CN=*CA")
+        XCTAssertEqual(state.draft?.isDirty, false)
+        F.press([.escape], on: &state)
+        XCTAssertNil(state.mappingForm)
+    }
+
+    func testSavingIsRefusedWhileTheDraftHasProblems() {
+        var state = mappingsScreen()
+        F.press([.character("a")] + F.type("partners") + [.tab] + F.type("nobody") + [.tab, .tab, .tab] + F.type("O=Partner*") + [.enter], on: &state)
+        XCTAssertEqual(state.draft?.issues.first?.path, "manyToOne[4].account")
+        XCTAssertEqual(F.press([.character("w")], on: &state), [])
+        XCTAssertNil(state.confirmation)
+        XCTAssertEqual(state.message?.severity, .error)
+    }
+
+    func testUndoAndRedoWalkThroughTheEdits() {
+        var state = mappingsScreen()
+        F.press([.character("j"), .character(" "), .character("J")], on: &state)
+        XCTAssertEqual(state.draft?.document.manyToOne.map(\.name), ["finance staff", "contractors", "employees", "old partners"])
+        XCTAssertEqual(state.draft?.document.manyToOne[1].enabled, false)
+        F.press([.character("u")], on: &state)
+        XCTAssertEqual(state.draft?.document.manyToOne.first?.name, "contractors")
+        F.press([.character("u")], on: &state)
+        XCTAssertEqual(state.draft?.isDirty, false)
+        F.press([.control("r"), .control("r")], on: &state)
+        XCTAssertEqual(state.draft?.document.manyToOne.first?.name, "finance staff")
+    }
+
+    func testDeletingAsksFirst() {
+        var state = mappingsScreen()
+        F.press([.character("j"), .character("d")], on: &state)
+        XCTAssertEqual(state.confirmation?.question, "Delete the mapping \"contractors\"? (y/n)")
+        F.press([.character("n")], on: &state)
+        XCTAssertEqual(state.draft?.document.manyToOne.count, 4)
+        F.press([.character("d"), .character("y")], on: &state)
+        XCTAssertEqual(state.draft?.document.manyToOne.map(\.name), ["finance staff", "employees", "old partners"])
+    }
+
+    func testLeavingOrQuittingWithUnsavedEditsAsksToDiscardThem() {
+        var state = mappingsScreen()
+        F.press([.character(" ")], on: &state)
+        F.press([.character("q")], on: &state)
+        XCTAssertEqual(state.confirmation?.action, .discardEdits)
+        F.press([.character("y")], on: &state)
+        XCTAssertEqual(state.screen, .live)
+        XCTAssertEqual(state.draft?.isDirty, false)
+
+        F.press([.character("3"), .character(" "), .character("1"), .character("q")], on: &state)
+        XCTAssertEqual(state.confirmation?.question, "Quit and discard 1 unsaved mapping edit(s)? (y/n)")
+    }
+
+    func testAConfigurationChangeFromElsewhereKeepsPendingEdits() {
+        var state = mappingsScreen()
+        F.press([.character(" ")], on: &state)
+        var other = F.configuration
+        other.accounts.append(AccountEntry(name: "dave"))
+        ConsoleReducer.apply(.configurationLoaded(other), to: &state)
+        XCTAssertEqual(state.draft?.base, other)
+        XCTAssertEqual(state.draft?.isDirty, true, "the operator's unsaved edit survives")
+    }
+}
