@@ -15,6 +15,6 @@ struct CertMap: AsyncParsableCommand {
             configuration, so every command works out of the box.
             """,
         version: "0.1.0",
-        subcommands: [ServeCommand.self, ExplainCommand.self, DiagnoseCommand.self, ReplayCommand.self, ExportCommand.self, SessionsCommand.self, MappingsCommand.self, PKICommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, ExplainCommand.self, DiagnoseCommand.self, ReplayCommand.self, ExportCommand.self, ImportCommand.self, SessionsCommand.self, MappingsCommand.self, PKICommand.self, BenchCommand.self]
     )
 }
