@@ -57,6 +57,14 @@ public enum XMLTreeParser {
         guard data.count <= maximumBytes else {
             throw XMLTreeError(source: source, line: 0, column: 0, problem: "the file is larger than \(maximumBytes >> 20) MiB")
         }
+        // FoundationXML crashes (force-unwrapping names it cannot decode) when libxml2 falls back
+        // to Latin-1 on bytes that are not UTF-8, so only valid UTF-8 ever reaches the parser.
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw XMLTreeError(source: source, line: 0, column: 0, problem: "not UTF-8 text; save the file as UTF-8")
+        }
+        if let declared = declaredEncoding(text), !["utf-8", "utf8"].contains(declared.lowercased()) {
+            throw XMLTreeError(source: source, line: 1, column: 0, problem: "encoding \"\(declared)\" is not supported; save the file as UTF-8")
+        }
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil {
             throw XMLTreeError(source: source, line: 0, column: 0, problem: "document type declarations (<!DOCTYPE>) are not accepted")
         }
@@ -77,6 +85,17 @@ public enum XMLTreeParser {
             throw XMLTreeError(source: source, line: 0, column: 0, problem: builder.root == nil ? "no root element" : "unclosed elements at the end")
         }
         return root
+    }
+
+    /// The `encoding` of a leading `<?xml …?>` declaration, if any.
+    static func declaredEncoding(_ text: String) -> String? {
+        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
+        guard body.hasPrefix("<?xml"), let end = body.range(of: "?>") else { return nil }
+        let declaration = body[..<end.lowerBound]
+        guard let key = declaration.range(of: "encoding") else { return nil }
+        let rest = declaration[key.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        return String(rest.dropFirst().prefix { $0 != quote })
     }
 }
 

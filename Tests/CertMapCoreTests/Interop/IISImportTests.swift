@@ -162,6 +162,20 @@ final class IISImportTests: XCTestCase {
         }
     }
 
+    /// Found by `IISImportFuzzTests.testRandomBytesFailOnOneLine`: FoundationXML's XMLParser crashed
+    /// on an element name that was not UTF-8.
+    func testBytesThatAreNotUTF8AreRefusedBeforeParsing() {
+        XCTAssertThrowsError(try IISConfigurationReader.read(Data([0x3C, 0xCB, 0x58, 0x70, 0x35, 0x2F, 0x3E]), source: "x.config")) { error in
+            XCTAssertEqual("\(error)", "x.config: not well-formed XML: not UTF-8 text; save the file as UTF-8")
+        }
+    }
+
+    func testEncodingsOtherThanUTF8AreRefusedWithTheFix() {
+        XCTAssertThrowsError(try IISFixtures.read("<?xml version=\"1.0\" encoding='ISO-8859-1'?><configuration/>")) { error in
+            XCTAssertEqual("\(error)", #"applicationHost.config: not well-formed XML at line 1: encoding "ISO-8859-1" is not supported; save the file as UTF-8"#)
+        }
+    }
+
     func testFileWithoutClientCertificateSettingsIsAnError() {
         XCTAssertThrowsError(try IISFixtures.read("<configuration><system.webServer><modules /></system.webServer></configuration>")) { error in
             XCTAssertEqual(error as? IISImportError, .nothingToImport(source: "applicationHost.config"))
