@@ -55,15 +55,7 @@ final class ConfigCodecFuzzTests: XCTestCase {
         var failures = 0
         for iteration in 0..<Self.iterations {
             var bytes = [UInt8](valid)
-            for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                let position = Int.random(in: 0..<bytes.count, using: &generator)
-                let byte = punctuation.randomElement(using: &generator)!
-                switch Int.random(in: 0..<3, using: &generator) {
-                case 0: bytes[position] = byte
-                case 1: bytes.insert(byte, at: position)
-                default: bytes.remove(at: position)
-                }
-            }
+            bytes.randomlyEdit(1...4, from: punctuation, using: &generator)
             if !assertLoadsOrFailsClearly(Data(bytes), "byte edit iteration \(iteration)") { failures += 1 }
         }
         XCTAssertGreaterThan(failures, Self.iterations / 2)

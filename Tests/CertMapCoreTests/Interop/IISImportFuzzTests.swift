@@ -63,15 +63,7 @@ final class IISImportFuzzTests: XCTestCase {
         var outcomes = (imported: 0, failed: 0)
         for iteration in 0..<Self.iterations {
             var bytes = original!
-            for _ in 0..<Int.random(in: 1...3, using: &generator) {
-                let position = Int.random(in: 0..<bytes.count, using: &generator)
-                let byte = syntax.randomElement(using: &generator)!
-                switch Int.random(in: 0..<3, using: &generator) {
-                case 0: bytes[position] = byte
-                case 1: bytes.insert(byte, at: position)
-                default: bytes.remove(at: position)
-                }
-            }
+            bytes.randomlyEdit(1...3, from: syntax, using: &generator)
             if assertImportsSoundlyOrFailsOnOneLine(bytes, "edit iteration \(iteration)") { outcomes.imported += 1 } else { outcomes.failed += 1 }
         }
         XCTAssertGreaterThan(outcomes.imported, 0, "\(outcomes)")

@@ -16,3 +16,19 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Overwrites, inserts or deletes one byte from `alphabet` at a random place, `edits` times:
+    /// the small typos and bit rot the parsers' property tests feed them.
+    mutating func randomlyEdit(_ edits: ClosedRange<Int>, from alphabet: [UInt8], using generator: inout SeededGenerator) {
+        for _ in 0..<Int.random(in: edits, using: &generator) where !isEmpty {
+            let position = Int.random(in: 0..<count, using: &generator)
+            let byte = alphabet.randomElement(using: &generator)!
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: self[position] = byte
+            case 1: insert(byte, at: position)
+            default: remove(at: position)
+            }
+        }
+    }
+}
