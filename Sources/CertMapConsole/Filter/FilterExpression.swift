@@ -98,6 +98,8 @@ extension FilterExpression: CustomStringConvertible {
 
     private static func quoted(_ value: String) -> String {
         let plain = !value.isEmpty && !value.contains { $0.isWhitespace || "()!&|\"~".contains($0) }
-        return plain ? value : "\"" + value.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        // Inside quotes a backslash escapes the next character, so backslashes are escaped first.
+        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return plain ? value : "\"" + escaped + "\""
     }
 }

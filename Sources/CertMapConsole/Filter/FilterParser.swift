@@ -37,11 +37,20 @@ public struct FilterParser {
 
     private var tokens: [Token] = []
     private var index = 0
+    private var depth = 0
+
+    /// Bounds that keep parsing, matching and printing a filter (all recursive over its tree) far
+    /// from the stack limit, whatever is pasted into the filter prompt.
+    public static let maximumTokens = 512
+    public static let maximumNesting = 64
 
     /// Parses `text`; an empty or blank filter is an error (callers treat blank as "no filter").
     public static func parse(_ text: String) throws(FilterError) -> FilterExpression {
         var parser = FilterParser()
         parser.tokens = try tokenize(text)
+        if parser.tokens.count > maximumTokens {
+            throw FilterError(column: parser.tokens[maximumTokens].column, message: "filter too long: more than \(maximumTokens) terms and operators")
+        }
         let expression = try parser.parseExpression()
         let token = parser.tokens[parser.index]
         switch token.kind {
@@ -146,6 +155,13 @@ public struct FilterParser {
 
     private mutating func parseFactor() throws(FilterError) -> FilterExpression {
         let token = current
+        if token.kind == .not || token.kind == .open {
+            depth += 1
+            guard depth <= Self.maximumNesting else {
+                throw FilterError(column: token.column, message: "nested more than \(Self.maximumNesting) levels deep")
+            }
+        }
+        defer { if token.kind == .not || token.kind == .open { depth -= 1 } }
         switch token.kind {
         case .not:
             index += 1

@@ -11,7 +11,9 @@ public struct ConfigIssue: Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+    /// One line, whatever the file holds: control characters in keys or values (a newline in a
+    /// field name, say) are shown escaped, so each problem stays on its own line.
+    public var description: String { (path.isEmpty ? message : "\(path): \(message)").escapingControlCharacters }
 }
 
 /// Why a configuration could not be loaded or saved; the description is one line per problem.
@@ -30,7 +32,7 @@ public enum ConfigError: Error, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .syntax(let file, let detail):
-            return "\(file): not valid JSON: \(detail)"
+            return "\(file): not valid JSON: \(detail.escapingControlCharacters)"
         case .schema(let file, let issue):
             return "\(file): \(issue)"
         case .invalid(let file, let issues):
@@ -40,5 +42,24 @@ public enum ConfigError: Error, Hashable, CustomStringConvertible {
         case .refusingToOverwrite(let file, let detail):
             return "\(file): not overwriting a configuration that does not load (\(detail)); fix or move it first"
         }
+    }
+}
+
+extension String {
+    /// `\n`, `\r`, `\t` and other control characters written as escapes, for one-line messages.
+    var escapingControlCharacters: String {
+        guard unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return self }
+        var escaped = ""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case _ where scalar.properties.generalCategory == .control:
+                escaped += "\\u{\(String(scalar.value, radix: 16))}"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 }

@@ -22,7 +22,11 @@ public final class JournalWriter: Sendable {
 
     public init(settings: JournalSettings) throws {
         self.settings = settings
-        try FileManager.default.createDirectory(at: settings.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(at: settings.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw JournalError.io(file: settings.directory.path, detail: "cannot create the journal directory: \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+        }
         let next = (JournalSettings.files(in: settings.directory).last?.number ?? 0) + 1
         self.state = Mutex(State(fileNumber: next))
         self.encoder = EventJSON.encoder()

@@ -8,18 +8,6 @@ import XCTest
 final class ForwardedHeaderGarbageTests: XCTestCase {
     private static let iterations = 3000
 
-    /// SplitMix64: tiny, seedable, good enough to scatter bytes.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Characters that matter to at least one of the grammars, plus some that matter to none.
     private static let alphabet = Array(#"ABCMIIwxyz0189+/=:;,"\%-_ .()?*abEe-----BEGIN CERTIFICATE-----é"# + "\t\n")
 
@@ -48,7 +36,7 @@ final class ForwardedHeaderGarbageTests: XCTestCase {
 
     private func assertNeverACertificate(_ format: ForwardedCertificateFormat, seed: UInt64,
                                          value: (inout SeededGenerator) -> [(name: String, value: String)]) {
-        var generator = SeededGenerator(state: seed)
+        var generator = SeededGenerator(seed: seed)
         let parser = ForwardedCertificateParser(settings: .init(enabledFormats: [format]))
         var malformed = 0
         for iteration in 0..<Self.iterations {
@@ -104,7 +92,7 @@ final class ForwardedHeaderGarbageTests: XCTestCase {
     /// no crash, every outcome is one of the three, and most garbles are reported as malformed.
     func testGarbledRealValuesNeverCrashAndAreMostlyMalformed() throws {
         let pki = try ForwardingTestPKI()
-        var generator = SeededGenerator(state: 0xCE47)
+        var generator = SeededGenerator(seed: 0xCE47)
         let parser = ForwardedCertificateParser()
         let originals: [(name: String, value: String)] = [
             ("Client-Cert", ProxyEncoding.byteSequence(pki.leaf)),
@@ -123,5 +111,47 @@ final class ForwardedHeaderGarbageTests: XCTestCase {
         }
         XCTAssertEqual(outcomes.certificate + outcomes.malformed + outcomes.none, Self.iterations)
         XCTAssertGreaterThan(outcomes.malformed, Self.iterations / 2, "\(outcomes)")
+    }
+
+    /// Every header at once, with random bytes decoded leniently as UTF-8 (what a server sees after
+    /// replacing invalid sequences): precedence picks one format, and garbage is never a certificate.
+    func testRandomBytesInEveryHeaderAtOnceAreNeverACertificate() {
+        var generator = SeededGenerator(seed: 0xB17E5)
+        let parser = ForwardedCertificateParser()
+        let names = ["Client-Cert", "Client-Cert-Chain", "X-Forwarded-Client-Cert", "X-SSL-Client-Cert", "X-SSL-Client-DER"]
+        for iteration in 0..<Self.iterations {
+            let headers = names.filter { _ in Bool.random(using: &generator) }.map { name in
+                let bytes = (0..<Int.random(in: 0...200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                return (name: name, value: String(decoding: bytes, as: UTF8.self))
+            }
+            if case .certificate = parser.parse(headers: headers) {
+                return XCTFail("iteration \(iteration) produced a certificate from random bytes")
+            }
+        }
+    }
+
+    /// A real value cut short at every length is never *another* certificate: it is malformed, absent,
+    /// or — only when nothing that matters was cut — the original certificate.
+    func testEveryTruncationOfARealValueIsMalformedOrTheOriginal() throws {
+        let pki = try ForwardingTestPKI()
+        let parser = ForwardedCertificateParser()
+        let originals: [(name: String, value: String)] = [
+            ("Client-Cert", ProxyEncoding.byteSequence(pki.leaf)),
+            ("X-Forwarded-Client-Cert", "Hash=aa;Cert=\"\(ProxyEncoding.nginxEscaped(ProxyEncoding.pem([pki.leaf])))\""),
+            ("X-SSL-Client-Cert", ProxyEncoding.nginxEscaped(ProxyEncoding.pem([pki.leaf]))),
+            ("X-SSL-Client-DER", ProxyEncoding.base64(pki.leaf)),
+        ]
+        for original in originals {
+            var malformed = 0
+            for length in 0..<original.value.count {
+                switch parser.parse(headers: [(original.name, String(original.value.prefix(length)))]) {
+                case .certificate(let forwarded):
+                    XCTAssertEqual(forwarded.leaf.sha256, pki.leaf.sha256, "\(original.name) cut to \(length) characters became another certificate")
+                case .malformed: malformed += 1
+                case .none: break
+                }
+            }
+            XCTAssertGreaterThan(malformed, original.value.count * 9 / 10, "\(original.name): nearly every truncation must be reported as malformed")
+        }
     }
 }
