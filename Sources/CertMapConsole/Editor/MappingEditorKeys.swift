@@ -84,7 +84,7 @@ enum MappingEditorKeys {
             state.dryRun = nil
             state.screen = .live
             state.show("unsaved mapping edits discarded")
-        case .quit, .switchMode:
+        case .quit, .switchMode, .deleteSession:
             break
         }
         state.draft = draft

@@ -36,4 +36,6 @@ public enum ConsoleCommand: Hashable, Sendable {
     case redo
     case dryRun
     case save
+    case newSession
+    case deleteSession
 }

@@ -78,7 +78,11 @@ public struct Keymap: Hashable, Sendable {
             KeyBinding([.control("r")], .redo, .mappings, "redo"),
             KeyBinding([.character("D")], .dryRun, .mappings, "dry run: which recent requests would change"),
             KeyBinding([.character("w")], .save, .mappings, "save and apply live (asks first)"),
-            KeyBinding([.character("r")], .replay, .sessions, "replay a recorded session"),
+            KeyBinding([.character("j"), .down], .moveDown, .sessions, "next session"),
+            KeyBinding([.character("k"), .up], .moveUp, .sessions, "previous session"),
+            KeyBinding([.character("r"), .enter], .replay, .sessions, "replay the session under the current mode and mappings (dry run)"),
+            KeyBinding([.character("n")], .newSession, .sessions, "save the Live requests (as filtered) as a new session"),
+            KeyBinding([.character("d")], .deleteSession, .sessions, "delete the session (asks first)"),
         ]
         + listBindings(.events)
         + [

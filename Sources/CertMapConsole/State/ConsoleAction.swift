@@ -26,6 +26,12 @@ public enum ConsoleAction: Hashable, Sendable {
     /// The host saved the draft and applied it live (answer to `.saveMappings`); a
     /// `.configurationLoaded` with the saved document comes with it.
     case mappingsSaved(generation: UInt64)
+    /// The saved sessions (answer to `.listSessions`, and after a save or delete).
+    case sessionsListed([SessionSummary])
+    /// A replay finished (answer to `.replaySession` or `.replayRequest`).
+    case replayFinished(SessionReplay)
+    /// Something the host did that the operator should read (not an error).
+    case notice(String)
 }
 
 /// What the console asks the host to do: it never touches sockets or files itself.
@@ -40,6 +46,15 @@ public enum ConsoleRequest: Hashable, Sendable {
     /// Save `document` atomically and apply it live. Answered with `.configurationLoaded` and
     /// `.mappingsSaved`, or `.requestFailed`.
     case saveMappings(ConfigDocument)
+    case listSessions
+    /// Save the requests in the console's memory matching `filter` (all when empty) as a session.
+    case saveSession(name: String, filter: String)
+    case deleteSession(String)
+    /// Re-decide a saved session under the current mode and mappings.
+    case replaySession(String)
+    /// Re-decide one recent request (with the earlier requests of its connection, so the
+    /// connection's persistence plays out as it did).
+    case replayRequest(traceID: String)
     /// Leave the console: the host restores the terminal and stops.
     case quit
 }

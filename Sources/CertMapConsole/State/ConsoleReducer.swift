@@ -41,6 +41,16 @@ public enum ConsoleReducer {
         case .dryRunFinished(let dryRun):
             state.dryRun = dryRun
             state.show("dry run: \(dryRun.changes.count) of \(dryRun.examined) recent requests would change")
+        case .sessionsListed(let sessions):
+            state.sessions = sessions
+            state.sessionCursor.update(count: sessions.count, page: state.pageHeight)
+        case .replayFinished(let replay):
+            state.replay = replay
+            state.screen = .sessions
+            state.detail = nil
+            state.show("replay: \(replay.report.changedCount) of \(replay.report.outcomes.count) decisions would change")
+        case .notice(let text):
+            state.show(text)
         case .mappingsSaved(let generation):
             state.dryRun = nil
             state.show("mappings saved and applied live as configuration generation \(generation)")

@@ -48,6 +48,11 @@ public struct ConsoleState: Hashable, Sendable {
     public var mappingForm: MappingForm?
     /// The last dry run of the draft against recent requests.
     public var dryRun: MappingDryRun?
+    /// Saved sessions, as the host last listed them (nil until screen 4 asked).
+    public var sessions: [SessionSummary]?
+    public var sessionCursor = ListCursor(follow: false)
+    /// The last replay (of a session, or of one request with `r` on Live).
+    public var replay: SessionReplay?
 
     public var now: Date
     public var glyphs: GlyphSet

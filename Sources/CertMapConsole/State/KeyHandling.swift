@@ -12,8 +12,7 @@ enum KeyHandling {
             return []
         }
         if state.prompt != nil {
-            edit(with: key, in: &state)
-            return []
+            return edit(with: key, in: &state)
         }
         if state.isHelpVisible {
             switch key {
@@ -43,6 +42,9 @@ enum KeyHandling {
                 return [.switchMode(to: mode)]
             case .saveMappings, .deleteMapping, .discardEdits:
                 return MappingEditorKeys.confirm(confirmation.action, in: &state)
+            case .deleteSession(let name):
+                state.show("deleting session \(name)…")
+                return [.deleteSession(name)]
             }
         case .character("n"), .character("N"), .character("q"), .escape:
             state.confirmation = nil
@@ -53,15 +55,14 @@ enum KeyHandling {
         return []
     }
 
-    private static func edit(with key: Key, in state: inout ConsoleState) {
-        guard var prompt = state.prompt else { return }
+    private static func edit(with key: Key, in state: inout ConsoleState) -> [ConsoleRequest] {
+        guard var prompt = state.prompt else { return [] }
         switch key {
         case .escape:
             state.prompt = nil
-            return
+            return []
         case .enter:
-            submit(prompt, in: &state)
-            return
+            return submit(prompt, in: &state)
         case .backspace, .delete:
             if !prompt.text.isEmpty { prompt.text.removeLast() }
         case .character(let c):
@@ -69,25 +70,29 @@ enum KeyHandling {
         case .control("u"):
             prompt.text = ""
         default:
-            return
+            return []
         }
         prompt.error = nil
         state.prompt = prompt
+        return []
     }
 
-    private static func submit(_ prompt: Prompt, in state: inout ConsoleState) {
+    private static func submit(_ prompt: Prompt, in state: inout ConsoleState) -> [ConsoleRequest] {
         let text = prompt.text.trimmingCharacters(in: .whitespaces)
+        if prompt.purpose == .sessionName {
+            return SessionKeys.submitName(text, in: &state)
+        }
         if text.isEmpty {
             state.prompt = nil
             if prompt.purpose == .filter { applyFilter(nil, text: "", in: &state) }
-            return
+            return []
         }
         let expression: FilterExpression
         do {
             expression = try FilterParser.parse(text)
         } catch {
-            state.prompt?.error = error
-            return
+            state.prompt?.error = error.description
+            return []
         }
         state.prompt = nil
         switch prompt.purpose {
@@ -97,7 +102,10 @@ enum KeyHandling {
             state.search = expression
             state.searchText = text
             findMatch(forward: true, includingCurrent: true, in: &state)
+        case .sessionName:
+            break
         }
+        return []
     }
 
     private static func applyFilter(_ filter: FilterExpression?, text: String, in state: inout ConsoleState) {
@@ -139,6 +147,7 @@ enum KeyHandling {
         case .showScreen(let screen):
             state.detail = nil
             state.screen = screen
+            if screen == .sessions { return [.listSessions] }
         case .toggleHelp:
             state.isHelpVisible.toggle()
             state.helpScroll = 0
@@ -192,8 +201,8 @@ enum KeyHandling {
         case .togglePause:
             state.show(state.trafficPaused ? "resuming demo traffic…" : "pausing demo traffic…")
             return [.pauseTraffic(!state.trafficPaused)]
-        case .replay:
-            state.show("replay arrives with the sessions feature", severity: .warning)
+        case .replay, .newSession, .deleteSession:
+            return SessionKeys.run(command, in: &state)
         case .edit, .addMapping, .deleteMapping, .toggleMapping, .moveMappingUp, .moveMappingDown, .undo, .redo, .dryRun, .save:
             guard state.screen == .mappings, state.detail == nil else {
                 state.show("mappings are edited on screen 3", severity: .warning)
@@ -244,7 +253,7 @@ enum KeyHandling {
         case .mappings:
             moveCursor(&state.mappingCursor, command, delta: delta, count: state.draft?.entries.count ?? 0, page: page)
         case .sessions:
-            break
+            moveCursor(&state.sessionCursor, command, delta: delta, count: state.sessions?.count ?? 0, page: page)
         }
     }
 

@@ -5,21 +5,25 @@ public struct Prompt: Hashable, Sendable {
     public enum Purpose: Hashable, Sendable {
         case search
         case filter
+        /// The name to save the Live requests (as filtered) under, as a session.
+        case sessionName
 
         public var label: String {
             switch self {
             case .search: return "search"
             case .filter: return "filter"
+            case .sessionName: return "save the Live requests (as filtered) as session"
             }
         }
     }
 
     public var purpose: Purpose
     public var text: String
-    /// The parse error of the last attempt, shown inline until the text changes.
-    public var error: FilterError?
+    /// What was wrong with the last attempt (a filter parse error, a bad name), shown inline
+    /// until the text changes.
+    public var error: String?
 
-    public init(purpose: Purpose, text: String = "", error: FilterError? = nil) {
+    public init(purpose: Purpose, text: String = "", error: String? = nil) {
         self.purpose = purpose
         self.text = text
         self.error = error
@@ -33,6 +37,7 @@ public struct Confirmation: Hashable, Sendable {
         case quit
         case saveMappings
         case deleteMapping(MappingReference)
+        case deleteSession(String)
         /// Drop the unsaved mapping edits and go back to Live.
         case discardEdits
     }

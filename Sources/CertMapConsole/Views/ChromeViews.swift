@@ -76,6 +76,8 @@ enum FooterView {
             commands = [(.nextTab, "next tab"), (.moveDown, "scroll"), (.diagnose, "diagnosis"), (.toggleHelp, "help"), (.back, "back")]
         case .connections:
             commands = [(.filterConnection, "its requests"), (.moveDown, "down"), (.moveUp, "up"), (.toggleHelp, "help"), (.back, "back")]
+        case .sessions:
+            commands = [(.replay, "replay"), (.newSession, "save Live"), (.deleteSession, "delete"), (.moveDown, "down"), (.toggleHelp, "help"), (.back, "back")]
         case .mappings:
             commands = [(.edit, "edit"), (.addMapping, "add"), (.deleteMapping, "delete"), (.undo, "undo"), (.dryRun, "dry run"), (.save, "save"), (.toggleHelp, "help"), (.back, "back")]
         default:

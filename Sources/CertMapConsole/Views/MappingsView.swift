@@ -108,17 +108,3 @@ enum MappingsView {
         return lines
     }
 }
-
-/// Screen 4: sessions are not recorded by this build; say so, and what the screen is for.
-enum SessionsView {
-    static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, in area: Rect) {
-        buffer.fill(Rect(x: 0, y: area.y, width: buffer.width, height: 1), role: .header)
-        buffer.write(" Sessions", x: 0, y: area.y, role: .header)
-        EmptyStateView.render(
-            title: "No recorded sessions",
-            paragraphs: [
-                "A session is the requests of one client or one connection, with the route and connection grouping they had. Replaying one re-runs it against today's mappings and lists each decision that changes (was \(state.glyphs.arrow) now).",
-                "This build does not record sessions yet, so there is nothing to list; Live (1) and Connections (2) show the traffic as it happens.",
-            ], into: &buffer, in: Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1), glyphs: state.glyphs)
-    }
-}

@@ -52,9 +52,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: home)
         var options = sessionOptions
         if let session {
-            let file = SessionsCommand.file(session, home: home)
-            guard FileManager.default.fileExists(atPath: file.path) else { throw CommandFailure("no session named \"\(session)\" (certmap sessions list)") }
-            options.har = file.path
+            let store = SessionStore(home: home)
+            guard store.exists(session) else { throw CommandFailure("no session named \"\(session)\" (certmap sessions list)") }
+            options.har = store.file(session).path
         }
         let session = try options.load(home: home).session
         let replayer = DryRunReplayer(engine: snapshot.engine, persistence: mode?.flags ?? snapshot.document.server.authPersistence) { identity in

@@ -13,14 +13,8 @@ struct SessionsCommand: AsyncParsableCommand {
         defaultSubcommand: SessionsListCommand.self
     )
 
-    static func directory(_ home: DataHome) -> URL { home.url.appendingPathComponent("sessions") }
-
-    static func file(_ name: String, home: DataHome) -> URL { directory(home).appendingPathComponent("\(name).har") }
-
     static func validate(name: String) throws {
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.hasPrefix(".") else {
-            throw ValidationError("session names may contain letters, digits, '-', '_' and '.' (got \"\(name)\")")
-        }
+        do { try SessionStore.validate(name: name) } catch { throw ValidationError(error.description) }
     }
 }
 
@@ -36,17 +30,14 @@ struct SessionsSaveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = homeOptions.dataHome
-        let file = SessionsCommand.file(name, home: home)
-        guard force || !FileManager.default.fileExists(atPath: file.path) else {
-            throw CommandFailure("session \"\(name)\" already exists (\(file.path)); add --force to replace it")
+        let store = SessionStore(home: home)
+        guard force || !store.exists(name) else {
+            throw CommandFailure("session \"\(name)\" already exists (\(store.file(name).path)); add --force to replace it")
         }
         let (session, times) = try sessionOptions.load(home: home)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try FileManager.default.createDirectory(at: SessionsCommand.directory(home), withIntermediateDirectories: true)
-        try AtomicFileWriter(permissions: 0o600).write(encoder.encode(HARConversion.document(from: session, times: times)), to: file)
+        try store.save(session, times: times, as: name)
         let connections = Set(session.requests.map(\.connection)).count
-        print("saved session \"\(name)\": \(session.requests.count) request(s) on \(connections) connection(s) → \(file.path)")
+        print("saved session \"\(name)\": \(session.requests.count) request(s) on \(connections) connection(s) → \(store.file(name).path)")
     }
 }
 
@@ -56,22 +47,16 @@ struct SessionsListCommand: AsyncParsableCommand {
     @OptionGroup var homeOptions: HomeOptions
 
     func run() async throws {
-        let directory = SessionsCommand.directory(homeOptions.dataHome)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".har") }.sorted()
-        guard !names.isEmpty else {
+        let sessions = SessionStore(home: homeOptions.dataHome).list()
+        guard !sessions.isEmpty else {
             print("no saved sessions; save one with: certmap sessions save NAME [--connection N] [--identity CN] [--since T]")
             return
         }
         var rows = [["name", "requests", "connections", "decisions"]]
-        for name in names {
-            let url = directory.appendingPathComponent(name)
-            guard let document = try? JSONDecoder().decode(HARDocument.self, from: Data(contentsOf: url)) else {
-                rows.append([String(name.dropLast(4)), "?", "?", "unreadable: \(url.path)"])
-                continue
-            }
-            let records = document.log.entries.map(\._certmap.record)
-            let decisions = Dictionary(grouping: records, by: \.decision.statusText).map { "\($0.value.count)×\($0.key)" }.sorted().joined(separator: " ")
-            rows.append([String(name.dropLast(4)), "\(records.count)", "\(Set(records.map(\.connection)).count)", decisions])
+        for session in sessions {
+            rows.append(session.unreadable
+                ? [session.name, "?", "?", "unreadable: \(SessionStore(home: homeOptions.dataHome).file(session.name).path)"]
+                : [session.name, "\(session.requests)", "\(session.connections)", session.decisions.joined(separator: " ")])
         }
         print(TextTable.render(rows))
     }
@@ -86,9 +71,7 @@ struct SessionsDeleteCommand: AsyncParsableCommand {
     func validate() throws { try SessionsCommand.validate(name: name) }
 
     func run() async throws {
-        let file = SessionsCommand.file(name, home: homeOptions.dataHome)
-        guard FileManager.default.fileExists(atPath: file.path) else { throw CommandFailure("no session named \"\(name)\" (\(file.path))") }
-        try FileManager.default.removeItem(at: file)
+        do { try SessionStore(home: homeOptions.dataHome).delete(name) } catch let error as SessionStoreError { throw CommandFailure(error.description) }
         print("deleted session \"\(name)\"")
     }
 }

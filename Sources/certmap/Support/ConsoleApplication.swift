@@ -30,6 +30,32 @@ struct ConsoleApplication: ConsoleDriver {
             return await dryRun(document)
         case .saveMappings(let document):
             return save(document)
+        case .listSessions:
+            return [.sessionsListed(sessions.list())]
+        case .saveSession(let name, let filter):
+            return saveSession(name, filter: filter)
+        case .deleteSession(let name):
+            do {
+                try sessions.delete(name)
+                return [.sessionsListed(sessions.list()), .notice("session \(name) deleted")]
+            } catch {
+                return [.requestFailed("\(error)")]
+            }
+        case .replaySession(let name):
+            do {
+                return [.replayFinished(SessionReplay(title: "session \(name)", report: await replay(try sessions.load(name))))]
+            } catch {
+                return [.requestFailed("\(error)")]
+            }
+        case .replayRequest(let traceID):
+            let recent = ReplaySession.select(from: service.events.recent(), where: SessionSelector())
+            guard let record = recent.requests.first(where: { $0.traceID == traceID }) else {
+                return [.requestFailed("\(traceID) is no longer in memory; replay it from the journal with certmap replay --dry-run")]
+            }
+            // The request with its connection's earlier requests, so persistence plays out as it did.
+            let requests = recent.requests.filter { $0.connection == record.connection && $0.request <= record.request }
+            let report = await replay(ReplaySession(requests: requests, certificates: recent.certificates))
+            return [.replayFinished(SessionReplay(title: "\(traceID) (request \(record.request) of connection \(record.connection))", report: report))]
         case .quit:
             return []
         }
@@ -49,7 +75,7 @@ struct ConsoleApplication: ConsoleDriver {
         let session = ReplaySession.select(from: service.events.recent(), where: SessionSelector())
         let recent = ReplaySession(requests: Array(session.requests.suffix(Self.dryRunRequests)), certificates: session.certificates)
         let replayer = DryRunReplayer(engine: snapshot.engine, persistence: service.persistence) { identity in
-            (try? await validator.check(identity, presentedChain: [], at: Date())) ?? CertificateCheck(verdict: .untrusted, notes: ["validation failed"])
+            await validator.check(identity, presentedChain: [], at: Date())
         }
         let report = await replayer.replay(recent)
         let changes = zip(recent.requests, report.outcomes).filter { $0.1.changed }.map { record, outcome in
@@ -59,6 +85,37 @@ struct ConsoleApplication: ConsoleDriver {
                 now: [outcome.now, outcome.nowAccount].compactMap { $0 }.joined(separator: " "))
         }
         return [.dryRunFinished(MappingDryRun(examined: report.outcomes.count, changes: changes, skipped: report.outcomes.filter(\.certificateMissing).count))]
+    }
+
+    private var sessions: SessionStore { SessionStore(home: service.home) }
+
+    /// Saves the requests still in memory that match the console's filter as a named session.
+    private func saveSession(_ name: String, filter: String) -> [ConsoleAction] {
+        var (session, times) = ReplaySession.selectWithTimes(from: service.events.recent(), where: SessionSelector())
+        if !filter.isEmpty, let expression = try? FilterParser.parse(filter) {
+            session = ReplaySession(requests: session.requests.filter(expression.matches), certificates: session.certificates)
+        }
+        guard !session.requests.isEmpty else { return [.requestFailed("no request on Live matches the filter; nothing saved")] }
+        guard !sessions.exists(name) else { return [.requestFailed("a session named \(name) already exists; delete it first (d) or pick another name")] }
+        do {
+            try sessions.save(session, times: times, as: name)
+        } catch {
+            return [.requestFailed("session not saved: \(error)")]
+        }
+        let connections = Set(session.requests.map(\.connection)).count
+        return [.sessionsListed(sessions.list()), .notice("saved session \(name): \(session.requests.count) request(s) on \(connections) connection(s)")]
+    }
+
+    /// Re-decides `session` in process under the mode and mappings in force.
+    private func replay(_ session: ReplaySession) async -> ReplayReport {
+        let snapshot = service.configuration.current
+        let home = service.home
+        let validator = try? TrustConfiguration.validator(for: snapshot.document.trust, home: home)
+        let replayer = DryRunReplayer(engine: snapshot.engine, persistence: service.persistence) { identity in
+            guard let validator else { return CertificateCheck(verdict: .untrusted, notes: ["the trust configuration could not be loaded"]) }
+            return await validator.check(identity, presentedChain: [], at: Date())
+        }
+        return await replayer.replay(session)
     }
 
     /// How many recent requests a dry run re-decides.

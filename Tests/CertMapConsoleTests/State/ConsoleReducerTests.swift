@@ -171,11 +171,10 @@ final class ConsoleReducerTests: XCTestCase {
         XCTAssertEqual(F.press([.character("p")], on: &state), [.pauseTraffic(false)])
     }
 
-    func testReplayAndEditOnlyExplainThatTheyAreNotBuiltYet() {
+    func testReplayOnARequestAsksTheHostAndEditingWaitsForTheMappings() {
         var state = F.state()
-        XCTAssertEqual(F.press([.character("r")], on: &state), [])
-        XCTAssertEqual(state.message?.text, "replay arrives with the sessions feature")
-        XCTAssertEqual(state.flows.visibleCount, 6)
+        XCTAssertEqual(F.press([.character("r")], on: &state), [.replayRequest(traceID: "t-0006")])
+        XCTAssertEqual(state.message?.text, "replaying t-0006…")
         F.press([.character("3"), .character("e")], on: &state)
         XCTAssertEqual(state.message?.severity, .warning)
         XCTAssertNil(state.configuration)
@@ -199,7 +198,7 @@ final class ConsoleReducerTests: XCTestCase {
     func testFilterParseErrorKeepsThePromptOpenWithTheColumn() {
         var state = F.state()
         F.press([.character("f")] + F.type("~s 401 &") + [.enter], on: &state)
-        XCTAssertEqual(state.prompt?.error, FilterError(column: 9, message: "expected a filter term at end of filter"))
+        XCTAssertEqual(state.prompt?.error, FilterError(column: 9, message: "expected a filter term at end of filter").description)
         XCTAssertNil(state.flows.filter)
         F.press([.backspace], on: &state)
         XCTAssertNil(state.prompt?.error, "editing clears the error")

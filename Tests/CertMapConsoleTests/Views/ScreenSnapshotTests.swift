@@ -1,4 +1,5 @@
 import CertMapCore
+import CertMapJournal
 import XCTest
 
 @testable import CertMapConsole
@@ -41,7 +42,25 @@ final class ScreenSnapshotTests: XCTestCase {
             assertSnapshot(ConsoleView.render(state), named: "mappings-draft-\(width)x\(height)")
         }
     }
-    func testSessionsScreenEmptyState() { check("sessions", keys: [.character("4")]) }
+    func testSessionsScreenEmptyState() {
+        for (width, height) in Self.sizes {
+            var state = F.state(width: width, height: height)
+            F.press([.character("4")], on: &state)
+            ConsoleReducer.apply(.sessionsListed([]), to: &state)
+            assertSnapshot(ConsoleView.render(state), named: "sessions-\(width)x\(height)")
+        }
+    }
+    func testSessionsScreenWithAReplayDiff() {
+        for (width, height) in Self.sizes {
+            var state = F.state(width: width, height: height)
+            ConsoleReducer.apply(.sessionsListed([
+                SessionSummary(name: "carol-portal", requests: 3, connections: 1, decisions: ["1×200", "2×401.2"], unreadable: false),
+                SessionSummary(name: "broken", requests: 0, connections: 0, decisions: [], unreadable: true),
+            ]), to: &state)
+            ConsoleReducer.apply(.replayFinished(SessionReplay(title: "session carol-portal", report: SessionsScreenTests.report)), to: &state)
+            assertSnapshot(ConsoleView.render(state), named: "sessions-replay-\(width)x\(height)")
+        }
+    }
     func testEventsScreen() { check("events", keys: [.character("5")]) }
     func testDetailRequestTab() { check("detail-request", keys: selectFirst401 + [.enter]) }
     func testDetailCertificateTab() { check("detail-certificate", keys: selectFirst401 + [.enter, .tab]) }
