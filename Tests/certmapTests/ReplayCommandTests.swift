@@ -81,6 +81,27 @@ final class ReplayCommandTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("no session named \"q190009-alice\""), missing.stderr)
     }
 
+    func testAnExportedHARImportsAsANamedSessionAndExportsAgainBySessionName() throws {
+        let certmap = try recordQ190009Session()
+        let file = certmap.home.appendingPathComponent("from-elsewhere.har")
+        XCTAssertEqual(try certmap.run(["export", "har", "--identity", "alice", "-o", file.path]).status, 0)
+        let imported = try certmap.run(["sessions", "import", file.path])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertTrue(imported.stdout.contains("imported session \"from-elsewhere\": 3 request(s) on 1 connection(s)"), imported.stdout)
+        let replay = try certmap.run(["replay", "from-elsewhere", "--dry-run", "--mode", "per-request", "--expect-changes"])
+        XCTAssertTrue(replay.stdout.contains("2 × 401.2 → 200 alice"), replay.stdout)
+        let exported = try certmap.run(["export", "har", "--session", "from-elsewhere", "--filter", "~s 401"])
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        let har = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(exported.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(((har["log"] as? [String: Any])?["entries"] as? [Any])?.count, 2)
+
+        let notHAR = certmap.home.appendingPathComponent("notes.har")
+        try Data("hello".utf8).write(to: notHAR)
+        let bad = try certmap.run(["sessions", "import", notHAR.path])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("not a HAR file written by certmap export har"), bad.stderr)
+    }
+
     func testConsoleFilterExpressionsSelectTheSession() throws {
         let certmap = try recordQ190009Session()
         let replay = try certmap.run(["replay", "--dry-run", "--mode", "per-request", "--filter", "~s 401 & ~route proxied", "--json", "--expect-changes"])

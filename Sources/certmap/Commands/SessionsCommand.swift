@@ -9,7 +9,7 @@ struct SessionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions",
         abstract: "Save, list and delete named sessions (replay them with certmap replay NAME --dry-run).",
-        subcommands: [SessionsSaveCommand.self, SessionsListCommand.self, SessionsDeleteCommand.self],
+        subcommands: [SessionsSaveCommand.self, SessionsListCommand.self, SessionsDeleteCommand.self, SessionsImportCommand.self],
         defaultSubcommand: SessionsListCommand.self
     )
 
@@ -73,5 +73,39 @@ struct SessionsDeleteCommand: AsyncParsableCommand {
     func run() async throws {
         do { try SessionStore(home: homeOptions.dataHome).delete(name) } catch let error as SessionStoreError { throw CommandFailure(error.description) }
         print("deleted session \"\(name)\"")
+    }
+}
+
+/// `certmap sessions import FILE.har [--name NAME]`: a HAR written by `certmap export har` (here or
+/// on another machine) becomes a named session, ready for `certmap replay NAME` and the console.
+struct SessionsImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import a HAR file written by certmap export har as a named session.")
+
+    @OptionGroup var homeOptions: HomeOptions
+    @Argument(help: "The HAR file.", completion: .file()) var file: String
+    @Option(name: .long, help: "Session name (default: the file name without .har).") var name: String?
+    @Flag(name: .long, help: "Replace an existing session of that name.") var force = false
+
+    var sessionName: String { name ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent }
+
+    func validate() throws { try SessionsCommand.validate(name: sessionName) }
+
+    func run() async throws {
+        let store = SessionStore(home: homeOptions.dataHome)
+        guard force || !store.exists(sessionName) else {
+            throw CommandFailure("session \"\(sessionName)\" already exists (\(store.file(sessionName).path)); add --force to replace it or --name to pick another")
+        }
+        let document: HARDocument
+        do {
+            document = try JSONDecoder().decode(HARDocument.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+        } catch {
+            throw CommandFailure("\(file): not a HAR file written by certmap export har (\(error))")
+        }
+        let session = HARConversion.session(from: document)
+        guard !session.requests.isEmpty else { throw CommandFailure("\(file): the HAR file has no certmap entries") }
+        let times = Dictionary(document.log.entries.map { ($0._certmap.record.traceID, RFC3339.parse($0.startedDateTime) ?? Date(timeIntervalSince1970: 0)) }, uniquingKeysWith: { first, _ in first })
+        try store.save(session, times: times, as: sessionName)
+        let connections = Set(session.requests.map(\.connection)).count
+        print("imported session \"\(sessionName)\": \(session.requests.count) request(s) on \(connections) connection(s) → \(store.file(sessionName).path)")
     }
 }

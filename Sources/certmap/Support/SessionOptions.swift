@@ -12,6 +12,9 @@ struct SessionOptions: ParsableArguments {
     @Option(name: .long, help: "A HAR file written by certmap export har, instead of the journal.", completion: .file())
     var har: String?
 
+    @Option(name: .long, help: "A saved session (certmap sessions list), instead of the journal.")
+    var session: String?
+
     @Option(name: .long, help: "Only this connection number.")
     var connection: UInt64?
 
@@ -31,7 +34,10 @@ struct SessionOptions: ParsableArguments {
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, RFC3339.parse(value) == nil { throw ValidationError("\(name) \"\(value)\" is not an RFC 3339 time such as 2026-11-25T03:00:00Z") }
         }
-        if har != nil && journal != nil { throw ValidationError("give --journal or --har, not both") }
+        if [har, journal, session].compactMap({ $0 }).count > 1 { throw ValidationError("give one of --journal, --har and --session") }
+        if let session {
+            do { try SessionStore.validate(name: session) } catch { throw ValidationError(error.description) }
+        }
         if let filter {
             do {
                 _ = try FilterParser.parse(filter)
@@ -47,6 +53,14 @@ struct SessionOptions: ParsableArguments {
 
     /// The selected requests (non-empty) and their times; warnings about skipped journal lines go to stderr.
     func load(home: DataHome) throws -> (session: ReplaySession, times: [String: Date]) {
+        if let session {
+            let store = SessionStore(home: home)
+            guard store.exists(session) else { throw CommandFailure("no session named \"\(session)\" (certmap sessions list)") }
+            var options = self
+            options.session = nil
+            options.har = store.file(session).path
+            return try options.load(home: home)
+        }
         if let har {
             let document: HARDocument
             do {
