@@ -98,6 +98,9 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
 
     private func handshakeCompleted(context: ChannelHandlerContext) {
         guard let id else { return }
+        if self.presented.certificates.isEmpty, let leaf = try? context.pipeline.syncOperations.nioSSL_peerCertificate() {
+            self.presented.adoptResumedSessionLeaf(leaf)
+        }
         let presented = self.presented.certificates
         let address = context.channel.remoteAddress?.ipAddress.flatMap(IPAddress.init)
         let proxies = address.map { address in

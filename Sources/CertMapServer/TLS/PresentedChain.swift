@@ -14,6 +14,14 @@ final class PresentedChain: Sendable {
     /// Leaf first, as presented; empty when the client sent no certificate.
     var certificates: [CertificateIdentity] { box.withLockedValue { $0 } }
 
+    /// Records the leaf of a resumed TLS session: on resumption the client does not send its
+    /// certificate again and the verification callback is not called, but the session still
+    /// carries the leaf it was established with (swift-nio-ssl's `peerCertificate`).
+    func adoptResumedSessionLeaf(_ leaf: NIOSSLCertificate) {
+        guard let identity = try? CertificateIdentity(derEncoded: leaf.toDERBytes()) else { return }
+        box.withLockedValue { if $0.isEmpty { $0 = [identity] } }
+    }
+
     /// The verification callback to install on the connection's `NIOSSLServerHandler`.
     var verificationCallback: NIOSSLCustomVerificationCallback {
         { [box] presented, promise in
