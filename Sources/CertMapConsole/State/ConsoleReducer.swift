@@ -93,6 +93,10 @@ public enum ConsoleReducer {
                 to: &state)
         case .system(let system):
             appendEvent(EventLine(time: event.time, kind: .system, connection: nil, peer: nil, message: system.message), to: &state)
+        case .proxyHop(let hop):
+            // Forwarded requests show up as requests on Live; tunnels and refusals are events.
+            guard hop.action != .forwarded else { break }
+            appendEvent(EventLine(time: event.time, kind: .proxy, connection: nil, peer: hop.clientPeer, message: EventText.proxyHopSummary(hop)), to: &state)
         }
     }
 

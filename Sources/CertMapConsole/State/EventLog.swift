@@ -6,6 +6,8 @@ public struct EventLine: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         case security(SecurityEvent.Category)
         case system
+        /// The proxy simulator refused a client or a tunnel opened/closed.
+        case proxy
     }
 
     public let time: Date
@@ -27,6 +29,7 @@ public struct EventLine: Hashable, Sendable {
         switch kind {
         case .security(let category): return "security/\(category.rawValue)"
         case .system: return "system"
+        case .proxy: return "proxy"
         }
     }
 }

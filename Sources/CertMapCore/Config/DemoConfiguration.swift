@@ -5,7 +5,8 @@ import Foundation
 /// It exercises every decision the demo PKI can produce: alice and carol by one-to-one mapping,
 /// bob through the "Contoso sales" many-to-one mapping, dave hits the "Contoso contractors"
 /// deny mapping (403.12), erin maps to nothing (401.2), a disabled mapping for Fabrikam shows up
-/// in traces, and `/admin` admits only the `admins` group (bob gets 401.3 there).
+/// in traces, and `/admin` admits only the `admins` group (bob gets 401.3 there). The proxy
+/// simulator's two outbound addresses are trusted proxies.
 public enum DemoConfiguration {
     /// Builds the demo document, embedding alice's and carol's certificates from `pkiDirectory`.
     public static func make(pkiDirectory: URL) throws -> ConfigDocument {
@@ -19,7 +20,8 @@ public enum DemoConfiguration {
                 subject: identity.subject.rfc2253
             )
         }
-        return ConfigDocument(
+        let proxy = try CertificateLoader.certificates(at: pkiDirectory.appendingPathComponent("proxy.crt"))[0]
+        var document = ConfigDocument(
             trust: TrustSettings(caBundle: "pki/ca-bundle.pem", crls: ["pki/crl.pem"]),
             accounts: [
                 AccountEntry(name: "alice", groups: ["engineering", "admins"]),
@@ -66,5 +68,13 @@ public enum DemoConfiguration {
                 ResourceEntry(path: "/public", clientCertificate: .ignore, allowAnonymous: true),
             ]
         )
+        // The forward proxy's tunnels come from 127.0.0.2 (trusted by address); the reverse
+        // proxy connects from 127.0.0.3 and must present its own certificate, which therefore
+        // never stands for a user.
+        document.server.trustedProxies = [
+            TrustedProxyEntry(address: "127.0.0.2"),
+            TrustedProxyEntry(address: "127.0.0.3", sha256: proxy.sha256.colonHex),
+        ]
+        return document
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 extension CertMapEvent {
     private enum CodingKeys: String, CodingKey {
         case sequence, time, type
-        case connectionOpened, connectionClosed, authStep, request, security, system, certificate
+        case connectionOpened, connectionClosed, authStep, request, security, system, certificate, proxyHop
     }
 
     public init(from decoder: Decoder) throws {
@@ -22,6 +22,7 @@ extension CertMapEvent {
         case "security": kind = .security(try container.decode(SecurityEvent.self, forKey: .security))
         case "system": kind = .system(try container.decode(SystemEvent.self, forKey: .system))
         case "certificate": kind = .certificate(try container.decode(CertificateRecord.self, forKey: .certificate))
+        case "proxyHop": kind = .proxyHop(try container.decode(ProxyHop.self, forKey: .proxyHop))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown event type \"\(type)\"")
         }
@@ -39,6 +40,7 @@ extension CertMapEvent {
         case .security(let payload): try container.encode("security", forKey: .type); try container.encode(payload, forKey: .security)
         case .system(let payload): try container.encode("system", forKey: .type); try container.encode(payload, forKey: .system)
         case .certificate(let payload): try container.encode("certificate", forKey: .type); try container.encode(payload, forKey: .certificate)
+        case .proxyHop(let payload): try container.encode("proxyHop", forKey: .type); try container.encode(payload, forKey: .proxyHop)
         }
     }
 }

@@ -31,6 +31,8 @@ public struct CertMapEvent: Codable, Hashable, Sendable {
         /// A certificate seen for the first time, stored once by fingerprint so requests can
         /// reference it (replay needs the whole certificate; it is public material, never a key).
         case certificate(CertificateRecord)
+        /// The proxy simulator tunnelled or forwarded something (links client and upstream connections).
+        case proxyHop(ProxyHop)
     }
 }
 

@@ -25,7 +25,14 @@ public enum EventText {
             return "\(time) \(system.message)"
         case .certificate(let record):
             return "\(time) certificate \(record.sha256.prefix(23))… recorded"
+        case .proxyHop(let hop):
+            return "\(time) \(proxyHopSummary(hop))"
         }
+    }
+
+    /// `forward proxy f3 tunnel from … opened → server as 127.0.0.2:51234`.
+    public static func proxyHopSummary(_ hop: ProxyHop) -> String {
+        "\(hop.proxy.rawValue) proxy \(hop.clientLabel) \(ProxyHopText.describe(hop))"
     }
 
     private static let timeFormatter: DateFormatter = {
