@@ -46,4 +46,26 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("\"localhost\" is not HOST:PORT (e.g. 127.0.0.1:8443)"), result.stderr)
     }
+
+    func testRealCurlWorksThroughBothProxiesOfServe() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        try certmap.run(["pki", "init"])
+        let serve = try ServeProcess(self, certmap: certmap, arguments: ["--mode", "legacy-iis4"])
+        let forward = try XCTUnwrap(serve.listeningPort(of: "forward proxy"), "\(serve.lines)")
+        let reverse = try XCTUnwrap(serve.listeningPort(of: "reverse proxy"), "\(serve.lines)")
+        let ca = certmap.pki.appendingPathComponent("ca-bundle.pem").path
+        let alice = ["--cert", certmap.pki.appendingPathComponent("alice.crt").path, "--key", certmap.pki.appendingPathComponent("alice.key").path]
+        let format = ["-o", "/dev/null", "-w", "%{http_code} "]
+        let curl = URL(fileURLWithPath: "/usr/bin/curl")
+        // KB Q190009 through the CONNECT proxy: the tunnel's second request is not re-mapped.
+        let tunnel = try CertMapProcess.execute(curl, ["-sS", "--proxy", "http://127.0.0.1:\(forward)", "--cacert", ca] + alice
+            + format + ["https://localhost:\(serve.port)/"] + format + ["https://localhost:\(serve.port)/img/1.png"])
+        XCTAssertEqual(tunnel.stdout, "200 401 ", tunnel.stderr)
+        // Through the reverse proxy the upstream connection is proxied too: legacy-iis4 maps only
+        // its first request, although each one carries a forwarded certificate.
+        let terminated = try CertMapProcess.execute(curl, ["-sS", "--cacert", ca] + alice
+            + format + ["https://localhost:\(reverse)/"] + format + ["https://localhost:\(reverse)/img/1.png"])
+        XCTAssertEqual(terminated.stdout, "200 401 ", terminated.stderr)
+        XCTAssertEqual(serve.stop(), 0)
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CertMapCore
 import CertMapJournal
+import CertMapProxy
 import CertMapServer
 import Foundation
 import NIOCore
@@ -14,7 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Every request is authenticated by mapping its client certificate and answered with \
             X-CertMap-Decision (200, 401.2, 403.16, ...), X-CertMap-Account and X-CertMap-Trace. \
-            Try: curl --cacert <home>/pki/ca-bundle.pem --cert <home>/pki/alice.crt --key <home>/pki/alice.key https://localhost:8443/
+            Try: curl --cacert <home>/pki/ca-bundle.pem --cert <home>/pki/alice.crt --key <home>/pki/alice.key https://localhost:8443/ \
+            The proxy simulator starts too: a CONNECT proxy (curl --proxy http://127.0.0.1:8080 ... https://localhost:8443/) and a \
+            TLS reverse proxy forwarding the client certificate (curl --cert ... https://localhost:9443/); --no-proxies turns them off.
             Events are also recorded as JSON lines in <home>/journal (rotated by size). Stops cleanly \
             on SIGINT or SIGTERM, after flushing the journal.
             """
@@ -34,6 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not record events in <home>/journal.")
     var noJournal = false
 
+    @OptionGroup var proxyOptions: ProxyOptions
+
     enum LogFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
     }
@@ -51,8 +56,17 @@ struct ServeCommand: AsyncParsableCommand {
         let journal = noJournal ? nil : JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory)))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server: CertMapHTTPSServer
+        var proxies: ProxySimulator?
         do {
             server = try await CertMapHTTPSServer.start(service: service, listen: ListenAddress(parsing: listen), group: group)
+            do {
+                if let settings = try proxyOptions.settings(upstream: server.boundAddress) {
+                    proxies = try await ProxySimulator.start(settings: settings, home: home, events: events, group: group)
+                }
+            } catch {
+                await server.stop()
+                throw error
+            }
         } catch {
             events.finish()
             await printer.value
@@ -62,6 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let signal = await ShutdownSignal.wait()
         events.publish(.system(SystemEvent("received \(signal), shutting down")))
+        await proxies?.stop()
         await server.stop()
         events.finish()
         await printer.value

@@ -15,7 +15,7 @@ final class ServeProcess: @unchecked Sendable {
 
     init(_ testCase: XCTestCase, certmap: CertMapProcess, arguments: [String]) throws {
         process.executableURL = CertMapProcess.binary
-        process.arguments = ["serve", "--home", certmap.home.path, "--listen", "127.0.0.1:0"] + arguments
+        process.arguments = ["serve", "--home", certmap.home.path, "--listen", "127.0.0.1:0", "--forward-proxy", "127.0.0.1:0", "--reverse-proxy", "127.0.0.1:0"] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -26,9 +26,17 @@ final class ServeProcess: @unchecked Sendable {
         try process.run()
         let process = self.process
         testCase.addTeardownBlock { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        let listening = try XCTUnwrap(waitFor({ $0.contains("listening on") }, seconds: 10), "no listening event: \(lines)")
+        let listening = try XCTUnwrap(waitFor({ $0.contains("HTTPS server listening on") }, seconds: 10), "no listening event: \(lines)")
         let found = listening.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression).map { String(listening[$0].split(separator: ":")[1]) }
         port = try XCTUnwrap(found.flatMap(Int.init))
+    }
+
+    /// The port of the line announcing `what` ("forward proxy listening on 127.0.0.1:NNNN").
+    func listeningPort(of what: String) -> Int? {
+        guard let line = waitFor({ $0.contains("\(what) listening on 127.0.0.1:") }, seconds: 10),
+            let range = line.range(of: "\(what) listening on 127.0.0.1:")
+        else { return nil }
+        return Int(line[range.upperBound...].prefix { $0.isNumber })
     }
 
     func waitFor(_ predicate: (String) -> Bool, seconds: Double) -> String? {
