@@ -5,7 +5,7 @@ import XCTest
 final class ConsoleEndToEndTests: XCTestCase {
     func testOperatorSwitchesToLegacyModeOpensThe401AndReadsTheDiagnosis() throws {
         let certmap = try CertMapProcess.withTemporaryHome(self)
-        let command = "TERM=xterm-256color LANG=C.UTF-8 '\(CertMapProcess.binary.path)' --home '\(certmap.home.path)' --listen 127.0.0.1:0 --no-demo --no-journal 2>&1; echo \"certmap exited $?\"; sleep 60"
+        let command = "TERM=xterm-256color LANG=C.UTF-8 '\(CertMapProcess.binary.path)' --home '\(certmap.home.path)' --listen 127.0.0.1:0 --forward-proxy 127.0.0.1:0 --reverse-proxy 127.0.0.1:0 --no-demo --no-journal 2>&1; echo \"certmap exited $?\"; sleep 60"
         let tmux = try TmuxSession(self, command: command, width: 120, height: 40)
         let live = try tmux.waitFor { $0.contains("1 Live") && $0.contains("No requests yet") }
         XCTAssertNotNil(live, "the Live screen did not appear: \(tmux.screen)")
@@ -49,7 +49,7 @@ final class ConsoleEndToEndTests: XCTestCase {
         let pidFile = certmap.home.deletingLastPathComponent().appendingPathComponent("certmap-pid-\(UUID().uuidString)")
         addTeardownBlock { try? FileManager.default.removeItem(at: pidFile) }
         // The inner shell records its pid and then becomes certmap (exec), in the foreground of the pane.
-        let command = "sh -c 'echo $$ > \"\(pidFile.path)\"; TERM=xterm-256color exec \"\(CertMapProcess.binary.path)\" --home \"\(certmap.home.path)\" --listen 127.0.0.1:0 --no-demo --no-journal'; echo \"certmap exited $?\"; sleep 60"
+        let command = "sh -c 'echo $$ > \"\(pidFile.path)\"; TERM=xterm-256color exec \"\(CertMapProcess.binary.path)\" --home \"\(certmap.home.path)\" --listen 127.0.0.1:0 --forward-proxy 127.0.0.1:0 --reverse-proxy 127.0.0.1:0 --no-demo --no-journal'; echo \"certmap exited $?\"; sleep 60"
         let tmux = try TmuxSession(self, command: command, width: 80, height: 24)
         XCTAssertNotNil(try tmux.waitFor { $0.contains("1 Live") }, tmux.screen)
         let pid = try XCTUnwrap(Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))

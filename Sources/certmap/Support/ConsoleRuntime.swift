@@ -1,5 +1,6 @@
 import CertMapCore
 import CertMapJournal
+import CertMapProxy
 import CertMapServer
 import Foundation
 import NIOCore
@@ -11,10 +12,11 @@ struct ConsoleRuntime: Sendable {
     let service: AuthenticationService
     let subscription: EventSubscription
     let server: CertMapHTTPSServer
+    let proxies: ProxySimulator?
     private let group: MultiThreadedEventLoopGroup
     private let journal: Task<Void, Never>?
 
-    static func start(home: DataHome, listen: ListenAddress, mode: AuthPersistence?, journal recordJournal: Bool) async throws -> ConsoleRuntime {
+    static func start(home: DataHome, listen: ListenAddress, mode: AuthPersistence?, journal recordJournal: Bool, proxies proxyOptions: ProxyOptions) async throws -> ConsoleRuntime {
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
         let events = EventBus()
         // Subscribed before anything starts, so the console sees the server's first events.
@@ -24,7 +26,16 @@ struct ConsoleRuntime: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         do {
             let server = try await CertMapHTTPSServer.start(service: service, listen: listen, group: group)
-            return ConsoleRuntime(service: service, subscription: subscription, server: server, group: group, journal: journal)
+            do {
+                var proxies: ProxySimulator?
+                if let settings = try proxyOptions.settings(upstream: server.boundAddress) {
+                    proxies = try await ProxySimulator.start(settings: settings, home: home, events: events, group: group)
+                }
+                return ConsoleRuntime(service: service, subscription: subscription, server: server, proxies: proxies, group: group, journal: journal)
+            } catch {
+                await server.stop()
+                throw error
+            }
         } catch {
             events.finish()
             await journal?.value
@@ -35,6 +46,7 @@ struct ConsoleRuntime: Sendable {
 
     /// Stops the server, flushes the journal, releases the threads.
     func stop() async {
+        await proxies?.stop()
         await server.stop()
         service.events.finish()
         await journal?.value
