@@ -1,0 +1,55 @@
+import CertMapCore
+import CertMapJournal
+import CertMapProxy
+import XCTest
+
+/// The synthetic clients on every route, against the real server and proxies.
+final class SyntheticClientTests: XCTestCase {
+    private func client(_ harness: ProxyHarness) -> SyntheticClient {
+        SyntheticClient(endpoints: ClientEndpoints(
+            server: harness.server.boundAddress, forwardProxy: harness.proxies.forwardAddress, reverseProxy: harness.proxies.reverseAddress,
+            caBundle: harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem")), group: harness.group)
+    }
+
+    private func plan(_ harness: ProxyHarness, _ user: String, _ route: ClientRoute, _ paths: [String]) -> ConnectionPlan {
+        ConnectionPlan(identity: .demo(user, pki: harness.home.pkiDirectory), route: route, requests: paths.map { PlannedRequest(path: $0) })
+    }
+
+    func testABrowserThroughTheForwardProxyGets401AfterItsFirstRequestInLegacyMode() async throws {
+        let harness = try await ProxyHarness.start(self, mode: .legacyIIS4)
+        let outcomes = await client(harness).run(plan(harness, "alice", .forward, ["/", "/img/1.png", "/img/2.png", "/img/3.png"]))
+        XCTAssertEqual(outcomes.map(\.summary), ["200 alice", "401.2", "401.2", "401.2"])
+        let records = harness.requestRecords()
+        XCTAssertEqual(Set(records.map(\.connection)).count, 1)
+        XCTAssertEqual(Set(records.map(\.route)), ["forward"])
+    }
+
+    func testEveryRouteWorksWithKeepAliveInPerRequestMode() async throws {
+        let harness = try await ProxyHarness.start(self, mode: .perRequest)
+        let client = client(harness)
+        for route in ClientRoute.allCases {
+            let outcomes = await client.run(plan(harness, "alice", route, ["/", "/a", "/b"]))
+            XCTAssertEqual(outcomes.map(\.summary), ["200 alice", "200 alice", "200 alice"], "\(route)")
+        }
+        let byRoute = Dictionary(grouping: harness.requestRecords(), by: \.route).mapValues { Set($0.map(\.connection)).count }
+        XCTAssertEqual(byRoute, ["direct": 1, "forward": 1, "reverse": 1], "each plan is one kept-alive connection")
+    }
+
+    func testNoCertificateAndBadCertificatesGetTheirSubstatus() async throws {
+        let harness = try await ProxyHarness.start(self)
+        let client = client(harness)
+        var summaries: [String: String] = [:]
+        for user in ["none", "expired", "revoked", "impostor", "dave", "erin"] {
+            summaries[user] = await client.run(plan(harness, user, .direct, ["/"])).first?.summary
+        }
+        XCTAssertEqual(summaries, ["none": "403.7", "expired": "403.17", "revoked": "403.13", "impostor": "403.16", "dave": "403.12", "erin": "401.2"])
+    }
+
+    func testARefusedTunnelIsAnOutcomeNotACrash() async throws {
+        let harness = try await ProxyHarness.start(self)
+        let endpoints = ClientEndpoints(server: ListenAddress(host: "127.0.0.1", port: 1), forwardProxy: harness.proxies.forwardAddress, reverseProxy: nil, caBundle: harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem"))
+        let outcomes = await SyntheticClient(endpoints: endpoints, group: harness.group).run(plan(harness, "alice", .forward, ["/", "/a"]))
+        XCTAssertEqual(outcomes.count, 2)
+        XCTAssertTrue(outcomes.allSatisfy { $0.error?.contains("CONNECT refused: HTTP/1.1 403") ?? false }, "\(outcomes.map(\.summary))")
+    }
+}
