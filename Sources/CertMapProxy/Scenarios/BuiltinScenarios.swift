@@ -1,0 +1,59 @@
+/// The scenarios certmap ships (SPEC §6): each reproduces one failure, or proves its absence.
+public enum BuiltinScenarios {
+    public static let all: [ScenarioDefinition] = [q190009, pooledProxy, headerSpoofing, expiredAndRevoked, mixedLoad, demo]
+
+    public static let q190009 = ScenarioDefinition(
+        name: "q190009", summary: "A browser (alice) fetches a page and its images on one connection through the forward proxy.",
+        shows: "legacy-iis4: request 1 is 200, every later request on the tunnel 401.2; per-request: all 200.",
+        mode: .legacyIIS4,
+        groups: [.init(identities: ["alice"], route: .forward, connections: 2, paths: ["/portal/", "/portal/logo.png", "/portal/style.css", "/portal/app.js", "/portal/photo.jpg"])],
+        concurrency: 1, maxRequests: 100, maxDurationSeconds: 30)
+
+    public static let pooledProxy = ScenarioDefinition(
+        name: "pooled-proxy", summary: "24 users and alice through the reverse proxy, all on one upstream connection (pool 1, reuse always).",
+        shows: "per-connection: users are served as someone else (misattribution, exit 1); per-request: everyone is themselves.",
+        mode: .perConnection, poolSize: 1, reuse: .always,
+        groups: [.init(identities: ["load", "alice"], route: .reverse, connections: 2, paths: ["/", "/reports"])],
+        concurrency: 8, maxRequests: 1_000, maxDurationSeconds: 60, loadUsers: 24)
+
+    public static let headerSpoofing = ScenarioDefinition(
+        name: "header-spoofing", summary: "Direct clients (none, erin) forge alice's certificate in every forwarded-certificate header format.",
+        shows: "0 forged identities accepted; one security/spoof event per forged request.",
+        mode: .perRequest,
+        groups: [.init(identities: ["none", "erin"], route: .direct, connections: 1, paths: ["/"], forge: "alice")],
+        concurrency: 2, maxRequests: 100, maxDurationSeconds: 30)
+
+    public static let expiredAndRevoked = ScenarioDefinition(
+        name: "expired-and-revoked", summary: "Expired, not-yet-valid, revoked and impostor certificates on every route.",
+        shows: "403.17, 403.13 and 403.16 everywhere; the forwarded copies are judged exactly like the TLS ones.",
+        mode: .perRequest,
+        groups: [
+            .init(identities: ["expired", "notyet", "revoked", "impostor"], route: .direct, paths: ["/"]),
+            .init(identities: ["expired", "notyet", "revoked", "impostor"], route: .forward, paths: ["/"]),
+            .init(identities: ["expired", "notyet", "revoked", "impostor"], route: .reverse, paths: ["/"]),
+        ],
+        concurrency: 4, maxRequests: 100, maxDurationSeconds: 30)
+
+    public static let mixedLoad = ScenarioDefinition(
+        name: "mixed-load", summary: "Demo users and 24 load users on all three routes, keep-alive, a few hundred requests.",
+        shows: "Counts per decision and route under load; no misattribution in per-request mode.",
+        mode: .perRequest, poolSize: 4, reuse: .always,
+        groups: [
+            .init(identities: ["alice", "bob", "carol", "dave", "erin", "none"], route: .direct, connections: 3, paths: ["/", "/admin/", "/public/"]),
+            .init(identities: ["load"], route: .reverse, connections: 3, paths: ["/", "/a", "/b", "/c"]),
+            .init(identities: ["alice", "carol"], route: .forward, connections: 3, paths: ["/", "/a", "/b"]),
+        ],
+        concurrency: 8, maxRequests: 2_000, maxDurationSeconds: 60, loadUsers: 24)
+
+    /// The console's gentle background traffic (one round; the console repeats it while not paused).
+    public static let demo = ScenarioDefinition(
+        name: "demo", summary: "A direct user, a browser through the forward proxy, users through the pooled reverse proxy.",
+        shows: "Live traffic for the console: switch to legacy-iis4 (m) and watch the browser's 401s.",
+        groups: [
+            .init(identities: ["alice"], route: .direct, paths: ["/", "/reports"], thinkTimeMilliseconds: 300),
+            .init(identities: ["carol"], route: .forward, paths: ["/portal/", "/portal/logo.png", "/portal/style.css"], thinkTimeMilliseconds: 200),
+            .init(identities: ["bob", "dave", "erin"], route: .reverse, paths: ["/", "/admin/"], thinkTimeMilliseconds: 400),
+            .init(identities: ["impostor"], route: .direct, paths: ["/"]),
+        ],
+        concurrency: 2, maxRequests: 50, maxDurationSeconds: 30)
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import CertMapCore
+import CertMapJournal
+import CertMapProxy
+import CertMapServer
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// `certmap scenario list|run`: the proxy failures on demand, with a verdict.
+struct ScenarioCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scenario",
+        abstract: "List or run traffic scenarios (q190009, pooled-proxy, header-spoofing, ...).",
+        subcommands: [ScenarioListCommand.self, ScenarioRunCommand.self],
+        defaultSubcommand: ScenarioListCommand.self
+    )
+}
+
+struct ScenarioListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the built-in scenarios and those in <home>/scenarios.")
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    func run() async throws {
+        let (scenarios, problems) = ScenarioCatalog(home: homeOptions.dataHome).all()
+        var rows = [["name", "mode", "what it does", "what it shows"]]
+        for scenario in scenarios {
+            rows.append([scenario.name, scenario.mode?.rawValue ?? "-", scenario.summary, scenario.shows])
+        }
+        print(TextTable.render(rows))
+        problems.forEach { FileHandle.standardError.write(Data("certmap: \($0)\n".utf8)) }
+    }
+}
+
+struct ScenarioRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario against an in-process server and proxies, print its outcome; exit 1 if any request was misattributed.",
+        discussion: "Everything runs on loopback ports chosen by the system; events are recorded in <home>/journal like certmap serve's."
+    )
+
+    @OptionGroup var homeOptions: HomeOptions
+    @Argument(help: "Scenario name (certmap scenario list).") var name: String
+    @Option(name: .long, help: "Authentication persistence: per-request, legacy-iis4 or per-connection (default: the scenario's).") var mode: AuthPersistencePreset?
+    @Option(name: .long, help: "Reverse proxy upstream connections (default: the scenario's, else 4).") var poolSize: Int?
+    @Option(name: .long, help: "Upstream reuse: never, safe or always (default: the scenario's, else safe).") var reuse: UpstreamReusePolicy?
+    @Option(name: .long, help: "Stop after this many requests (default: the scenario's bound).") var requests: Int?
+    @Option(name: .long, help: "Stop after this many seconds (default: the scenario's bound).") var duration: Double?
+    @Flag(name: .long, help: "Print the report as JSON.") var json = false
+    @Flag(name: .long, help: "Do not record events in <home>/journal.") var noJournal = false
+
+    func run() async throws {
+        let home = try homeOptions.preparedHome()
+        var scenario: ScenarioDefinition
+        do { scenario = try ScenarioCatalog(home: home).named(name) } catch let error as ScenarioError { throw CommandFailure(error.description) }
+        if let requests { scenario.maxRequests = requests }
+        if let duration { scenario.maxDurationSeconds = duration }
+        if let problem = scenario.problems().first { throw CommandFailure("scenario \(name): \(problem)") }
+        let preset = mode ?? scenario.mode ?? .perRequest
+
+        let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
+        let events = EventBus()
+        let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: preset.flags)
+        let journal = noJournal ? nil : JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory)))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        var server: CertMapHTTPSServer?
+        var proxies: ProxySimulator?
+        let report: ScenarioReport
+        do {
+            let started = try await CertMapHTTPSServer.start(service: service, listen: ListenAddress(host: "127.0.0.1", port: 0), group: group)
+            server = started
+            let settings = ProxySimulatorSettings(
+                upstream: started.boundAddress, forwardListen: ListenAddress(host: "127.0.0.1", port: 0), reverseListen: ListenAddress(host: "127.0.0.1", port: 0),
+                poolSize: poolSize ?? scenario.poolSize ?? 4, reuse: reuse ?? scenario.reuse ?? .safe)
+            proxies = try await ProxySimulator.start(settings: settings, home: home, events: events, group: group)
+            let runner = try ScenarioEnvironment.runner(for: scenario, service: service, server: started.boundAddress, proxies: proxies, group: group)
+            events.publish(.system(SystemEvent("scenario \(scenario.name) started under \(preset.rawValue)")))
+            let showProgress = isatty(STDERR_FILENO) == 1 && !json
+            let scenarioName = scenario.name
+            report = try await runner.run(scenario, mode: preset.rawValue) { done, planned in
+                if showProgress { FileHandle.standardError.write(Data("\rscenario \(scenarioName): \(done)/\(planned) requests".utf8)) }
+            }
+            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+            events.publish(.system(SystemEvent("scenario \(scenario.name) finished: \(report.requests) request(s), \(report.misattributions.count) misattributed")))
+        } catch {
+            await proxies?.stop()
+            await server?.stop()
+            events.finish()
+            await journal?.value
+            try? await group.shutdownGracefully()
+            throw CommandFailure("scenario \(name): \(error)")
+        }
+        await proxies?.stop()
+        await server?.stop()
+        events.finish()
+        await journal?.value
+        try await group.shutdownGracefully()
+
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.text)
+        }
+        if report.failed {
+            FileHandle.standardError.write(Data("certmap: scenario \(name) under \(preset.rawValue): \(report.misattributions.count) request(s) were answered with another user's identity\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

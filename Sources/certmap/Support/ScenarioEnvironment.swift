@@ -1,0 +1,31 @@
+import CertMapCore
+import CertMapJournal
+import CertMapProxy
+import CertMapServer
+import Foundation
+import NIOCore
+
+/// Everything a scenario needs around the running server: synthetic clients aimed at the
+/// server and proxies, the load users mapped in memory when the scenario wants them, and the
+/// account each client's own certificate maps to (to spot misattribution).
+enum ScenarioEnvironment {
+    static func runner(for scenario: ScenarioDefinition, service: AuthenticationService, server: ListenAddress, proxies: ProxySimulator?, group: EventLoopGroup) throws -> ScenarioRunner {
+        let home = service.home
+        var loadUsers: LoadUsers?
+        if scenario.loadUsers > 0 {
+            let users = try LoadUsers.prepare(count: scenario.loadUsers, home: home)
+            try service.apply(try users.mapped(into: service.configuration.current.document))
+            loadUsers = users
+        }
+        let endpoints = ClientEndpoints(
+            server: server, forwardProxy: proxies?.forwardAddress, reverseProxy: proxies?.reverseAddress,
+            caBundle: home.pkiDirectory.appendingPathComponent("ca-bundle.pem"))
+        let snapshot = service.configuration.current
+        let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: home)
+        return ScenarioRunner(client: SyntheticClient(endpoints: endpoints, group: group), pki: home.pkiDirectory, loadUsers: loadUsers) { identity in
+            guard let file = identity.certificate, let leaf = try? CertificateLoader.certificates(at: file).first else { return nil }
+            let check = await validator.check(leaf, presentedChain: [], at: Date())
+            return snapshot.engine.decide(AuthenticationRequest(path: "/", certificate: leaf, check: check)).account
+        }
+    }
+}

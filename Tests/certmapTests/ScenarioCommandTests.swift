@@ -1,0 +1,41 @@
+import Foundation
+import XCTest
+
+/// `certmap scenario` through the real binary: in-process server and proxies, a table, a verdict.
+final class ScenarioCommandTests: XCTestCase {
+    func testPooledProxyUnderPerConnectionExitsNonZeroAndNamesTheLeak() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        let leaky = try certmap.run(["scenario", "run", "pooled-proxy", "--mode", "per-connection", "--no-journal"])
+        XCTAssertEqual(leaky.status, 1, leaky.stderr)
+        XCTAssertTrue(leaky.stdout.contains("was answered as"), leaky.stdout)
+        XCTAssertTrue(leaky.stderr.contains("were answered with another user's identity"), leaky.stderr)
+        let fixed = try certmap.run(["scenario", "run", "pooled-proxy", "--mode", "per-request", "--json", "--no-journal"])
+        XCTAssertEqual(fixed.status, 0, fixed.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(fixed.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((report["misattributions"] as? [Any])?.count, 0)
+        XCTAssertEqual(report["requests"] as? Int, 100)
+    }
+
+    func testQ190009IsRecordedInTheJournalAndDiagnosed() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        let run = try certmap.run(["scenario", "run", "q190009"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("401.2      8"), run.stdout)
+        let diagnose = try certmap.run(["diagnose"])
+        XCTAssertTrue(diagnose.stdout.contains("Q190009") || diagnose.stdout.contains("legacy"), diagnose.stdout)
+        let replay = try certmap.run(["replay", "--dry-run", "--mode", "per-request", "--expect-changes"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        XCTAssertTrue(replay.stdout.contains("8 × 401.2 → 200 alice"), replay.stdout)
+    }
+
+    func testListAndUnknownNames() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        let list = try certmap.run(["scenario", "list"])
+        for name in ["q190009", "pooled-proxy", "header-spoofing", "expired-and-revoked", "mixed-load"] {
+            XCTAssertTrue(list.stdout.contains(name), list.stdout)
+        }
+        let unknown = try certmap.run(["scenario", "run", "nope"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("no scenario named \"nope\""), unknown.stderr)
+    }
+}
