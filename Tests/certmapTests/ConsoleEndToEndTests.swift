@@ -59,6 +59,18 @@ final class ConsoleEndToEndTests: XCTestCase {
         XCTAssertTrue(exited?.contains("stopped (SIGTERM)") ?? false, exited ?? "")
     }
 
+    func testDemoTrafficShowsEveryRouteAtOnceAndPauses() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        let command = "TERM=xterm-256color LANG=C.UTF-8 '\(CertMapProcess.binary.path)' --home '\(certmap.home.path)' --listen 127.0.0.1:0 --forward-proxy 127.0.0.1:0 --reverse-proxy 127.0.0.1:0 --no-journal 2>&1; echo \"certmap exited $?\"; sleep 60"
+        let tmux = try TmuxSession(self, command: command, width: 120, height: 40)
+        let live = try tmux.waitFor { $0.contains(" direct ") && $0.contains(" forward ") && $0.contains(" reverse ") }
+        XCTAssertNotNil(live, "demo traffic on all three routes: \(tmux.screen)")
+        try tmux.send("p")
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("PAUSED") && $0.contains("demo traffic paused") }, tmux.screen)
+        try tmux.send("Q")
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("certmap exited 0") }, tmux.screen)
+    }
+
     func testConsoleWithoutATerminalSaysSoInOneLine() throws {
         let certmap = try CertMapProcess.withTemporaryHome(self)
         let result = try certmap.run(["--listen", "127.0.0.1:0", "--no-demo"])

@@ -57,8 +57,16 @@ struct ConsoleSubcommand: AsyncParsableCommand {
         var state = ConsoleState(
             mode: runtime.service.persistence.description, now: Date(), glyphs: .forEnvironment(environment), timeZone: .current)
         ConsoleReducer.apply(.configurationLoaded(runtime.service.configuration.current.document), to: &state)
-        let driver = ConsoleApplication(service: runtime.service, traffic: nil)
+        let demo: DemoTraffic?
+        do {
+            demo = noDemo ? nil : try runtime.startDemoTraffic()
+        } catch {
+            await runtime.stop()
+            throw CommandFailure("cannot start the demo traffic: \(error)")
+        }
+        let driver = ConsoleApplication(service: runtime.service, traffic: demo)
         let outcome = await TerminalSession.run(state: state, theme: theme, driver: driver, events: runtime.subscription)
+        await demo?.stop()
         await runtime.stop()
         switch outcome {
         case .failure(let error):

@@ -22,7 +22,7 @@ struct ConsoleApplication: ConsoleDriver {
             return [.modeChanged(preset.rawValue)]
         case .pauseTraffic(let paused):
             guard let traffic else {
-                return [.requestFailed("no demo traffic is running (the console was started with --no-demo)")]
+                return [.requestFailed("no demo traffic is running (the console was started with --no-demo or --no-proxies)")]
             }
             await traffic.setPaused(paused)
             return [.trafficPauseChanged(paused)]

@@ -44,6 +44,14 @@ struct ConsoleRuntime: Sendable {
         }
     }
 
+    /// Starts the demo scenario's traffic through the proxies (nil without proxies).
+    func startDemoTraffic() throws -> DemoTraffic? {
+        guard let proxies else { return nil }
+        let runner = try ScenarioEnvironment.runner(for: BuiltinScenarios.demo, service: service, server: server.boundAddress, proxies: proxies, group: group)
+        let service = self.service
+        return DemoTraffic(runner: runner, mode: { service.persistence.description })
+    }
+
     /// Stops the server, flushes the journal, releases the threads.
     func stop() async {
         await proxies?.stop()
