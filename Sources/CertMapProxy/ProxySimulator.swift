@@ -47,6 +47,9 @@ public final class ProxySimulator: Sendable {
     }
 
     public static func start(settings: ProxySimulatorSettings, home: DataHome, events: EventBus, group: EventLoopGroup) async throws -> ProxySimulator {
+        for warning in ServerTrustCheck.warnings(settings: settings, home: home) {
+            events.publish(.system(SystemEvent("warning: \(warning)")))
+        }
         var forward: ForwardProxy?
         if let listen = settings.forwardListen {
             forward = try await ForwardProxy.start(settings: ForwardProxySettings(listen: listen, upstream: settings.upstream, outboundHost: settings.forwardOutboundHost), events: events, group: group)
