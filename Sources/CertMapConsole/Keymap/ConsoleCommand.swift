@@ -38,4 +38,5 @@ public enum ConsoleCommand: Hashable, Sendable {
     case save
     case newSession
     case deleteSession
+    case startScenario
 }

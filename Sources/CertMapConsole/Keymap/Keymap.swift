@@ -49,6 +49,7 @@ public struct Keymap: Hashable, Sendable {
         KeyBinding([.backTab], .previousTab, .global, "previous screen"),
         KeyBinding([.character("m")], .switchMode, .global, "switch auth persistence mode (asks first)"),
         KeyBinding([.character("p")], .togglePause, .global, "pause or resume demo traffic"),
+        KeyBinding([.character("s")], .startScenario, .global, "start a scenario (q190009, pooled-proxy, header-spoofing, ...)"),
     ]
         + listBindings(.flowList) + [
             KeyBinding([.enter], .openDetail, .flowList, "open the request: request, certificate, trace, diagnosis"),

@@ -55,6 +55,9 @@ public enum ConsoleRequest: Hashable, Sendable {
     /// Re-decide one recent request (with the earlier requests of its connection, so the
     /// connection's persistence plays out as it did).
     case replayRequest(traceID: String)
+    /// Run a scenario through the proxies under the current mode; answered with a `.notice`
+    /// summarising its outcome when it finishes.
+    case startScenario(String)
     /// Leave the console: the host restores the terminal and stops.
     case quit
 }

@@ -82,6 +82,12 @@ enum KeyHandling {
         if prompt.purpose == .sessionName {
             return SessionKeys.submitName(text, in: &state)
         }
+        if prompt.purpose == .scenarioName {
+            state.prompt = nil
+            guard !text.isEmpty else { return [] }
+            state.show("starting scenario \(text)… its requests appear on Live")
+            return [.startScenario(text)]
+        }
         if text.isEmpty {
             state.prompt = nil
             if prompt.purpose == .filter { applyFilter(nil, text: "", in: &state) }
@@ -102,7 +108,7 @@ enum KeyHandling {
             state.search = expression
             state.searchText = text
             findMatch(forward: true, includingCurrent: true, in: &state)
-        case .sessionName:
+        case .sessionName, .scenarioName:
             break
         }
         return []
@@ -203,6 +209,8 @@ enum KeyHandling {
             return [.pauseTraffic(!state.trafficPaused)]
         case .replay, .newSession, .deleteSession:
             return SessionKeys.run(command, in: &state)
+        case .startScenario:
+            state.prompt = Prompt(purpose: .scenarioName, text: "q190009")
         case .edit, .addMapping, .deleteMapping, .toggleMapping, .moveMappingUp, .moveMappingDown, .undo, .redo, .dryRun, .save:
             guard state.screen == .mappings, state.detail == nil else {
                 state.show("mappings are edited on screen 3", severity: .warning)

@@ -7,12 +7,15 @@ public struct Prompt: Hashable, Sendable {
         case filter
         /// The name to save the Live requests (as filtered) under, as a session.
         case sessionName
+        /// The scenario to start.
+        case scenarioName
 
         public var label: String {
             switch self {
             case .search: return "search"
             case .filter: return "filter"
             case .sessionName: return "save the Live requests (as filtered) as session"
+            case .scenarioName: return "scenario (q190009, pooled-proxy, header-spoofing, expired-and-revoked, mixed-load)"
             }
         }
     }

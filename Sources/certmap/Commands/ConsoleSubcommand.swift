@@ -64,7 +64,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
             await runtime.stop()
             throw CommandFailure("cannot start the demo traffic: \(error)")
         }
-        let driver = ConsoleApplication(service: runtime.service, traffic: demo)
+        let driver = ConsoleApplication(service: runtime.service, traffic: demo, scenarios: runtime.scenarioStarter())
         let outcome = await TerminalSession.run(state: state, theme: theme, driver: driver, events: runtime.subscription)
         await demo?.stop()
         await runtime.stop()

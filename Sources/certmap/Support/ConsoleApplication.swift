@@ -11,6 +11,8 @@ import Foundation
 struct ConsoleApplication: ConsoleDriver {
     let service: AuthenticationService
     let traffic: DemoTrafficControl?
+    /// Runs a named scenario to the end and says how it went (nil without proxies).
+    let scenarios: (@Sendable (String) async -> String)?
 
     func perform(_ request: ConsoleRequest) async -> [ConsoleAction] {
         switch request {
@@ -56,6 +58,9 @@ struct ConsoleApplication: ConsoleDriver {
             let requests = recent.requests.filter { $0.connection == record.connection && $0.request <= record.request }
             let report = await replay(ReplaySession(requests: requests, certificates: recent.certificates))
             return [.replayFinished(SessionReplay(title: "\(traceID) (request \(record.request) of connection \(record.connection))", report: report))]
+        case .startScenario(let name):
+            guard let scenarios else { return [.requestFailed("scenarios need the proxies (the console was started with --no-proxies)")] }
+            return [.notice(await scenarios(name))]
         case .quit:
             return []
         }

@@ -52,6 +52,23 @@ struct ConsoleRuntime: Sendable {
         return DemoTraffic(runner: runner, mode: { service.persistence.description })
     }
 
+    /// Runs scenarios from the console: one line saying how it went, or what went wrong.
+    func scenarioStarter() -> (@Sendable (String) async -> String)? {
+        guard let proxies else { return nil }
+        let (service, server, group) = (self.service, self.server.boundAddress, self.group)
+        return { name in
+            do {
+                let scenario = try ScenarioCatalog(home: service.home).named(name)
+                let runner = try ScenarioEnvironment.runner(for: scenario, service: service, server: server, proxies: proxies, group: group)
+                let report = try await runner.run(scenario, mode: service.persistence.description)
+                let decisions = report.byDecision.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: " ")
+                return "scenario \(name) under \(report.mode): \(report.requests) request(s), \(decisions); \(report.misattributions.count) misattributed"
+            } catch {
+                return "scenario \(name): \(error)"
+            }
+        }
+    }
+
     /// Stops the server, flushes the journal, releases the threads.
     func stop() async {
         await proxies?.stop()

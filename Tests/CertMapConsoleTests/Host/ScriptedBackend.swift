@@ -67,6 +67,7 @@ final class RecordingDriver: ConsoleDriver, @unchecked Sendable {
         case .dryRunMappings: return [.dryRunFinished(MappingDryRun(examined: 3, changes: [], skipped: 0))]
         case .saveMappings(let document): return [.configurationLoaded(document), .mappingsSaved(generation: 2)]
         case .listSessions, .saveSession, .deleteSession, .replaySession, .replayRequest: return [.sessionsListed([])]
+        case .startScenario(let name): return [.notice("scenario \(name) finished")]
         case .quit: return []
         }
     }

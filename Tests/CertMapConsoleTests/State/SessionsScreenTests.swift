@@ -43,3 +43,16 @@ final class SessionsScreenTests: XCTestCase {
         return try! JSONDecoder().decode(ReplayReport.self, from: data)
     }()
 }
+
+/// `s`: pick a scenario by name; the host runs it and reports how it went.
+final class ScenarioKeyTests: XCTestCase {
+    func testSStartsTheNamedScenarioAndItsOutcomeIsShown() {
+        var state = ConsoleFixtures.state()
+        ConsoleFixtures.press([.character("s")], on: &state)
+        XCTAssertEqual(state.prompt?.text, "q190009", "the classic is offered first")
+        let requests = ConsoleFixtures.press([.control("u")] + ConsoleFixtures.type("pooled-proxy") + [.enter], on: &state)
+        XCTAssertEqual(requests, [.startScenario("pooled-proxy")])
+        ConsoleReducer.apply(.notice("scenario pooled-proxy under per-request: 100 request(s), 100×200; 0 misattributed"), to: &state)
+        XCTAssertEqual(state.message?.text, "scenario pooled-proxy under per-request: 100 request(s), 100×200; 0 misattributed")
+    }
+}
