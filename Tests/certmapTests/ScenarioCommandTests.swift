@@ -26,6 +26,12 @@ final class ScenarioCommandTests: XCTestCase {
         let replay = try certmap.run(["replay", "--dry-run", "--mode", "per-request", "--expect-changes"])
         XCTAssertEqual(replay.status, 0, replay.stderr)
         XCTAssertTrue(replay.stdout.contains("8 × 401.2 → 200 alice"), replay.stdout)
+        let network = try certmap.run(["replay", "--mode", "per-request", "--expect-changes"])
+        XCTAssertEqual(network.status, 0, network.stderr)
+        XCTAssertTrue(network.stdout.hasPrefix("network replay under per-request"), network.stdout)
+        XCTAssertTrue(network.stdout.contains("8 × 401.2 → 200 alice"), network.stdout)
+        let unchanged = try certmap.run(["replay", "--mode", "legacy-iis4"])
+        XCTAssertEqual(unchanged.status, 0, "the same mode over the network gives the same answers: \(unchanged.stdout)")
     }
 
     func testListAndUnknownNames() throws {

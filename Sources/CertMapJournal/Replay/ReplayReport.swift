@@ -30,6 +30,22 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
         self.certificateMissing = certificateMissing
     }
 
+    /// A request re-sent over the network: what the server answered now (`X-CertMap-Decision`,
+    /// `-Account`, `-Reason`), or nothing when it could not be re-sent.
+    public init(original: RequestRecord, nowStatus: String, nowAccount: String?, nowReason: DecisionReason, certificateMissing: Bool) {
+        self.connection = original.connection
+        self.request = original.request
+        self.method = original.method
+        self.path = original.path
+        self.identity = original.certificate?.commonName
+        self.was = original.decision.statusText
+        self.wasAccount = original.decision.account
+        self.now = nowStatus
+        self.nowAccount = nowAccount
+        self.nowReason = nowReason
+        self.certificateMissing = certificateMissing
+    }
+
     /// Whether the decision or the account differs.
     public var changed: Bool { was != now || wasAccount != nowAccount }
 
@@ -44,6 +60,12 @@ public struct ReplayReport: Codable, Hashable, Sendable {
     public let mode: String
     public let generation: UInt64
     public let outcomes: [ReplayOutcome]
+
+    public init(mode: String, generation: UInt64, outcomes: [ReplayOutcome]) {
+        self.mode = mode
+        self.generation = generation
+        self.outcomes = outcomes
+    }
 
     public var changedCount: Int { outcomes.filter(\.changed).count }
 

@@ -62,6 +62,8 @@ public struct RequestOutcome: Hashable, Sendable {
     public let decision: String?
     /// `X-CertMap-Account`.
     public let account: String?
+    /// `X-CertMap-Reason` (`allowed`, `legacyResetWithoutRemap`, ...).
+    public var reason: String? = nil
     public let traceID: String?
     public let error: String?
 

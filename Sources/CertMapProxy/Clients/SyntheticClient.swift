@@ -59,9 +59,11 @@ public final class SyntheticClient: Sendable {
         do {
             let response = try await promise.futureResult.get()
             let headers = response.head.headers
-            return RequestOutcome(
+            var outcome = RequestOutcome(
                 request: request, status: Int(response.head.status.code), decision: headers["X-CertMap-Decision"].first,
                 account: headers["X-CertMap-Account"].first, traceID: headers["X-CertMap-Trace"].first, error: nil)
+            outcome.reason = headers["X-CertMap-Reason"].first
+            return outcome
         } catch {
             channel.close(promise: nil)
             return RequestOutcome(request: request, status: nil, decision: nil, account: nil, traceID: nil, error: "\(error)")

@@ -1,25 +1,29 @@
 import ArgumentParser
 import CertMapCore
 import CertMapJournal
+import CertMapProxy
 import Foundation
 
 /// `certmap replay --dry-run`: re-decide recorded requests against today's configuration.
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Re-decide a recorded session with the current mappings and a chosen mode, and show what changes.",
+        abstract: "Replay a recorded session with the current mappings and a chosen mode (in process, or over the network), and show what changes.",
         discussion: """
             Selects requests from the journal or a HAR file written by certmap (by connection, \
             client certificate CN and/or time range), replays them in order with their original connection grouping under --mode \
             (default: the configuration's), and prints each request's decision then → now. \
             Exits 1 when any decision changed, unless --expect-changes (then 1 when nothing changed).
-            Only --dry-run (in process, no sockets) is available so far.
+            --dry-run re-decides in process (no sockets). Without it, a server and both proxies start on \
+            loopback and every recorded connection is re-sent as one kept-alive connection through the \
+            same route (direct, forward tunnel, reverse proxy) with the same certificate (its key must \
+            be in <home>/pki, as for the demo and load users).
             """
     )
 
     @OptionGroup var homeOptions: HomeOptions
 
-    @Flag(name: .long, help: "Re-decide in process (required for now).")
+    @Flag(name: .long, help: "Re-decide in process instead of re-sending over the network.")
     var dryRun = false
 
     @Argument(help: "A saved session (certmap sessions list); without it, select from the journal with the options below.")
@@ -37,7 +41,6 @@ struct ReplayCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard dryRun else { throw ValidationError("only --dry-run replay is available so far: add --dry-run") }
         if let session {
             try SessionsCommand.validate(name: session)
             guard sessionOptions.har == nil && sessionOptions.journal == nil else {
@@ -57,32 +60,53 @@ struct ReplayCommand: AsyncParsableCommand {
             options.har = store.file(session).path
         }
         let session = try options.load(home: home).session
-        let replayer = DryRunReplayer(engine: snapshot.engine, persistence: mode?.flags ?? snapshot.document.server.authPersistence) { identity in
-            await validator.check(identity, presentedChain: [], at: Date())
+        let report: ReplayReport
+        if dryRun {
+            let replayer = DryRunReplayer(engine: snapshot.engine, persistence: mode?.flags ?? snapshot.document.server.authPersistence) { identity in
+                await validator.check(identity, presentedChain: [], at: Date())
+            }
+            report = await replayer.replay(session)
+        } else {
+            report = try await networkReplay(session, home: home, snapshot: snapshot)
         }
-        let report = await replayer.replay(session)
         if json {
             let encoder = EventJSON.encoder()
             encoder.outputFormatting.insert(.prettyPrinted)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(ReplayText.render(report))
+            print(ReplayText.render(report, how: dryRun ? "dry-run replay" : "network replay"))
         }
         if (report.changedCount > 0) != expectChanges { throw ExitCode.failure }
+    }
+
+    /// Re-sends the session through an in-process server and proxies under the chosen mode.
+    private func networkReplay(_ session: ReplaySession, home: DataHome, snapshot: ConfigSnapshot) async throws -> ReplayReport {
+        let preset = mode ?? snapshot.document.server.authPersistence.preset ?? .perRequest
+        // Each recorded connection keeps upstream connections of its own (reuse safe), as the
+        // replayed client connections are played one after the other.
+        let stack = try await InProcessStack.start(home: home, mode: preset, poolSize: 4, reuse: .safe, recordJournal: false)
+        let replayer = NetworkReplayer(client: stack.client(), credentials: NetworkReplayer.credentials(in: home.pkiDirectory))
+        let showProgress = isatty(STDERR_FILENO) == 1 && !json
+        let report = await replayer.replay(session, mode: preset.rawValue, generation: snapshot.generation) { done, total in
+            if showProgress { FileHandle.standardError.write(Data("\rreplaying: \(done)/\(total) requests".utf8)) }
+        }
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        await stack.stop()
+        return report
     }
 }
 
 /// The text form of a replay report.
 enum ReplayText {
-    static func render(_ report: ReplayReport) -> String {
+    static func render(_ report: ReplayReport, how: String = "dry-run replay") -> String {
         var rows = [["conn", "req", "method", "path", "identity", "was", "now", ""]]
         for outcome in report.outcomes {
             let was = outcome.was + (outcome.wasAccount.map { " \($0)" } ?? "")
             let now = outcome.now + (outcome.nowAccount.map { " \($0)" } ?? "")
             let mark = outcome.changed ? "changed" : ""
-            rows.append(["\(outcome.connection)", "\(outcome.request)", outcome.method, outcome.path, outcome.identity ?? "-", was, now, mark + (outcome.certificateMissing ? " (certificate not in journal)" : "")])
+            rows.append(["\(outcome.connection)", "\(outcome.request)", outcome.method, outcome.path, outcome.identity ?? "-", was, now, mark + (outcome.certificateMissing ? (outcome.now == "not replayed" ? " (no key for this certificate)" : " (certificate not in journal)") : "")])
         }
-        var lines = ["dry-run replay under \(report.mode), configuration generation \(report.generation)", TextTable.render(rows), ""]
+        var lines = ["\(how) under \(report.mode), configuration generation \(report.generation)", TextTable.render(rows), ""]
         if report.changedCount == 0 {
             lines.append("no decision changed (\(report.outcomes.count) request(s))")
         } else {

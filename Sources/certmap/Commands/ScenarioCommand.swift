@@ -4,8 +4,6 @@ import CertMapJournal
 import CertMapProxy
 import CertMapServer
 import Foundation
-import NIOCore
-import NIOPosix
 
 /// `certmap scenario list|run`: the proxy failures on demand, with a verdict.
 struct ScenarioCommand: AsyncParsableCommand {
@@ -59,43 +57,23 @@ struct ScenarioRunCommand: AsyncParsableCommand {
         if let problem = scenario.problems().first { throw CommandFailure("scenario \(name): \(problem)") }
         let preset = mode ?? scenario.mode ?? .perRequest
 
-        let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
-        let events = EventBus()
-        let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: preset.flags)
-        let journal = noJournal ? nil : JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory)))
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        var server: CertMapHTTPSServer?
-        var proxies: ProxySimulator?
+        let stack = try await InProcessStack.start(home: home, mode: preset, poolSize: poolSize ?? scenario.poolSize ?? 4, reuse: reuse ?? scenario.reuse ?? .safe, recordJournal: !noJournal)
         let report: ScenarioReport
         do {
-            let started = try await CertMapHTTPSServer.start(service: service, listen: ListenAddress(host: "127.0.0.1", port: 0), group: group)
-            server = started
-            let settings = ProxySimulatorSettings(
-                upstream: started.boundAddress, forwardListen: ListenAddress(host: "127.0.0.1", port: 0), reverseListen: ListenAddress(host: "127.0.0.1", port: 0),
-                poolSize: poolSize ?? scenario.poolSize ?? 4, reuse: reuse ?? scenario.reuse ?? .safe)
-            proxies = try await ProxySimulator.start(settings: settings, home: home, events: events, group: group)
-            let runner = try ScenarioEnvironment.runner(for: scenario, service: service, server: started.boundAddress, proxies: proxies, group: group)
-            events.publish(.system(SystemEvent("scenario \(scenario.name) started under \(preset.rawValue)")))
+            let runner = try ScenarioEnvironment.runner(for: scenario, service: stack.service, server: stack.server.boundAddress, proxies: stack.proxies, group: stack.group)
+            stack.events.publish(.system(SystemEvent("scenario \(scenario.name) started under \(preset.rawValue)")))
             let showProgress = isatty(STDERR_FILENO) == 1 && !json
             let scenarioName = scenario.name
             report = try await runner.run(scenario, mode: preset.rawValue) { done, planned in
                 if showProgress { FileHandle.standardError.write(Data("\rscenario \(scenarioName): \(done)/\(planned) requests".utf8)) }
             }
             if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-            events.publish(.system(SystemEvent("scenario \(scenario.name) finished: \(report.requests) request(s), \(report.misattributions.count) misattributed")))
+            stack.events.publish(.system(SystemEvent("scenario \(scenario.name) finished: \(report.requests) request(s), \(report.misattributions.count) misattributed")))
         } catch {
-            await proxies?.stop()
-            await server?.stop()
-            events.finish()
-            await journal?.value
-            try? await group.shutdownGracefully()
+            await stack.stop()
             throw CommandFailure("scenario \(name): \(error)")
         }
-        await proxies?.stop()
-        await server?.stop()
-        events.finish()
-        await journal?.value
-        try await group.shutdownGracefully()
+        await stack.stop()
 
         if json {
             let encoder = JSONEncoder()

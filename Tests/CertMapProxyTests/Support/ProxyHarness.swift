@@ -20,8 +20,8 @@ final class ProxyHarness: @unchecked Sendable {
     var reversePort: Int { proxies.reverseAddress!.port }
     var caBundle: String { home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path }
 
-    static func start(_ testCase: XCTestCase, mode: AuthPersistencePreset = .perRequest, poolSize: Int = 4, reuse: UpstreamReusePolicy = .safe, format: ForwardedCertificateFormat? = .rfc9440) async throws -> ProxyHarness {
-        let home = DataHome(url: FileManager.default.temporaryDirectory.appendingPathComponent("certmap-proxy-\(UUID().uuidString)"))
+    static func start(_ testCase: XCTestCase, mode: AuthPersistencePreset = .perRequest, poolSize: Int = 4, reuse: UpstreamReusePolicy = .safe, format: ForwardedCertificateFormat? = .rfc9440, home existing: DataHome? = nil) async throws -> ProxyHarness {
+        let home = existing ?? DataHome(url: FileManager.default.temporaryDirectory.appendingPathComponent("certmap-proxy-\(UUID().uuidString)"))
         _ = try HomeBootstrap.prepare(home, now: Date())
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
         let service = AuthenticationService(configuration: configuration, home: home, events: EventBus(), persistence: mode.flags)
