@@ -58,6 +58,23 @@ final class ScenarioRunnerTests: XCTestCase {
         }
     }
 
+    func testFiftyInterleavedIdentitiesNeverSeeEachOthersAccount() async throws {
+        for poolSize in [1, 4] {
+            let harness = try await ProxyHarness.start(self, mode: .perRequest, poolSize: poolSize, reuse: .always)
+            let users = try LoadUsers.prepare(count: 50, home: harness.home)
+            try harness.server.service.apply(try users.mapped(into: harness.server.service.configuration.current.document))
+            var scenario = BuiltinScenarios.isolation
+            scenario.maxRequests = 1_500
+            let report = try await runner(harness, loadUsers: users).run(scenario, mode: "per-request")
+            XCTAssertEqual(report.requests, 1_500, "pool \(poolSize)")
+            XCTAssertEqual(report.misattributions, [], "pool \(poolSize): \(report.text)")
+            XCTAssertEqual(report.byDecision["200"], 1_500, "pool \(poolSize): \(report.byDecision)")
+            let upstream = Set(harness.requestRecords().filter { $0.route == "reverse" }.map(\.connection)).count
+            XCTAssertLessThanOrEqual(upstream, poolSize, "the reverse proxy used at most its pool")
+            XCTAssertEqual(Set(harness.requestRecords().map(\.route)), ["reverse", "forward"], "both proxies, interleaved")
+        }
+    }
+
     func testHeaderSpoofingAcceptsNoForgedIdentity() async throws {
         let harness = try await ProxyHarness.start(self)
         let report = try await runner(harness).run(BuiltinScenarios.headerSpoofing, mode: "per-request")

@@ -1,6 +1,6 @@
 /// The scenarios certmap ships (SPEC §6): each reproduces one failure, or proves its absence.
 public enum BuiltinScenarios {
-    public static let all: [ScenarioDefinition] = [q190009, pooledProxy, headerSpoofing, expiredAndRevoked, mixedLoad, demo]
+    public static let all: [ScenarioDefinition] = [q190009, pooledProxy, headerSpoofing, expiredAndRevoked, mixedLoad, isolation, demo]
 
     public static let q190009 = ScenarioDefinition(
         name: "q190009", summary: "A browser (alice) fetches a page and its images on one connection through the forward proxy.",
@@ -44,6 +44,19 @@ public enum BuiltinScenarios {
             .init(identities: ["alice", "carol"], route: .forward, connections: 3, paths: ["/", "/a", "/b"]),
         ],
         concurrency: 8, maxRequests: 2_000, maxDurationSeconds: 60, loadUsers: 24)
+
+    /// Issue 9's identity-isolation check: 50 users interleaved on the pooled reverse proxy (one
+    /// shared upstream connection unless `--pool-size` says otherwise) and through the forward
+    /// proxy, up to 100k requests; in `per-request` mode not one answer may carry another's account.
+    public static let isolation = ScenarioDefinition(
+        name: "isolation", summary: "50 users, up to 100k interleaved requests through the pooled reverse proxy (pool 1, reuse always) and the forward proxy.",
+        shows: "per-request: 0 responses with another request's identity (exit 1 otherwise); try --pool-size 4.",
+        mode: .perRequest, poolSize: 1, reuse: .always,
+        groups: [
+            .init(identities: ["load"], route: .reverse, connections: 500, paths: ["/", "/reports", "/a", "/b"]),
+            .init(identities: ["load"], route: .forward, connections: 500, paths: ["/", "/c"]),
+        ],
+        concurrency: 16, maxRequests: 100_000, maxDurationSeconds: 600, loadUsers: 50)
 
     /// The console's gentle background traffic (one round; the console repeats it while not paused).
     public static let demo = ScenarioDefinition(

@@ -41,12 +41,15 @@ public struct ScenarioRunner: Sendable {
         self.expectedAccount = expectedAccount
     }
 
-    /// The scenario as connection plans, in the order they start.
+    /// The scenario as connection plans, in the order they start: the groups interleaved
+    /// (one plan of each in turn), so routes and users mix as they would in real traffic.
     public func steps(for scenario: ScenarioDefinition) throws -> [Step] {
-        var steps: [Step] = []
+        var perGroup: [[Step]] = []
         for group in scenario.groups {
             let identities = group.identities.flatMap { name -> [ClientIdentity] in
-                name == "load" ? (loadUsers?.names ?? []).map { loadUsers!.identity($0) } : [ClientIdentity.demo(name, pki: pki)]
+                guard name == "load" else { return [ClientIdentity.demo(name, pki: pki)] }
+                guard let loadUsers else { return [] }
+                return loadUsers.names.map(loadUsers.identity)
             }
             var requests = group.paths.map { PlannedRequest(path: $0, headers: group.headers) }
             if let victim = group.forge {
@@ -58,11 +61,17 @@ public struct ScenarioRunner: Sendable {
                     }
                 }
             }
+            var steps: [Step] = []
             for _ in 0..<group.connections {
                 for identity in identities {
                     steps.append(Step(plan: ConnectionPlan(identity: identity, route: group.route, requests: requests, thinkTime: .milliseconds(group.thinkTimeMilliseconds)), forged: group.forge != nil))
                 }
             }
+            perGroup.append(steps)
+        }
+        var steps: [Step] = []
+        for index in 0..<(perGroup.map(\.count).max() ?? 0) {
+            for group in perGroup where index < group.count { steps.append(group[index]) }
         }
         return steps
     }
