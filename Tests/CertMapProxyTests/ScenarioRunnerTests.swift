@@ -92,6 +92,16 @@ final class ScenarioRunnerTests: XCTestCase {
         XCTAssertEqual(report.byRoute, ["direct": 4, "forward": 4, "reverse": 4])
     }
 
+    func testARatePacesWhenPlansStart() async throws {
+        let harness = try await ProxyHarness.start(self)
+        var scenario = BuiltinScenarios.q190009
+        scenario.ratePerSecond = 10
+        let report = try await runner(harness).run(scenario, mode: "per-request")
+        XCTAssertEqual(report.requests, 10)
+        // The second plan (requests 6-10) may start only after its first five requests' share: 0.5 s.
+        XCTAssertGreaterThanOrEqual(report.elapsedSeconds, 0.45)
+    }
+
     func testBoundsStopARunEarly() async throws {
         let harness = try await ProxyHarness.start(self)
         var scenario = BuiltinScenarios.q190009

@@ -68,5 +68,5 @@ public enum BuiltinScenarios {
             .init(identities: ["bob", "dave", "erin"], route: .reverse, paths: ["/", "/admin/"], thinkTimeMilliseconds: 400),
             .init(identities: ["impostor"], route: .direct, paths: ["/"]),
         ],
-        concurrency: 2, maxRequests: 50, maxDurationSeconds: 30)
+        concurrency: 2, ratePerSecond: 5, maxRequests: 50, maxDurationSeconds: 30)
 }

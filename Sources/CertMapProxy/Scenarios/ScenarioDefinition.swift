@@ -42,13 +42,15 @@ public struct ScenarioDefinition: Codable, Hashable, Sendable {
     public var groups: [ClientGroup]
     /// Plans run at once.
     public var concurrency: Int
+    /// Requests started per second at most (nil: as fast as the concurrency allows).
+    public var ratePerSecond: Double?
     /// Upper bounds: the scenario stops at whichever comes first.
     public var maxRequests: Int
     public var maxDurationSeconds: Double
     /// Generated load users to issue and map (for scale and for telling users apart).
     public var loadUsers: Int
 
-    public init(name: String, summary: String, shows: String, mode: AuthPersistencePreset? = nil, poolSize: Int? = nil, reuse: UpstreamReusePolicy? = nil, groups: [ClientGroup], concurrency: Int = 4, maxRequests: Int = 1_000, maxDurationSeconds: Double = 60, loadUsers: Int = 0) {
+    public init(name: String, summary: String, shows: String, mode: AuthPersistencePreset? = nil, poolSize: Int? = nil, reuse: UpstreamReusePolicy? = nil, groups: [ClientGroup], concurrency: Int = 4, ratePerSecond: Double? = nil, maxRequests: Int = 1_000, maxDurationSeconds: Double = 60, loadUsers: Int = 0) {
         self.name = name
         self.summary = summary
         self.shows = shows
@@ -57,6 +59,7 @@ public struct ScenarioDefinition: Codable, Hashable, Sendable {
         self.reuse = reuse
         self.groups = groups
         self.concurrency = concurrency
+        self.ratePerSecond = ratePerSecond
         self.maxRequests = maxRequests
         self.maxDurationSeconds = maxDurationSeconds
         self.loadUsers = loadUsers
@@ -67,6 +70,7 @@ public struct ScenarioDefinition: Codable, Hashable, Sendable {
         var problems: [String] = []
         if groups.isEmpty { problems.append("groups: a scenario needs at least one client group") }
         if concurrency < 1 || concurrency > 256 { problems.append("concurrency: must be between 1 and 256") }
+        if let ratePerSecond, !(ratePerSecond > 0 && ratePerSecond <= 100_000) { problems.append("ratePerSecond: must be more than 0 and at most 100000") }
         if maxRequests < 1 || maxRequests > 1_000_000 { problems.append("maxRequests: must be between 1 and 1000000") }
         if !(maxDurationSeconds > 0 && maxDurationSeconds <= 86_400) { problems.append("maxDurationSeconds: must be more than 0 and at most a day") }
         if loadUsers < 0 || loadUsers > 200 { problems.append("loadUsers: must be between 0 and 200") }

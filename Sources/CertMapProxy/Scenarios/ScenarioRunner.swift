@@ -93,15 +93,22 @@ public struct ScenarioRunner: Sendable {
         var expected: [String: String?] = [:]
         for identity in Set(steps.map(\.plan.identity)) { expected[identity.name] = await expectedAccount(identity) }
 
-        let started = ContinuousClock.now
-        let deadline = started + .milliseconds(Int(scenario.maxDurationSeconds * 1000))
+        let startedAt = ContinuousClock.now
+        let deadline = startedAt + .milliseconds(Int(scenario.maxDurationSeconds * 1000))
         let client = self.client
         await withTaskGroup(of: (Step, [RequestOutcome]).self) { group in
             var pending = steps[...]
             var inFlight = 0
             var done = 0
+            var started = 0
             func startNext() async -> Bool {
                 await control?.waitWhilePaused()
+                if let rate = scenario.ratePerSecond, let next = pending.first {
+                    // Pace plan starts so requests begin at no more than `rate` a second.
+                    let due = startedAt + .milliseconds(Int(Double(started) / rate * 1000))
+                    if due > ContinuousClock.now { try? await Task.sleep(until: min(due, deadline), clock: .continuous) }
+                    started += next.plan.requests.count
+                }
                 guard let step = pending.popFirst(), !Task.isCancelled, ContinuousClock.now < deadline else { return false }
                 group.addTask { (step, await client.run(step.plan)) }
                 inFlight += 1
@@ -119,7 +126,7 @@ public struct ScenarioRunner: Sendable {
             }
             if !pending.isEmpty { report.truncated = true }
         }
-        let elapsed = ContinuousClock.now - started
+        let elapsed = ContinuousClock.now - startedAt
         report.elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return report
     }

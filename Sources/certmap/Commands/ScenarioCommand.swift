@@ -45,6 +45,8 @@ struct ScenarioRunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Upstream reuse: never, safe or always (default: the scenario's, else safe).") var reuse: UpstreamReusePolicy?
     @Option(name: .long, help: "Stop after this many requests (default: the scenario's bound).") var requests: Int?
     @Option(name: .long, help: "Stop after this many seconds (default: the scenario's bound).") var duration: Double?
+    @Option(name: .long, help: "Start at most this many requests per second (default: the scenario's, else unpaced).") var rate: Double?
+    @Option(name: .long, help: "Plans (connections) run at once (default: the scenario's).") var concurrency: Int?
     @Flag(name: .long, help: "Print the report as JSON.") var json = false
     @Flag(name: .long, help: "Do not record events in <home>/journal.") var noJournal = false
 
@@ -54,6 +56,8 @@ struct ScenarioRunCommand: AsyncParsableCommand {
         do { scenario = try ScenarioCatalog(home: home).named(name) } catch let error as ScenarioError { throw CommandFailure(error.description) }
         if let requests { scenario.maxRequests = requests }
         if let duration { scenario.maxDurationSeconds = duration }
+        if let rate { scenario.ratePerSecond = rate }
+        if let concurrency { scenario.concurrency = concurrency }
         if let problem = scenario.problems().first { throw CommandFailure("scenario \(name): \(problem)") }
         let preset = mode ?? scenario.mode ?? .perRequest
 
