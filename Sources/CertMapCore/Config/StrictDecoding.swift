@@ -2,7 +2,8 @@
 ///
 /// A typo such as `"subfeild"` must not be silently ignored (the rule would then match nothing
 /// or everything), so every config object rejects keys it does not know, and enum-like strings
-/// are checked with an error that lists the accepted values.
+/// are checked with an error that lists the accepted values. Public so other file formats
+/// (scenario files) are held to the same standard.
 struct AnyCodingKey: CodingKey {
     var stringValue: String
     var intValue: Int?
@@ -15,7 +16,7 @@ struct AnyCodingKey: CodingKey {
 
 extension Decoder {
     /// Throws when the object has keys other than `allowed`, naming the unknown key and the valid ones.
-    func rejectUnknownKeys(allowed: [String]) throws {
+    public func rejectUnknownKeys(allowed: [String]) throws {
         let container = try container(keyedBy: AnyCodingKey.self)
         for key in container.allKeys where !allowed.contains(key.stringValue) {
             throw DecodingError.dataCorruptedError(
@@ -29,7 +30,7 @@ extension Decoder {
 
 extension KeyedDecodingContainer {
     /// Decodes a string-backed enum, failing with the accepted values spelled out.
-    func decodeChoice<T: RawRepresentable & CaseIterable>(_ type: T.Type, forKey key: Key) throws -> T where T.RawValue == String {
+    public func decodeChoice<T: RawRepresentable & CaseIterable>(_ type: T.Type, forKey key: Key) throws -> T where T.RawValue == String {
         let raw = try decode(String.self, forKey: key)
         guard let value = T(rawValue: raw) else {
             let choices = T.allCases.map(\.rawValue).joined(separator: ", ")
@@ -38,7 +39,7 @@ extension KeyedDecodingContainer {
         return value
     }
 
-    func decodeChoiceIfPresent<T: RawRepresentable & CaseIterable>(_ type: T.Type, forKey key: Key) throws -> T? where T.RawValue == String {
+    public func decodeChoiceIfPresent<T: RawRepresentable & CaseIterable>(_ type: T.Type, forKey key: Key) throws -> T? where T.RawValue == String {
         try contains(key) ? decodeChoice(type, forKey: key) : nil
     }
 }

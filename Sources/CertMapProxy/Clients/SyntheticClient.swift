@@ -7,17 +7,22 @@ import NIOPosix
 import NIOSSL
 
 /// A scripted HTTPS client (SwiftNIO + swift-nio-ssl) that plays one `ConnectionPlan`: it
-/// connects directly, through the forward proxy (CONNECT, then TLS inside the tunnel) or to the
-/// reverse proxy, presents its identity's certificate, and sends the plan's requests in order on
+/// connects directly, through the forward proxy (`CONNECT localhost:PORT`, then TLS inside the
+/// tunnel on the same socket) or to the reverse proxy, presents its identity's certificate
+/// (trusting only the demo CA bundle, SNI `localhost`), and sends the plan's requests in order on
 /// one kept-alive connection, reading each answer's `X-CertMap-*` headers.
 ///
-/// Errors are outcomes, not crashes: a refused tunnel or a closed connection ends the plan with
-/// an error for the remaining requests.
+/// Keep-alive is the point: KB Q190009 only shows on request 2 of a connection. A new connection
+/// is opened only when the server closed the previous one (`Connection: close`, idle timeout) or
+/// a request on it failed; each outcome says which connection carried it.
+///
+/// Errors are outcomes, not crashes: a refused tunnel, a TLS failure or a timeout (connect,
+/// CONNECT answer, response — each bounded by `timeout`) becomes the request's `error`.
 public final class SyntheticClient: Sendable {
     private let endpoints: ClientEndpoints
     private let group: EventLoopGroup
-    private let contexts = NIOLockedValueBox<[String: NIOSSLContext]>([:])
-    /// How long one request may take, connection included.
+    private let contexts = NIOLockedValueBox<[ClientIdentity: NIOSSLContext]>([:])
+    /// How long connecting, opening a tunnel, or waiting for one response may take.
     public let timeout: TimeAmount
 
     public init(endpoints: ClientEndpoints, group: EventLoopGroup, timeout: TimeAmount = .seconds(10)) {
@@ -26,36 +31,52 @@ public final class SyntheticClient: Sendable {
         self.timeout = timeout
     }
 
-    /// Runs the plan; one outcome per planned request.
-    public func run(_ plan: ConnectionPlan) async -> [RequestOutcome] {
-        let channel: Channel
-        do {
-            channel = try await connect(plan)
-        } catch {
-            return plan.requests.map { RequestOutcome(request: $0, status: nil, decision: nil, account: nil, traceID: nil, error: "\(error)") }
-        }
+    /// Runs the plan. Returns one outcome per request attempted, in order: all of them, unless
+    /// `gate` stopped the plan or the task was cancelled (then the requests not sent are left out).
+    /// When a connection cannot be opened, every remaining request gets that error.
+    public func run(_ plan: ConnectionPlan, gate: RequestGate? = nil) async -> [RequestOutcome] {
         var outcomes: [RequestOutcome] = []
+        var channel: Channel?
+        var connections = 0
         for (index, request) in plan.requests.enumerated() {
             if index > 0 && plan.thinkTime > .zero { try? await Task.sleep(for: plan.thinkTime) }
-            guard channel.isActive else {
-                outcomes.append(RequestOutcome(request: request, status: nil, decision: nil, account: nil, traceID: nil, error: "the connection was closed"))
-                continue
+            if let gate, await gate() == .stop { break }
+            if Task.isCancelled { break }
+            if channel?.isActive != true {
+                if let stale = channel { try? await stale.close() }
+                connections += 1
+                do {
+                    channel = try await connect(plan)
+                } catch {
+                    let message = Self.describe(error)
+                    outcomes += plan.requests[index...].map { .failed($0, message, connection: connections) }
+                    return outcomes
+                }
             }
-            outcomes.append(await send(request, on: channel))
+            guard let open = channel else { continue }
+            let (outcome, keepAlive) = await send(request, on: open, connection: connections)
+            outcomes.append(outcome)
+            if !keepAlive {
+                try? await open.close()
+                channel = nil
+            }
         }
-        try? await channel.close()
+        if let channel { try? await channel.close() }
         return outcomes
     }
 
-    private func send(_ request: PlannedRequest, on channel: Channel) async -> RequestOutcome {
+    /// Sends one request and waits (bounded) for its answer; `keepAlive` is false when the
+    /// connection must not be used again.
+    private func send(_ request: PlannedRequest, on channel: Channel, connection: Int) async -> (RequestOutcome, keepAlive: Bool) {
         var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: request.path)
         head.headers.add(name: "Host", value: "localhost")
         head.headers.add(name: "User-Agent", value: "certmap-synthetic-client")
         for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) { head.headers.add(name: name, value: value) }
         let promise = channel.eventLoop.makePromise(of: UpstreamResponse.self)
-        let timeout = channel.eventLoop.scheduleTask(in: self.timeout) { promise.fail(SyntheticClientError.timeout) }
+        let seconds = timeout.nanoseconds / 1_000_000_000
+        let deadline = channel.eventLoop.scheduleTask(in: timeout) { promise.fail(SyntheticClientError.timeout("no response within \(seconds) s")) }
+        defer { deadline.cancel() }
         channel.writeAndFlush(UpstreamExchange(request: UpstreamRequest(head: head, body: nil), promise: promise)).whenFailure { promise.fail($0) }
-        defer { timeout.cancel() }
         do {
             let response = try await promise.futureResult.get()
             let headers = response.head.headers
@@ -63,10 +84,10 @@ public final class SyntheticClient: Sendable {
                 request: request, status: Int(response.head.status.code), decision: headers["X-CertMap-Decision"].first,
                 account: headers["X-CertMap-Account"].first, traceID: headers["X-CertMap-Trace"].first, error: nil)
             outcome.reason = headers["X-CertMap-Reason"].first
-            return outcome
+            outcome.connection = connection
+            return (outcome, response.head.isKeepAlive)
         } catch {
-            channel.close(promise: nil)
-            return RequestOutcome(request: request, status: nil, decision: nil, account: nil, traceID: nil, error: "\(error)")
+            return (.failed(request, Self.describe(error), connection: connection), false)
         }
     }
 
@@ -104,13 +125,14 @@ public final class SyntheticClient: Sendable {
             channel = try await bootstrap.connect(host: target.host, port: target.port).get()
         } catch {
             if tunnelTarget != nil { tunnelOpen.fail(error) }
-            throw error
+            throw SyntheticClientError.connect(target.description, Self.describe(error))
         }
         guard tunnelTarget != nil else { return channel }
         do {
-            let deadline = loop.scheduleTask(in: timeout) { tunnelOpen.fail(SyntheticClientError.timeout) }
+            let seconds = timeout.nanoseconds / 1_000_000_000
+            let deadline = loop.scheduleTask(in: timeout) { tunnelOpen.fail(SyntheticClientError.timeout("the forward proxy did not answer CONNECT within \(seconds) s")) }
+            defer { deadline.cancel() }
             try await tunnelOpen.futureResult.get()
-            deadline.cancel()
             try await loop.submit {
                 let sync = channel.pipeline.syncOperations
                 sync.removeHandler(name: "tunnel", promise: nil)
@@ -131,33 +153,43 @@ public final class SyntheticClient: Sendable {
 
     /// One TLS context per identity (loading keys is the expensive part).
     private func context(for identity: ClientIdentity) throws -> NIOSSLContext {
-        if let cached = contexts.withLockedValue({ $0[identity.name] }) { return cached }
+        if let cached = contexts.withLockedValue({ $0[identity] }) { return cached }
         var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(endpoints.caBundle.path))
+        do {
+            configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(endpoints.caBundle.path))
+        } catch {
+            throw SyntheticClientError.identity("the CA bundle", "\(endpoints.caBundle.path): \(error)")
+        }
         if let certificate = identity.certificate, let key = identity.key {
             do {
                 configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate.path).map { .certificate($0) }
                 configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: key.path, format: .pem))
             } catch {
-                throw SyntheticClientError.identity(identity.name, "\(error)")
+                throw SyntheticClientError.identity(identity.name, "\(certificate.path): \(error)")
             }
         }
         let context = try NIOSSLContext(configuration: configuration)
-        contexts.withLockedValue { $0[identity.name] = context }
+        contexts.withLockedValue { $0[identity] = context }
         return context
+    }
+
+    private static func describe(_ error: Error) -> String {
+        "\(error)"
     }
 }
 
-/// Why a synthetic client could not send a request.
+/// Why a synthetic client could not send a request, said for the report.
 public enum SyntheticClientError: Error, Hashable, Sendable, CustomStringConvertible {
-    case timeout
+    case timeout(String)
     case noRoute(String)
+    case connect(String, String)
     case identity(String, String)
 
     public var description: String {
         switch self {
-        case .timeout: return "no answer in time"
+        case .timeout(let what): return what
         case .noRoute(let route): return "the \(route) proxy is not running"
+        case .connect(let address, let detail): return "cannot connect to \(address): \(detail)"
         case .identity(let name, let detail): return "cannot load the certificate of \(name): \(detail)"
         }
     }

@@ -5,9 +5,12 @@ import Foundation
 /// file may replace a built-in of the same name).
 public struct ScenarioCatalog: Sendable {
     public let directory: URL
+    /// Where the identities a scenario names must have their certificate and key.
+    public let pki: URL
 
     public init(home: DataHome) {
         directory = home.url.appendingPathComponent("scenarios")
+        pki = home.pkiDirectory
     }
 
     /// Every scenario by name; files that do not load are returned as problems, not dropped.
@@ -37,21 +40,54 @@ public struct ScenarioCatalog: Sendable {
         return builtin
     }
 
-    /// Loads and checks one file; errors name the file and the field.
+    /// Loads and checks one file; errors name the file and the field (`groups[0].route`).
     public func load(_ file: URL) throws -> ScenarioDefinition {
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw ScenarioError("\(file.path): cannot read: \(error.localizedDescription)")
+        }
         let scenario: ScenarioDefinition
         do {
-            scenario = try JSONDecoder().decode(ScenarioDefinition.self, from: Data(contentsOf: file))
+            scenario = try JSONDecoder().decode(ScenarioDefinition.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
-            throw ScenarioError("\(file.path): \((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")): missing")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw ScenarioError("\(file.path): \(path.isEmpty ? "" : path + ": ")\(context.debugDescription)")
+            throw ScenarioError("\(file.path): \(Self.fieldPath(context.codingPath + [key])): missing")
+        } catch let DecodingError.typeMismatch(type, context) {
+            throw ScenarioError("\(file.path): \(Self.fieldPath(context.codingPath)): expected \(Self.describe(type))")
+        } catch let DecodingError.valueNotFound(type, context) {
+            throw ScenarioError("\(file.path): \(Self.fieldPath(context.codingPath)): expected \(Self.describe(type)), found null")
+        } catch let DecodingError.dataCorrupted(context) {
+            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+            let path = Self.fieldPath(context.codingPath)
+            throw ScenarioError("\(file.path): \(path.isEmpty ? "not valid JSON: " : path + ": ")\(detail)")
         } catch {
             throw ScenarioError("\(file.path): \(error)")
         }
-        if let problem = scenario.problems().first { throw ScenarioError("\(file.path): \(problem)") }
+        let problems = scenario.problems { ClientIdentity.demo($0, pki: pki).isAvailable }
+        if let problem = problems.first { throw ScenarioError("\(file.path): \(problem)") }
+        if scenario.name != file.deletingPathExtension().lastPathComponent {
+            throw ScenarioError("\(file.path): name: \"\(scenario.name)\" must match the file name (\(file.deletingPathExtension().lastPathComponent))")
+        }
         return scenario
+    }
+
+    /// `groups[0].route` from a decoding path.
+    static func fieldPath(_ path: [CodingKey]) -> String {
+        path.reduce(into: "") { text, key in
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        }
+    }
+
+    /// What a JSON value of `type` looks like, for "expected ...".
+    private static func describe(_ type: Any.Type) -> String {
+        if type == String.self { return "a string" }
+        if type == Int.self { return "a whole number" }
+        if type == Double.self { return "a number" }
+        if type == Bool.self { return "true or false" }
+        let name = "\(type)"
+        if name.hasPrefix("Array<") { return "a list" }
+        return "an object"
     }
 }
 

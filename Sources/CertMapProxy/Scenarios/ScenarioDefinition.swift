@@ -1,35 +1,14 @@
 import CertMapCore
 import Foundation
 
-/// A scenario: who sends what over which route, with bounds, and the server settings it needs.
+/// A scenario: who sends what over which route, with bounds, and the server settings it is about.
 /// Built in (`BuiltinScenarios`) or loaded from `<home>/scenarios/NAME.json` in this shape.
+///
+/// Files are decoded strictly — unknown fields and unknown route/mode/reuse names are errors
+/// naming the field — and everything but `name`, `summary` and `groups` (and a group's `route`,
+/// `paths` and identities) has a default, so a small file is a valid scenario.
 public struct ScenarioDefinition: Codable, Hashable, Sendable {
-    /// A set of clients that behave alike.
-    public struct ClientGroup: Codable, Hashable, Sendable {
-        /// Demo PKI names (`alice`, `none`, ...); `load` stands for every generated load user.
-        public var identities: [String]
-        public var route: ClientRoute
-        /// Connections each identity opens, one after the other.
-        public var connections: Int
-        /// The requests sent on each connection, in order.
-        public var paths: [String]
-        public var thinkTimeMilliseconds: Int
-        /// Extra headers on every request.
-        public var headers: [String: String]
-        /// Forge this identity's certificate in every forwarded-certificate format, one request
-        /// per format (the header-spoofing scenario).
-        public var forge: String?
-
-        public init(identities: [String], route: ClientRoute, connections: Int = 1, paths: [String], thinkTimeMilliseconds: Int = 0, headers: [String: String] = [:], forge: String? = nil) {
-            self.identities = identities
-            self.route = route
-            self.connections = connections
-            self.paths = paths
-            self.thinkTimeMilliseconds = thinkTimeMilliseconds
-            self.headers = headers
-            self.forge = forge
-        }
-    }
+    public typealias ClientGroup = ScenarioClientGroup
 
     public var name: String
     public var summary: String
@@ -39,10 +18,10 @@ public struct ScenarioDefinition: Codable, Hashable, Sendable {
     public var mode: AuthPersistencePreset?
     public var poolSize: Int?
     public var reuse: UpstreamReusePolicy?
-    public var groups: [ClientGroup]
-    /// Plans run at once.
+    public var groups: [ScenarioClientGroup]
+    /// Connections (plans) in flight at once.
     public var concurrency: Int
-    /// Requests started per second at most (nil: as fast as the concurrency allows).
+    /// Requests started per second at most, across all connections (nil: unpaced).
     public var ratePerSecond: Double?
     /// Upper bounds: the scenario stops at whichever comes first.
     public var maxRequests: Int
@@ -50,7 +29,10 @@ public struct ScenarioDefinition: Codable, Hashable, Sendable {
     /// Generated load users to issue and map (for scale and for telling users apart).
     public var loadUsers: Int
 
-    public init(name: String, summary: String, shows: String, mode: AuthPersistencePreset? = nil, poolSize: Int? = nil, reuse: UpstreamReusePolicy? = nil, groups: [ClientGroup], concurrency: Int = 4, ratePerSecond: Double? = nil, maxRequests: Int = 1_000, maxDurationSeconds: Double = 60, loadUsers: Int = 0) {
+    public init(
+        name: String, summary: String, shows: String, mode: AuthPersistencePreset? = nil, poolSize: Int? = nil, reuse: UpstreamReusePolicy? = nil,
+        groups: [ScenarioClientGroup], concurrency: Int = 4, ratePerSecond: Double? = nil, maxRequests: Int = 1_000, maxDurationSeconds: Double = 60, loadUsers: Int = 0
+    ) {
         self.name = name
         self.summary = summary
         self.shows = shows
@@ -65,21 +47,43 @@ public struct ScenarioDefinition: Codable, Hashable, Sendable {
         self.loadUsers = loadUsers
     }
 
-    /// Problems that make the scenario unrunnable, with their field paths.
-    public func problems() -> [String] {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, summary, shows, mode, poolSize, reuse, groups, concurrency, ratePerSecond, maxRequests, maxDurationSeconds, loadUsers
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ScenarioDefinition(name: "", summary: "", shows: "", groups: [])
+        name = try container.decode(String.self, forKey: .name)
+        summary = try container.decode(String.self, forKey: .summary)
+        shows = try container.decodeIfPresent(String.self, forKey: .shows) ?? ""
+        mode = try container.decodeChoiceIfPresent(AuthPersistencePreset.self, forKey: .mode)
+        poolSize = try container.decodeIfPresent(Int.self, forKey: .poolSize)
+        reuse = try container.decodeChoiceIfPresent(UpstreamReusePolicy.self, forKey: .reuse)
+        groups = try container.decode([ScenarioClientGroup].self, forKey: .groups)
+        concurrency = try container.decodeIfPresent(Int.self, forKey: .concurrency) ?? defaults.concurrency
+        ratePerSecond = try container.decodeIfPresent(Double.self, forKey: .ratePerSecond)
+        maxRequests = try container.decodeIfPresent(Int.self, forKey: .maxRequests) ?? defaults.maxRequests
+        maxDurationSeconds = try container.decodeIfPresent(Double.self, forKey: .maxDurationSeconds) ?? defaults.maxDurationSeconds
+        loadUsers = try container.decodeIfPresent(Int.self, forKey: .loadUsers) ?? defaults.loadUsers
+    }
+
+    /// Problems that make the scenario unrunnable, each starting with its field path
+    /// (`groups[1].paths: ...`). `identityExists` says whether a named identity has its
+    /// certificate and key (`none` and `load` are always fine).
+    public func problems(identityExists: (String) -> Bool = { _ in true }) -> [String] {
         var problems: [String] = []
+        if name.isEmpty || name.contains("/") { problems.append("name: must be a non-empty name without /") }
         if groups.isEmpty { problems.append("groups: a scenario needs at least one client group") }
-        if concurrency < 1 || concurrency > 256 { problems.append("concurrency: must be between 1 and 256") }
+        if !(1...256).contains(concurrency) { problems.append("concurrency: must be between 1 and 256") }
         if let ratePerSecond, !(ratePerSecond > 0 && ratePerSecond <= 100_000) { problems.append("ratePerSecond: must be more than 0 and at most 100000") }
-        if maxRequests < 1 || maxRequests > 1_000_000 { problems.append("maxRequests: must be between 1 and 1000000") }
-        if !(maxDurationSeconds > 0 && maxDurationSeconds <= 86_400) { problems.append("maxDurationSeconds: must be more than 0 and at most a day") }
-        if loadUsers < 0 || loadUsers > 200 { problems.append("loadUsers: must be between 0 and 200") }
+        if !(1...1_000_000).contains(maxRequests) { problems.append("maxRequests: must be between 1 and 1000000") }
+        if !(maxDurationSeconds > 0 && maxDurationSeconds <= 86_400) { problems.append("maxDurationSeconds: must be more than 0 and at most a day (86400)") }
+        if !(0...200).contains(loadUsers) { problems.append("loadUsers: must be between 0 and 200") }
+        if let poolSize, !(1...64).contains(poolSize) { problems.append("poolSize: must be between 1 and 64") }
         for (index, group) in groups.enumerated() {
-            if group.identities.isEmpty { problems.append("groups[\(index)].identities: name at least one identity") }
-            if group.paths.isEmpty { problems.append("groups[\(index)].paths: name at least one path") }
-            if group.paths.contains(where: { !$0.hasPrefix("/") }) { problems.append("groups[\(index)].paths: paths start with /") }
-            if group.connections < 1 || group.connections > 10_000 { problems.append("groups[\(index)].connections: must be between 1 and 10000") }
-            if group.identities.contains("load") && loadUsers == 0 { problems.append("groups[\(index)].identities: \"load\" needs loadUsers > 0") }
+            problems += group.problems(loadUsers: loadUsers, identityExists: identityExists).map { "groups[\(index)].\($0)" }
         }
         return problems
     }

@@ -1,12 +1,17 @@
 import Foundation
 
-/// What a scenario run produced: counts per decision and route, and every misattributed
-/// request (a response carrying an account other than the one the client's own certificate
-/// maps to) — the leak is shown, not hidden.
+/// What a scenario run produced: counts per decision (`200`, `401.2`, `403.16`, `error`) and per
+/// route, every misattributed request — a response carrying an account other than the one the
+/// client's own certificate maps to, shown with who got whose identity and the trace id, never
+/// hidden — forged identities accepted, errors, and the elapsed time.
 public struct ScenarioReport: Codable, Hashable, Sendable {
+    /// One response that carried someone else's identity.
     public struct Misattribution: Codable, Hashable, Sendable {
+        /// The client's identity (`load-07`).
         public let identity: String
+        /// The account its own certificate maps to (nil: none).
         public let expected: String?
+        /// The account the response carried.
         public let got: String
         public let route: String
         public let path: String
@@ -19,27 +24,49 @@ public struct ScenarioReport: Codable, Hashable, Sendable {
     public var byDecision: [String: Int] = [:]
     public var byRoute: [String: Int] = [:]
     public var errors = 0
+    /// Distinct error messages with their counts (at most `maxErrorKinds` kinds).
+    public var errorMessages: [String: Int] = [:]
     public var misattributions: [Misattribution] = []
-    /// Requests with forged forwarded-certificate headers that were answered as the forged identity.
+    /// Requests with forged forwarded-certificate headers that were answered as someone else.
     public var forgedAccepted = 0
     public var elapsedSeconds = 0.0
-    /// The run stopped at its request or time bound before finishing.
+    /// The run stopped at its request or time bound before sending everything.
     public var truncated = false
+    /// The run was stopped from outside (`ScenarioControl.stop()`, cancellation).
+    public var stopped = false
+
+    static let maxErrorKinds = 20
 
     public init(scenario: String, mode: String) {
         self.scenario = scenario
         self.mode = mode
     }
 
-    /// Whether the scenario found what must never happen.
-    public var failed: Bool { !misattributions.isEmpty || forgedAccepted > 0 }
+    /// Why the run failed, in one line; nil when nothing that must never happen happened.
+    public var verdict: String? {
+        var reasons: [String] = []
+        if forgedAccepted > 0 {
+            reasons.append("\(forgedAccepted) forged identit\(forgedAccepted == 1 ? "y was" : "ies were") accepted from forwarded-certificate headers of an untrusted client")
+        }
+        let leaks = misattributions.count - forgedAccepted
+        if leaks > 0 {
+            reasons.append("\(leaks) request(s) were answered with another user's identity")
+        }
+        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+    }
 
+    /// Whether the scenario found what must never happen.
+    public var failed: Bool { verdict != nil }
+
+    /// Counts one outcome. `expected` is the account the client's own certificate maps to;
+    /// `forged` says the request carried forged forwarded-certificate headers.
     mutating func record(_ outcome: RequestOutcome, identity: String, route: ClientRoute, expected: String?, forged: Bool) {
         requests += 1
         byRoute[route.rawValue, default: 0] += 1
-        if outcome.error != nil {
+        if let error = outcome.error {
             errors += 1
             byDecision["error", default: 0] += 1
+            if errorMessages[error] != nil || errorMessages.count < Self.maxErrorKinds { errorMessages[error, default: 0] += 1 }
             return
         }
         byDecision[outcome.decision ?? outcome.status.map(String.init) ?? "?", default: 0] += 1
@@ -51,17 +78,12 @@ public struct ScenarioReport: Codable, Hashable, Sendable {
 
     /// The summary table printed by `certmap scenario run`.
     public var text: String {
-        var lines = ["scenario \(scenario) under \(mode): \(requests) request(s) in \(String(format: "%.1f", elapsedSeconds)) s\(truncated ? " (stopped at its bound)" : "")"]
-        lines.append("")
+        let ending = stopped ? " (stopped)" : truncated ? " (stopped at its bound)" : ""
+        var lines = ["scenario \(scenario) under \(mode): \(requests) request(s) in \(String(format: "%.1f", elapsedSeconds)) s\(ending)", ""]
         lines.append("decision   count")
-        for (decision, count) in byDecision.sorted(by: { $0.key < $1.key }) {
-            lines.append(decision.padding(toLength: 11, withPad: " ", startingAt: 0) + "\(count)")
-        }
-        lines.append("")
-        lines.append("route      count")
-        for (route, count) in byRoute.sorted(by: { $0.key < $1.key }) {
-            lines.append(route.padding(toLength: 11, withPad: " ", startingAt: 0) + "\(count)")
-        }
+        lines += byDecision.sorted { $0.key < $1.key }.map { $0.key.padding(toLength: 11, withPad: " ", startingAt: 0) + "\($0.value)" }
+        lines += ["", "route      count"]
+        lines += byRoute.sorted { $0.key < $1.key }.map { $0.key.padding(toLength: 11, withPad: " ", startingAt: 0) + "\($0.value)" }
         lines.append("")
         if misattributions.isEmpty {
             lines.append("misattributed: 0 (every answer carried the client's own account, or none)")
@@ -73,7 +95,10 @@ public struct ScenarioReport: Codable, Hashable, Sendable {
             if misattributions.count > 10 { lines.append("  … and \(misattributions.count - 10) more") }
         }
         if forgedAccepted > 0 { lines.append("forged identities accepted: \(forgedAccepted)") }
-        if errors > 0 { lines.append("errors: \(errors) request(s) got no answer") }
+        if errors > 0 {
+            lines.append("errors: \(errors) request(s) got no answer:")
+            lines += errorMessages.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5).map { "  \($0.value) × \($0.key)" }
+        }
         return lines.joined(separator: "\n")
     }
 }

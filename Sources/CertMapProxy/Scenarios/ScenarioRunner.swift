@@ -1,28 +1,18 @@
 import CertMapCore
+import CertMapJournal
 import Foundation
+import Synchronization
 
-/// Lets the console pause, resume and stop running traffic.
-public actor ScenarioControl {
-    public private(set) var isPaused = false
-
-    public init() {}
-
-    public func setPaused(_ paused: Bool) {
-        isPaused = paused
-    }
-
-    /// Returns when not paused (or the task is cancelled).
-    func waitWhilePaused() async {
-        while isPaused && !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-    }
-}
-
-/// Runs a scenario's connection plans against the server and proxies with its concurrency and
-/// bounds, and checks every answer against the account the client's own certificate maps to.
+/// Runs a scenario's connection plans against the server and proxies — at most `concurrency`
+/// connections at once, requests paced to `ratePerSecond`, stopped at `maxRequests` or
+/// `maxDurationSeconds` — and checks every answer against the account the client's own
+/// certificate maps to.
+///
+/// Pausable and stoppable through a `ScenarioControl` (checked before every request), cancellable
+/// by cancelling the task; either way it returns the report of what was sent. Start and finish
+/// are published on the event bus as system events, so the console and the journal show them.
 public struct ScenarioRunner: Sendable {
-    /// One connection to play, with who plays it and whether its requests carry forged headers.
+    /// One connection to play, and whether its requests carry forged headers.
     public struct Step: Sendable {
         public let plan: ConnectionPlan
         public let forged: Bool
@@ -41,34 +31,20 @@ public struct ScenarioRunner: Sendable {
         self.expectedAccount = expectedAccount
     }
 
-    /// The scenario as connection plans, in the order they start: the groups interleaved
-    /// (one plan of each in turn), so routes and users mix as they would in real traffic.
+    /// Expected accounts from the live configuration (`ExpectedAccounts`).
+    public init(client: SyntheticClient, pki: URL, loadUsers: LoadUsers?, expected: ExpectedAccounts) {
+        self.init(client: client, pki: pki, loadUsers: loadUsers) { await expected.account(for: $0) }
+    }
+
+    /// The scenario as connection plans, in the order they start: the groups interleaved (one
+    /// plan of each in turn), so routes and users mix as they would in real traffic.
+    /// - Throws: `ScenarioError` naming the field when the scenario cannot run (e.g. an identity
+    ///   without a certificate in the PKI directory).
     public func steps(for scenario: ScenarioDefinition) throws -> [Step] {
-        var perGroup: [[Step]] = []
-        for group in scenario.groups {
-            let identities = group.identities.flatMap { name -> [ClientIdentity] in
-                guard name == "load" else { return [ClientIdentity.demo(name, pki: pki)] }
-                guard let loadUsers else { return [] }
-                return loadUsers.names.map(loadUsers.identity)
-            }
-            var requests = group.paths.map { PlannedRequest(path: $0, headers: group.headers) }
-            if let victim = group.forge {
-                let leaf = try CertificateLoader.certificates(at: pki.appendingPathComponent("\(victim).crt"))[0]
-                let encoder = ForwardedCertificateEncoder()
-                requests = ForwardedCertificateFormat.allCases.flatMap { format in
-                    group.paths.map { path in
-                        PlannedRequest(path: path, headers: group.headers.merging(encoder.headers(format: format, leaf: leaf.der).map { ($0.name, $0.value) }) { $1 })
-                    }
-                }
-            }
-            var steps: [Step] = []
-            for _ in 0..<group.connections {
-                for identity in identities {
-                    steps.append(Step(plan: ConnectionPlan(identity: identity, route: group.route, requests: requests, thinkTime: .milliseconds(group.thinkTimeMilliseconds)), forged: group.forge != nil))
-                }
-            }
-            perGroup.append(steps)
+        if let problem = scenario.problems(identityExists: { ClientIdentity.demo($0, pki: pki).isAvailable }).first {
+            throw ScenarioError("scenario \(scenario.name): \(problem)")
         }
+        let perGroup = try scenario.groups.map { try groupSteps($0) }
         var steps: [Step] = []
         for index in 0..<(perGroup.map(\.count).max() ?? 0) {
             for group in perGroup where index < group.count { steps.append(group[index]) }
@@ -76,58 +52,102 @@ public struct ScenarioRunner: Sendable {
         return steps
     }
 
-    /// Runs it; `progress` gets (requests done, requests planned).
-    public func run(_ scenario: ScenarioDefinition, mode: String, control: ScenarioControl? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ScenarioReport {
+    private func groupSteps(_ group: ScenarioClientGroup) throws -> [Step] {
+        let identities = group.identities.flatMap { name -> [ClientIdentity] in
+            guard name == "load" else { return [ClientIdentity.demo(name, pki: pki)] }
+            return loadUsers.map { users in users.names.map(users.identity) } ?? []
+        }
+        var requests = group.requestPaths.map { PlannedRequest(method: group.method, path: $0, headers: group.headers) }
+        if let victim = group.forge {
+            let leaf = try CertificateLoader.certificates(at: pki.appendingPathComponent("\(victim).crt"))[0]
+            let encoder = ForwardedCertificateEncoder()
+            requests = ForwardedCertificateFormat.allCases.flatMap { format in
+                let forged = Dictionary(encoder.headers(format: format, leaf: leaf.der).map { ($0.name, $0.value) }) { $1 }
+                return requests.map { PlannedRequest(method: $0.method, path: $0.path, headers: $0.headers.merging(forged) { $1 }) }
+            }
+        }
+        let plans = (0..<group.connections).flatMap { _ in
+            identities.map { ConnectionPlan(identity: $0, route: group.route, requests: requests, thinkTime: .milliseconds(group.thinkTimeMilliseconds)) }
+        }
+        return plans.map { Step(plan: $0, forged: group.forge != nil) }
+    }
+
+    /// Runs the scenario; `progress` is called after every finished connection (and `control`
+    /// holds the same progress for whoever polls it).
+    public func run(
+        _ scenario: ScenarioDefinition, mode: String, control: ScenarioControl? = nil, events: EventBus? = nil,
+        progress: (@Sendable (ScenarioProgress) -> Void)? = nil
+    ) async throws -> ScenarioReport {
+        let all = try steps(for: scenario)
+        let steps = Self.limit(all, toRequests: scenario.maxRequests)
+        let planned = steps.reduce(0) { $0 + $1.plan.requests.count }
         var report = ScenarioReport(scenario: scenario.name, mode: mode)
-        var steps = try steps(for: scenario)
-        var budget = scenario.maxRequests
-        steps = steps.compactMap { step in
+        var expected: [ClientIdentity: String?] = [:]
+        for identity in Set(steps.map(\.plan.identity)) { expected[identity] = await expectedAccount(identity) }
+        events?.publish(.system(SystemEvent("scenario \(scenario.name) started under \(mode): \(planned) request(s) on \(steps.count) connection(s)")))
+
+        let startedAt = ContinuousClock.now
+        let deadline = startedAt + .milliseconds(Int64(scenario.maxDurationSeconds * 1000))
+        let gate = Self.gate(control: control, schedule: RateSchedule(perSecond: scenario.ratePerSecond), startedAt: startedAt, deadline: deadline)
+        let client = self.client
+        var unsent = planned
+        await withTaskGroup(of: (Step, [RequestOutcome]).self) { group in
+            var pending = steps[...]
+            func startNext() async -> Bool {
+                guard !pending.isEmpty, await control?.proceed() ?? !Task.isCancelled, ContinuousClock.now < deadline, let step = pending.popFirst() else { return false }
+                group.addTask { (step, await client.run(step.plan, gate: gate)) }
+                return true
+            }
+            var opened = 0
+            while opened < scenario.concurrency, await startNext() { opened += 1 }
+            while let (step, outcomes) = await group.next() {
+                for outcome in outcomes {
+                    report.record(outcome, identity: step.plan.identity.name, route: step.plan.route, expected: expected[step.plan.identity] ?? nil, forged: step.forged)
+                }
+                unsent -= outcomes.count
+                let snapshot = ScenarioProgress(report: report, planned: planned)
+                await control?.update(snapshot)
+                progress?(snapshot)
+                _ = await startNext()
+            }
+        }
+        report.elapsedSeconds = Self.seconds(ContinuousClock.now - startedAt)
+        report.stopped = await control?.isStopped ?? false || Task.isCancelled
+        report.truncated = steps.count < all.count || planned < all.reduce(0) { $0 + $1.plan.requests.count } || unsent > 0
+        await control?.update(ScenarioProgress(report: report, planned: planned))
+        let how = report.stopped ? "stopped" : "finished"
+        let decisions = report.byDecision.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+        events?.publish(.system(SystemEvent("scenario \(scenario.name) \(how) under \(mode) in \(String(format: "%.1f", report.elapsedSeconds)) s: \(report.requests) request(s) (\(decisions.isEmpty ? "none" : decisions)); \(report.misattributions.count) misattributed")))
+        return report
+    }
+
+    /// The steps with their requests cut so that at most `limit` are sent in all.
+    static func limit(_ steps: [Step], toRequests limit: Int) -> [Step] {
+        var budget = limit
+        return steps.compactMap { step in
             guard budget > 0 else { return nil }
             var plan = step.plan
             plan.requests = Array(plan.requests.prefix(budget))
             budget -= plan.requests.count
             return Step(plan: plan, forged: step.forged)
         }
-        let planned = steps.reduce(0) { $0 + $1.plan.requests.count }
-        report.truncated = planned < (try self.steps(for: scenario)).reduce(0) { $0 + $1.plan.requests.count }
-        var expected: [String: String?] = [:]
-        for identity in Set(steps.map(\.plan.identity)) { expected[identity.name] = await expectedAccount(identity) }
+    }
 
-        let startedAt = ContinuousClock.now
-        let deadline = startedAt + .milliseconds(Int(scenario.maxDurationSeconds * 1000))
-        let client = self.client
-        await withTaskGroup(of: (Step, [RequestOutcome]).self) { group in
-            var pending = steps[...]
-            var inFlight = 0
-            var done = 0
-            var started = 0
-            func startNext() async -> Bool {
-                await control?.waitWhilePaused()
-                if let rate = scenario.ratePerSecond, let next = pending.first {
-                    // Pace plan starts so requests begin at no more than `rate` a second.
-                    let due = startedAt + .milliseconds(Int(Double(started) / rate * 1000))
-                    if due > ContinuousClock.now { try? await Task.sleep(until: min(due, deadline), clock: .continuous) }
-                    started += next.plan.requests.count
-                }
-                guard let step = pending.popFirst(), !Task.isCancelled, ContinuousClock.now < deadline else { return false }
-                group.addTask { (step, await client.run(step.plan)) }
-                inFlight += 1
-                return true
-            }
-            while inFlight < scenario.concurrency, await startNext() {}
-            while let (step, outcomes) = await group.next() {
-                inFlight -= 1
-                for outcome in outcomes {
-                    report.record(outcome, identity: step.plan.identity.name, route: step.plan.route, expected: expected[step.plan.identity.name] ?? nil, forged: step.forged)
-                }
-                done += outcomes.count
-                progress?(done, planned)
-                if ContinuousClock.now >= deadline { group.cancelAll() } else { _ = await startNext() }
-            }
-            if !pending.isEmpty { report.truncated = true }
+    /// Before every request: wait while paused, stop when stopped, cancelled or out of time,
+    /// then wait for the request's slot in the rate schedule.
+    private static func gate(control: ScenarioControl?, schedule: RateSchedule, startedAt: ContinuousClock.Instant, deadline: ContinuousClock.Instant) -> RequestGate {
+        let schedule = Mutex(schedule)
+        return {
+            guard await control?.proceed() ?? !Task.isCancelled, ContinuousClock.now < deadline else { return .stop }
+            let slot = schedule.withLock { $0.reserve(at: ContinuousClock.now - startedAt) }
+            let due = startedAt + slot
+            guard due < deadline else { return .stop }
+            if due > ContinuousClock.now { try? await Task.sleep(until: due, clock: .continuous) }
+            return Task.isCancelled ? .stop : .send
         }
-        let elapsed = ContinuousClock.now - startedAt
-        report.elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return report
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -35,7 +35,11 @@ struct ScenarioRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a scenario against an in-process server and proxies, print its outcome; exit 1 if any request was misattributed.",
-        discussion: "Everything runs on loopback ports chosen by the system; events are recorded in <home>/journal like certmap serve's."
+        discussion: """
+            Everything runs on loopback ports chosen by the system; events are recorded in <home>/journal like \
+            certmap serve's. Exits 1 when any response carried an account other than the one the client's own \
+            certificate maps to, or when a forged forwarded-certificate header was believed (header-spoofing).
+            """
     )
 
     @OptionGroup var homeOptions: HomeOptions
@@ -58,21 +62,19 @@ struct ScenarioRunCommand: AsyncParsableCommand {
         if let duration { scenario.maxDurationSeconds = duration }
         if let rate { scenario.ratePerSecond = rate }
         if let concurrency { scenario.concurrency = concurrency }
-        if let problem = scenario.problems().first { throw CommandFailure("scenario \(name): \(problem)") }
+        if let problem = scenario.problems().first { throw CommandFailure("scenario \(name): \(problem) (after --requests/--duration/--rate/--concurrency)") }
         let preset = mode ?? scenario.mode ?? .perRequest
 
         let stack = try await InProcessStack.start(home: home, mode: preset, poolSize: poolSize ?? scenario.poolSize ?? 4, reuse: reuse ?? scenario.reuse ?? .safe, recordJournal: !noJournal)
         let report: ScenarioReport
         do {
             let runner = try ScenarioEnvironment.runner(for: scenario, service: stack.service, server: stack.server.boundAddress, proxies: stack.proxies, group: stack.group)
-            stack.events.publish(.system(SystemEvent("scenario \(scenario.name) started under \(preset.rawValue)")))
-            let showProgress = isatty(STDERR_FILENO) == 1 && !json
-            let scenarioName = scenario.name
-            report = try await runner.run(scenario, mode: preset.rawValue) { done, planned in
-                if showProgress { FileHandle.standardError.write(Data("\rscenario \(scenarioName): \(done)/\(planned) requests".utf8)) }
-            }
-            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-            stack.events.publish(.system(SystemEvent("scenario \(scenario.name) finished: \(report.requests) request(s), \(report.misattributions.count) misattributed")))
+            let progressLine = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
+            report = try await runner.run(scenario, mode: preset.rawValue, events: stack.events) { progressLine.show($0.line) }
+            progressLine.finish()
+        } catch let error as ScenarioError {
+            await stack.stop()
+            throw CommandFailure(error.description)
         } catch {
             await stack.stop()
             throw CommandFailure("scenario \(name): \(error)")
@@ -86,8 +88,8 @@ struct ScenarioRunCommand: AsyncParsableCommand {
         } else {
             print(report.text)
         }
-        if report.failed {
-            FileHandle.standardError.write(Data("certmap: scenario \(name) under \(preset.rawValue): \(report.misattributions.count) request(s) were answered with another user's identity\n".utf8))
+        if let verdict = report.verdict {
+            FileHandle.standardError.write(Data("certmap: scenario \(name) under \(preset.rawValue): \(verdict)\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -49,7 +49,7 @@ struct ConsoleRuntime: Sendable {
         guard let proxies else { return nil }
         let runner = try ScenarioEnvironment.runner(for: BuiltinScenarios.demo, service: service, server: server.boundAddress, proxies: proxies, group: group)
         let service = self.service
-        return DemoTraffic(runner: runner, mode: { service.persistence.description })
+        return DemoTraffic(runner: runner, events: service.events, mode: { service.persistence.description })
     }
 
     /// Runs scenarios from the console: one line saying how it went, or what went wrong.
@@ -60,9 +60,10 @@ struct ConsoleRuntime: Sendable {
             do {
                 let scenario = try ScenarioCatalog(home: service.home).named(name)
                 let runner = try ScenarioEnvironment.runner(for: scenario, service: service, server: server, proxies: proxies, group: group)
-                let report = try await runner.run(scenario, mode: service.persistence.description)
+                let report = try await runner.run(scenario, mode: service.persistence.description, events: service.events)
                 let decisions = report.byDecision.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: " ")
-                return "scenario \(name) under \(report.mode): \(report.requests) request(s), \(decisions); \(report.misattributions.count) misattributed"
+                let verdict = report.verdict.map { " — \($0)" } ?? ""
+                return "scenario \(name) under \(report.mode): \(report.requests) request(s), \(decisions); \(report.misattributions.count) misattributed\(verdict)"
             } catch {
                 return "scenario \(name): \(error)"
             }

@@ -7,7 +7,8 @@ import NIOCore
 
 /// Everything a scenario needs around the running server: synthetic clients aimed at the
 /// server and proxies, the load users mapped in memory when the scenario wants them, and the
-/// account each client's own certificate maps to (to spot misattribution).
+/// account each client's own certificate maps to under the live configuration (to spot
+/// misattribution).
 enum ScenarioEnvironment {
     static func runner(for scenario: ScenarioDefinition, service: AuthenticationService, server: ListenAddress, proxies: ProxySimulator?, group: EventLoopGroup) throws -> ScenarioRunner {
         let home = service.home
@@ -20,12 +21,8 @@ enum ScenarioEnvironment {
         let endpoints = ClientEndpoints(
             server: server, forwardProxy: proxies?.forwardAddress, reverseProxy: proxies?.reverseAddress,
             caBundle: home.pkiDirectory.appendingPathComponent("ca-bundle.pem"))
-        let snapshot = service.configuration.current
-        let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: home)
-        return ScenarioRunner(client: SyntheticClient(endpoints: endpoints, group: group), pki: home.pkiDirectory, loadUsers: loadUsers) { identity in
-            guard let file = identity.certificate, let leaf = try? CertificateLoader.certificates(at: file).first else { return nil }
-            let check = await validator.check(leaf, presentedChain: [], at: Date())
-            return snapshot.engine.decide(AuthenticationRequest(path: "/", certificate: leaf, check: check)).account
-        }
+        return ScenarioRunner(
+            client: SyntheticClient(endpoints: endpoints, group: group), pki: home.pkiDirectory, loadUsers: loadUsers,
+            expected: ExpectedAccounts(configuration: service.configuration, home: home))
     }
 }
