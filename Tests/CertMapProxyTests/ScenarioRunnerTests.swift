@@ -9,15 +9,13 @@ import XCTest
 final class ScenarioRunnerTests: XCTestCase {
     private func runner(_ harness: ProxyHarness, loadUsers: LoadUsers? = nil) -> ScenarioRunner {
         let endpoints = ClientEndpoints(server: harness.server.boundAddress, forwardProxy: harness.proxies.forwardAddress, reverseProxy: harness.proxies.reverseAddress, caBundle: harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem"))
-        let service = harness.server.service
-        let home = harness.home
-        return ScenarioRunner(client: SyntheticClient(endpoints: endpoints, group: harness.group), pki: harness.home.pkiDirectory, loadUsers: loadUsers) { identity in
-            guard let file = identity.certificate, let leaf = try? CertificateLoader.certificates(at: file).first else { return nil }
-            let snapshot = service.configuration.current
-            guard let validator = try? TrustConfiguration.validator(for: snapshot.document.trust, home: home) else { return nil }
-            let check = await validator.check(leaf, presentedChain: [], at: Date())
-            return snapshot.engine.decide(AuthenticationRequest(path: "/", certificate: leaf, check: check)).account
-        }
+        return ScenarioRunner(
+            client: SyntheticClient(endpoints: endpoints, group: harness.group), pki: harness.home.pkiDirectory, loadUsers: loadUsers,
+            expected: ExpectedAccounts(configuration: harness.server.service.configuration, home: harness.home))
+    }
+
+    private func systemMessages(_ harness: ProxyHarness) -> [String] {
+        harness.events.recent().compactMap { if case .system(let event) = $0.kind { event.message } else { nil } }
     }
 
     func testQ190009InLegacyModeFailsEveryRequestAfterTheFirstOnEachTunnel() async throws {
@@ -37,6 +35,7 @@ final class ScenarioRunnerTests: XCTestCase {
         let report = try await runner(harness).run(BuiltinScenarios.q190009, mode: "per-request")
         XCTAssertEqual(report.byDecision, ["200": 10])
         XCTAssertFalse(report.failed)
+        XCTAssertEqual(Set(harness.requestRecords().map { $0.decision.account }), ["alice"])
     }
 
     func testPooledProxyLeaksIdentitiesPerConnectionAndNeverPerRequest() async throws {
@@ -92,14 +91,70 @@ final class ScenarioRunnerTests: XCTestCase {
         XCTAssertEqual(report.byRoute, ["direct": 4, "forward": 4, "reverse": 4])
     }
 
-    func testARatePacesWhenPlansStart() async throws {
+    func testStartAndFinishAreSystemEvents() async throws {
+        let harness = try await ProxyHarness.start(self, mode: .legacyIIS4)
+        _ = try await runner(harness).run(BuiltinScenarios.q190009, mode: "legacy-iis4", events: harness.events)
+        let messages = systemMessages(harness).filter { $0.hasPrefix("scenario q190009") }
+        XCTAssertEqual(messages.count, 2, "\(messages)")
+        XCTAssertEqual(messages.first, "scenario q190009 started under legacy-iis4: 10 request(s) on 2 connection(s)")
+        XCTAssertTrue(messages.last?.hasPrefix("scenario q190009 finished under legacy-iis4 in ") ?? false, "\(messages)")
+        XCTAssertTrue(messages.last?.hasSuffix("10 request(s) (200 ×2, 401.2 ×8); 0 misattributed") ?? false, "\(messages)")
+    }
+
+    func testAPausedRunSendsNothingUntilResumedAndThenFinishes() async throws {
+        let harness = try await ProxyHarness.start(self)
+        let control = ScenarioControl()
+        await control.setPaused(true)
+        let runner = runner(harness)
+        let run = Task { try await runner.run(BuiltinScenarios.q190009, mode: "per-request", control: control) }
+        try await Task.sleep(for: .milliseconds(300))
+        XCTAssertEqual(harness.requestRecords().count, 0, "paused before the first request")
+        await control.setPaused(false)
+        let report = try await run.value
+        XCTAssertEqual(report.requests, 10)
+        XCTAssertFalse(report.stopped)
+        let progress = await control.progress
+        XCTAssertEqual(progress?.done, 10)
+        XCTAssertEqual(progress?.planned, 10)
+        XCTAssertEqual(progress?.line, "q190009: 10/10 requests")
+    }
+
+    func testAStoppedRunReturnsWhatItSentMarkedStopped() async throws {
+        let harness = try await ProxyHarness.start(self)
+        let control = ScenarioControl()
+        await control.setPaused(true)
+        let runner = runner(harness)
+        let run = Task { try await runner.run(BuiltinScenarios.q190009, mode: "per-request", control: control, events: harness.events) }
+        try await Task.sleep(for: .milliseconds(100))
+        await control.stop()
+        let report = try await run.value
+        XCTAssertEqual(report.requests, 0)
+        XCTAssertTrue(report.stopped)
+        XCTAssertEqual(harness.requestRecords().count, 0)
+        XCTAssertTrue(systemMessages(harness).contains { $0.hasPrefix("scenario q190009 stopped under per-request") }, "\(systemMessages(harness))")
+    }
+
+    func testARatedRunSendsEveryRequestOnTheSameConnections() async throws {
+        let harness = try await ProxyHarness.start(self, mode: .legacyIIS4)
+        var scenario = BuiltinScenarios.q190009
+        scenario.ratePerSecond = 50
+        scenario.concurrency = 2
+        let report = try await runner(harness).run(scenario, mode: "legacy-iis4")
+        XCTAssertEqual(report.byDecision, ["200": 2, "401.2": 8], "pacing between requests keeps each tunnel's requests on it")
+        XCTAssertEqual(Set(harness.requestRecords().map(\.connection)).count, 2)
+    }
+
+    func testAnIdentityWithoutACertificateIsRefusedBeforeAnythingIsSent() async throws {
         let harness = try await ProxyHarness.start(self)
         var scenario = BuiltinScenarios.q190009
-        scenario.ratePerSecond = 10
-        let report = try await runner(harness).run(scenario, mode: "per-request")
-        XCTAssertEqual(report.requests, 10)
-        // The second plan (requests 6-10) may start only after its first five requests' share: 0.5 s.
-        XCTAssertGreaterThanOrEqual(report.elapsedSeconds, 0.45)
+        scenario.groups[0].identities = ["zoe"]
+        do {
+            _ = try await runner(harness).run(scenario, mode: "per-request")
+            XCTFail("zoe has no certificate")
+        } catch {
+            XCTAssertTrue("\(error)".hasPrefix("scenario q190009: groups[0].identities: no certificate and key for \"zoe\""), "\(error)")
+        }
+        XCTAssertEqual(harness.requestRecords().count, 0)
     }
 
     func testBoundsStopARunEarly() async throws {
@@ -109,22 +164,5 @@ final class ScenarioRunnerTests: XCTestCase {
         let report = try await runner(harness).run(scenario, mode: "per-request")
         XCTAssertEqual(report.requests, 3)
         XCTAssertTrue(report.truncated)
-    }
-
-    func testScenarioFilesAreCheckedWithFileAndField() throws {
-        let home = DataHome(url: FileManager.default.temporaryDirectory.appendingPathComponent("certmap-scenarios-\(UUID().uuidString)"))
-        addTeardownBlock { try? FileManager.default.removeItem(at: home.url) }
-        let catalog = ScenarioCatalog(home: home)
-        try FileManager.default.createDirectory(at: catalog.directory, withIntermediateDirectories: true)
-        var custom = BuiltinScenarios.q190009
-        custom.name = "mine"
-        custom.concurrency = 0
-        try JSONEncoder().encode(custom).write(to: catalog.directory.appendingPathComponent("mine.json"))
-        try Data(#"{"name": "broken"}"#.utf8).write(to: catalog.directory.appendingPathComponent("broken.json"))
-        let (scenarios, problems) = catalog.all()
-        XCTAssertEqual(scenarios.map(\.name), BuiltinScenarios.all.map(\.name))
-        XCTAssertEqual(problems.count, 2)
-        XCTAssertTrue(problems.contains { $0.contains("broken.json: summary: missing") }, "\(problems)")
-        XCTAssertTrue(problems.contains { $0.contains("mine.json: concurrency: must be between 1 and 256") }, "\(problems)")
     }
 }

@@ -1,6 +1,7 @@
 import CertMapCore
 import CertMapJournal
 import CertMapProxy
+import Synchronization
 import XCTest
 
 /// The synthetic clients on every route, against the real server and proxies.
@@ -13,6 +14,60 @@ final class SyntheticClientTests: XCTestCase {
 
     private func plan(_ harness: ProxyHarness, _ user: String, _ route: ClientRoute, _ paths: [String]) -> ConnectionPlan {
         ConnectionPlan(identity: .demo(user, pki: harness.home.pkiDirectory), route: route, requests: paths.map { PlannedRequest(path: $0) })
+    }
+
+    func testAliceSendsThreeRequestsOnOneKeptAliveServerConnection() async throws {
+        let harness = try await ProxyHarness.start(self, mode: .perRequest)
+        let outcomes = await client(harness).run(plan(harness, "alice", .direct, ["/", "/a", "/b"]))
+        XCTAssertEqual(outcomes.map(\.summary), ["200 alice", "200 alice", "200 alice"])
+        XCTAssertEqual(outcomes.map(\.connection), [1, 1, 1])
+        XCTAssertTrue(outcomes.allSatisfy { $0.traceID?.hasPrefix("t-") ?? false }, "every answer names its trace")
+        let records = harness.requestRecords()
+        XCTAssertEqual(records.map(\.request), [1, 2, 3])
+        XCTAssertEqual(Set(records.map(\.connection)).count, 1)
+        XCTAssertEqual(Set(records.map(\.route)), ["direct"])
+    }
+
+    func testADirectClientWithAViaHeaderIsTreatedAsProxiedInLegacyMode() async throws {
+        let harness = try await ProxyHarness.start(self, mode: .legacyIIS4)
+        var plan = plan(harness, "alice", .direct, ["/", "/a", "/b"])
+        plan.requests = plan.requests.map { PlannedRequest(path: $0.path, headers: ["Via": "1.1 squid"]) }
+        let outcomes = await client(harness).run(plan)
+        XCTAssertEqual(outcomes.map(\.summary), ["200 alice", "401.2", "401.2"])
+        XCTAssertEqual(outcomes.map(\.reason), ["allowed", "legacyResetWithoutRemap", "legacyResetWithoutRemap"])
+        XCTAssertEqual(Set(harness.requestRecords().map(\.connection)).count, 1, "the 401s come on the same connection")
+    }
+
+    func testTheClientOpensANewConnectionOnlyAfterTheServerClosedItsConnection() async throws {
+        let harness = try await ProxyHarness.start(self, mode: .perRequest)
+        var plan = plan(harness, "alice", .direct, ["/", "/bye", "/again", "/more"])
+        plan.requests[1].headers = ["Connection": "close"]
+        let outcomes = await client(harness).run(plan)
+        XCTAssertEqual(outcomes.map(\.summary), ["200 alice", "200 alice", "200 alice", "200 alice"])
+        XCTAssertEqual(outcomes.map(\.connection), [1, 1, 2, 2])
+        let records = harness.requestRecords()
+        XCTAssertEqual(records.map(\.request), [1, 2, 1, 2], "request numbers restart on the new server connection")
+        XCTAssertEqual(Set(records.map(\.connection)).count, 2)
+    }
+
+    func testAGateCanStopAPlanBeforeItsNextRequest() async throws {
+        let harness = try await ProxyHarness.start(self)
+        let asked = ManagedCounter()
+        let outcomes = await client(harness).run(plan(harness, "bob", .reverse, ["/1", "/2", "/3", "/4"])) {
+            asked.increment() <= 2 ? .send : .stop
+        }
+        XCTAssertEqual(outcomes.map(\.request.path), ["/1", "/2"])
+        XCTAssertEqual(outcomes.map(\.summary), ["200 sales", "200 sales"])
+        XCTAssertEqual(harness.requestRecords().count, 2, "nothing was sent after the stop")
+    }
+
+    func testAMissingCertificateIsAnErrorForEveryRequestNotACrash() async throws {
+        let harness = try await ProxyHarness.start(self)
+        let ghost = ClientIdentity(name: "ghost", certificate: harness.home.pkiDirectory.appendingPathComponent("ghost.crt"), key: harness.home.pkiDirectory.appendingPathComponent("ghost.key"))
+        let outcomes = await client(harness).run(ConnectionPlan(identity: ghost, route: .direct, requests: [PlannedRequest(path: "/"), PlannedRequest(path: "/a")]))
+        XCTAssertEqual(outcomes.count, 2)
+        XCTAssertTrue(outcomes.allSatisfy { $0.error?.hasPrefix("cannot load the certificate of ghost: ") ?? false }, "\(outcomes.map(\.summary))")
+        XCTAssertEqual(harness.requestRecords().count, 0)
     }
 
     func testABrowserThroughTheForwardProxyGets401AfterItsFirstRequestInLegacyMode() async throws {
@@ -51,5 +106,18 @@ final class SyntheticClientTests: XCTestCase {
         let outcomes = await SyntheticClient(endpoints: endpoints, group: harness.group).run(plan(harness, "alice", .forward, ["/", "/a"]))
         XCTAssertEqual(outcomes.count, 2)
         XCTAssertTrue(outcomes.allSatisfy { $0.error?.contains("CONNECT refused: HTTP/1.1 403") ?? false }, "\(outcomes.map(\.summary))")
+    }
+}
+
+/// A thread-safe counter for gates in tests.
+final class ManagedCounter: Sendable {
+    private let value = Mutex(0)
+
+    /// Adds one and returns the new value.
+    func increment() -> Int {
+        value.withLock { value in
+            value += 1
+            return value
+        }
     }
 }

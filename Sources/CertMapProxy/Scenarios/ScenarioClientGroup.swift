@@ -95,7 +95,9 @@ public struct ScenarioClientGroup: Codable, Hashable, Sendable {
         if let count = requestsPerConnection, !(1...10_000).contains(count) { problems.append("requestsPerConnection: must be between 1 and 10000") }
         if method.isEmpty || !method.allSatisfy({ $0.isASCII && ($0.isUppercase || $0 == "-") }) { problems.append("method: an HTTP method in capitals (GET, POST, ...)") }
         if !(0...60_000).contains(thinkTimeMilliseconds) { problems.append("thinkTimeMilliseconds: must be between 0 and 60000") }
-        for (header, value) in headers where header.isEmpty || (header + value).contains(where: { $0 == "\r" || $0 == "\n" }) || header.contains(where: { $0 == ":" || $0.isWhitespace }) {
+        // Scalars, not Characters: "\r\n" is a single Character and would slip past a Character test.
+        let breaksLine = { (text: String) in text.unicodeScalars.contains { $0 == "\r" || $0 == "\n" } }
+        for (header, value) in headers where header.isEmpty || breaksLine(header + value) || header.contains(where: { $0 == ":" || $0.isWhitespace }) {
             problems.append("headers.\(header): not a valid header line")
         }
         if let forge, forge == "none" || forge == "load" || !identityExists(forge) { problems.append("forge: \"\(forge)\" is not a demo identity with a certificate") }
