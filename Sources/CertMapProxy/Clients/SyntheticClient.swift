@@ -37,6 +37,7 @@ public final class SyntheticClient: Sendable {
         var outcomes: [RequestOutcome] = []
         for (index, request) in plan.requests.enumerated() {
             if index > 0 && plan.thinkTime > .zero { try? await Task.sleep(for: plan.thinkTime) }
+            if request.delay > .zero { try? await Task.sleep(for: request.delay) }
             guard channel.isActive else {
                 outcomes.append(RequestOutcome(request: request, status: nil, decision: nil, account: nil, traceID: nil, error: "the connection was closed"))
                 continue
