@@ -92,7 +92,7 @@ run() {
     p99=$(awk '$1=="99%" {print $2}' "$work/ab.txt")
     # ab counts a response whose length differs from the first as failed; certmap's bodies name
     # the trace id, whose length grows, so only connect/receive/exception failures matter.
-    failed=$(awk -F'[:,)]' '/Connect:/ {print $2 + $4 + $8}' "$work/ab.txt")
+    failed=$(awk -F'[:,)]' '/\(Connect:/ {s += $2 + $4 + $8} END {print s + 0}' "$work/ab.txt")
     [ "${failed:-0}" = 0 ] || { echo "bench: $1 had $failed failed requests" >&2; grep -A1 "Failed requests" "$work/ab.txt" >&2; }
     awk -v r="$rps" -v a="$p50" -v b="$p99" -v c="$(( (after - before) ))" -v t="$ticks" -v n="$n" \
         'BEGIN { printf "%s %s %s %.1f\n", r, a, b, c / t * 1e6 / n }'
