@@ -26,4 +26,43 @@ final class NetworkReplayerTests: XCTestCase {
         XCTAssertEqual(replayed.map(\.route), ["forward", "forward", "forward", "reverse", "reverse"])
         XCTAssertEqual(Set(replayed.prefix(3).map(\.connection)).count, 1, "the tunnel's three requests share one connection again")
     }
+
+    func testAPooledLeakRecordedPerConnectionDisappearsWhenReplayedPerRequest() async throws {
+        let recording = try await ProxyHarness.start(self, mode: .perConnection, poolSize: 1, reuse: .always)
+        let endpoints = ClientEndpoints(server: recording.server.boundAddress, forwardProxy: recording.proxies.forwardAddress, reverseProxy: recording.proxies.reverseAddress, caBundle: recording.home.pkiDirectory.appendingPathComponent("ca-bundle.pem"))
+        let client = SyntheticClient(endpoints: endpoints, group: recording.group)
+        for user in ["alice", "bob", "carol"] {
+            _ = await client.run(ConnectionPlan(identity: .demo(user, pki: recording.home.pkiDirectory), route: .reverse, requests: [PlannedRequest(path: "/")]))
+        }
+        let session = ReplaySession.select(from: recording.events.recent(), where: SessionSelector())
+        XCTAssertEqual(session.requests.map { $0.decision.account }, ["alice", "alice", "alice"], "recorded: bob and carol were served as alice")
+
+        let snapshot = recording.server.service.configuration.current
+        let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: recording.home)
+        let dryRun = await DryRunReplayer(engine: snapshot.engine, persistence: AuthPersistencePreset.perRequest.flags) { identity in
+            await validator.check(identity, presentedChain: [], at: Date())
+        }.replay(session)
+        XCTAssertEqual(dryRun.outcomes.map(\.diff), ["200 alice → 200 alice", "200 alice → 200 sales", "200 alice → 200 carol"])
+
+        let target = try await ProxyHarness.start(self, mode: .perRequest, poolSize: 1, reuse: .always, home: recording.home)
+        let targetEndpoints = ClientEndpoints(server: target.server.boundAddress, forwardProxy: target.proxies.forwardAddress, reverseProxy: target.proxies.reverseAddress, caBundle: target.home.pkiDirectory.appendingPathComponent("ca-bundle.pem"))
+        let network = await NetworkReplayer(client: SyntheticClient(endpoints: targetEndpoints, group: target.group), credentials: NetworkReplayer.credentials(in: target.home.pkiDirectory))
+            .replay(session, mode: "per-request", generation: 1)
+        XCTAssertEqual(network.outcomes.map(\.diff), dryRun.outcomes.map(\.diff), "both ways agree")
+    }
+
+    func testReplayAtRecordedSpeedKeepsTheGapsBetweenRequests() async throws {
+        let harness = try await ProxyHarness.start(self)
+        let client = SyntheticClient(endpoints: ClientEndpoints(server: harness.server.boundAddress, forwardProxy: nil, reverseProxy: nil, caBundle: harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem")), group: harness.group)
+        _ = await client.run(ConnectionPlan(identity: .demo("alice", pki: harness.home.pkiDirectory), route: .direct, requests: [PlannedRequest(path: "/"), PlannedRequest(path: "/a")]))
+        let (session, times) = ReplaySession.selectWithTimes(from: harness.events.recent(), where: SessionSelector())
+        // Pretend the two requests were recorded 2 s apart; at speed 10 the replay waits 0.2 s.
+        var spaced = times
+        spaced[session.requests[1].traceID] = times[session.requests[0].traceID]!.addingTimeInterval(2)
+        let started = ContinuousClock.now
+        let report = await NetworkReplayer(client: client, credentials: NetworkReplayer.credentials(in: harness.home.pkiDirectory))
+            .replay(session, mode: "per-request", generation: 1, times: spaced, speed: 10)
+        XCTAssertEqual(report.changedCount, 0)
+        XCTAssertGreaterThanOrEqual(ContinuousClock.now - started, .milliseconds(190))
+    }
 }

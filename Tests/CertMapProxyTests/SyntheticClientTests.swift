@@ -1,7 +1,6 @@
 import CertMapCore
 import CertMapJournal
 import CertMapProxy
-import Synchronization
 import XCTest
 
 /// The synthetic clients on every route, against the real server and proxies.
@@ -111,7 +110,7 @@ final class SyntheticClientTests: XCTestCase {
 
 /// A thread-safe counter for gates in tests.
 final class ManagedCounter: Sendable {
-    private let value = Mutex(0)
+    private let value = LockedState(0)
 
     /// Adds one and returns the new value.
     func increment() -> Int {

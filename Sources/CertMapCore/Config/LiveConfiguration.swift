@@ -1,14 +1,12 @@
-import Synchronization
-
 /// The configuration snapshot currently in force, swapped whole when an edit is applied.
 ///
 /// Shared by the server's event loops and the console; reads are a lock-protected copy of a
 /// reference-counted value, so request handling never sees a torn update.
 public final class LiveConfiguration: Sendable {
-    private let state: Mutex<ConfigSnapshot>
+    private let state: LockedState<ConfigSnapshot>
 
     public init(_ snapshot: ConfigSnapshot) {
-        self.state = Mutex(snapshot)
+        self.state = LockedState(snapshot)
     }
 
     /// The snapshot to decide the next request with.

@@ -10,9 +10,24 @@ import X509
 public struct CertificateName: Hashable, Sendable, Codable, CustomStringConvertible {
     /// All attributes in DER order (least specific first, usually `C` or `O`).
     public let attributes: [NameAttribute]
+    /// RFC 2253 text with UTF-8 kept, most specific RDN first; rendered once, since every
+    /// request's trace and record print it.
+    public let rfc2253: String
 
     public init(attributes: [NameAttribute]) {
         self.attributes = attributes
+        self.rfc2253 = Self.format(attributes, escapingNonASCII: false)
+    }
+
+    private enum CodingKeys: String, CodingKey { case attributes }
+
+    public init(from decoder: Decoder) throws {
+        self.init(attributes: try decoder.container(keyedBy: CodingKeys.self).decode([NameAttribute].self, forKey: .attributes))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(attributes, forKey: .attributes)
     }
 
     public init(_ name: DistinguishedName) {
@@ -31,7 +46,7 @@ public struct CertificateName: Hashable, Sendable, Codable, CustomStringConverti
                 )
             }
         }
-        self.attributes = flattened
+        self.init(attributes: flattened)
     }
 
     /// The values of one IIS subfield (`CN`, `O`, ...), in DER order; empty when absent.
@@ -39,18 +54,15 @@ public struct CertificateName: Hashable, Sendable, Codable, CustomStringConverti
         attributes.filter { $0.oid == subfield.oid }.map(\.value)
     }
 
-    /// RFC 2253 text with UTF-8 kept, most specific RDN first.
-    public var rfc2253: String { format(escapingNonASCII: false) }
-
     /// RFC 2253 text byte-identical to `openssl x509 -nameopt RFC2253`.
-    public var opensslRFC2253: String { format(escapingNonASCII: true) }
+    public var opensslRFC2253: String { Self.format(attributes, escapingNonASCII: true) }
 
     public var description: String { rfc2253 }
 
     /// The first common name, for short displays (`alice`), or the whole name when there is none.
     public var commonName: String { values(of: .commonName).first ?? rfc2253 }
 
-    private func format(escapingNonASCII: Bool) -> String {
+    private static func format(_ attributes: [NameAttribute], escapingNonASCII: Bool) -> String {
         var output = ""
         var previousRDN: Int?
         for attribute in attributes.reversed() {

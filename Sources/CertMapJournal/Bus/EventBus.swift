@@ -1,5 +1,6 @@
+import CertMapCore
 import Foundation
-import Synchronization
+
 
 /// Fans events out to the console, the journal and the log without ever blocking the server.
 ///
@@ -21,11 +22,11 @@ public final class EventBus: Sendable {
         var dropped: UInt64 = 0
     }
 
-    private let state: Mutex<State>
+    private let state: LockedState<State>
 
     /// - Parameter recentCapacity: how many recent events to keep for `recent(_:)`.
     public init(recentCapacity: Int = 10_000) {
-        self.state = Mutex(State(recent: RingBuffer(capacity: recentCapacity)))
+        self.state = LockedState(State(recent: RingBuffer(capacity: recentCapacity)))
     }
 
     /// Stamps and delivers an event; returns it (with its sequence number).

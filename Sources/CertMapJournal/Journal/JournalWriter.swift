@@ -1,5 +1,5 @@
+import CertMapCore
 import Foundation
-import Synchronization
 
 /// Appends events to the journal as JSON lines, rotating files by size.
 ///
@@ -17,7 +17,7 @@ public final class JournalWriter: Sendable {
     }
 
     public let settings: JournalSettings
-    private let state: Mutex<State>
+    private let state: LockedState<State>
     private let encoder: JSONEncoder
 
     public init(settings: JournalSettings) throws {
@@ -28,7 +28,7 @@ public final class JournalWriter: Sendable {
             throw JournalError.io(file: settings.directory.path, detail: "cannot create the journal directory: \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
         }
         let next = (JournalSettings.files(in: settings.directory).last?.number ?? 0) + 1
-        self.state = Mutex(State(fileNumber: next))
+        self.state = LockedState(State(fileNumber: next))
         self.encoder = EventJSON.encoder()
     }
 

@@ -45,16 +45,31 @@ public struct NetworkReplayer: Sendable {
         }
     }
 
-    public func replay(_ session: ReplaySession, mode: String, generation: UInt64, progress: (@Sendable (Int, Int) -> Void)? = nil) async -> ReplayReport {
+    /// Replays connection after connection. With `times` (request times by trace id) and a
+    /// `speed` (1 = as recorded, 10 = ten times faster), requests keep their recorded spacing,
+    /// scaled; without, they go as fast as the server answers.
+    public func replay(_ session: ReplaySession, mode: String, generation: UInt64, times: [String: Date] = [:], speed: Double? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) async -> ReplayReport {
+        // One client connection per recorded connection; through the reverse proxy the recorded
+        // connection is the proxy's upstream one, shared by users, so each run of requests with
+        // the same certificate becomes a client connection of its own.
         var order: [ConnectionID] = []
         var byConnection: [ConnectionID: [RequestRecord]] = [:]
         for record in session.requests {
             if byConnection[record.connection] == nil { order.append(record.connection) }
             byConnection[record.connection, default: []].append(record)
         }
-        var outcomes: [ReplayOutcome] = []
+        var groups: [[RequestRecord]] = []
         for connection in order {
-            let records = byConnection[connection] ?? []
+            for record in byConnection[connection] ?? [] {
+                if let last = groups.last?.last, last.connection == connection, Self.route(of: record).0 != .reverse || last.certificate?.sha256 == record.certificate?.sha256 {
+                    groups[groups.count - 1].append(record)
+                } else {
+                    groups.append([record])
+                }
+            }
+        }
+        var outcomes: [ReplayOutcome] = []
+        for records in groups {
             guard let first = records.first else { continue }
             let identity: ClientIdentity?
             if let fingerprint = first.certificate?.sha256 {
@@ -67,7 +82,16 @@ public struct NetworkReplayer: Sendable {
                 continue
             }
             let (route, headers) = Self.route(of: first)
-            let plan = ConnectionPlan(identity: identity, route: route, requests: records.map { PlannedRequest(method: $0.method, path: $0.path, headers: headers) })
+            var previous: Date?
+            let requests = records.map { record -> PlannedRequest in
+                var delay = Duration.zero
+                if let speed, speed > 0, let time = times[record.traceID] {
+                    if let previous { delay = .milliseconds(Int(max(0, time.timeIntervalSince(previous)) / speed * 1000)) }
+                    previous = time
+                }
+                return PlannedRequest(method: record.method, path: record.path, headers: headers, delay: delay)
+            }
+            let plan = ConnectionPlan(identity: identity, route: route, requests: requests)
             let answers = await client.run(plan)
             for (record, answer) in zip(records, answers) {
                 let status = answer.error.map { "error: \($0)" } ?? answer.decision ?? answer.status.map(String.init) ?? "?"

@@ -1,7 +1,6 @@
 import CertMapCore
 import CertMapJournal
 import Foundation
-import Synchronization
 
 /// Runs a scenario's connection plans against the server and proxies — at most `concurrency`
 /// connections at once, requests paced to `ratePerSecond`, stopped at `maxRequests` or
@@ -136,7 +135,7 @@ public struct ScenarioRunner: Sendable {
     /// Before every request: wait while paused, stop when stopped, cancelled or out of time,
     /// then wait for the request's slot in the rate schedule.
     private static func gate(control: ScenarioControl?, schedule: RateSchedule, startedAt: ContinuousClock.Instant, deadline: ContinuousClock.Instant) -> RequestGate {
-        let schedule = Mutex(schedule)
+        let schedule = LockedState(schedule)
         return {
             guard await control?.proceed() ?? !Task.isCancelled, ContinuousClock.now < deadline else { return .stop }
             let slot = schedule.withLock { $0.reserve(at: ContinuousClock.now - startedAt) }

@@ -148,6 +148,11 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             return
         }
         let service = self.service
+        if let check = service.cachedCheck(for: leaf.sha256, generation: snapshot.generation) {
+            let decision = snapshot.engine.decide(AuthenticationRequest(path: request.head.uri, certificate: leaf, check: check), trace: trace)
+            finish(context: context, request: request, proxy: proxy, source: source.label, certificate: leaf, decision: decision)
+            return
+        }
         let checking = context.eventLoop.makeFutureWithTask {
             try await service.check(leaf, chain: source.chain, generation: snapshot.generation)
         }

@@ -64,6 +64,12 @@ public final class AuthenticationService: Sendable {
         configuration.current.document.server.trustedProxies.compactMap(\.trustedProxy)
     }
 
+    /// The verdict already cached for this certificate in this generation, if any: the request
+    /// handler then decides on the event loop without starting a task (the common case).
+    func cachedCheck(for fingerprint: Fingerprint, generation: UInt64) -> CertificateCheck? {
+        state.withLockedValue { $0.checksGeneration == generation ? $0.checks[fingerprint] : nil }
+    }
+
     /// Validates `leaf` once per configuration generation and caches the verdict by fingerprint.
     func check(_ leaf: CertificateIdentity, chain: [CertificateIdentity], generation: UInt64) async throws -> CertificateCheck {
         let cached: CertificateCheck? = state.withLockedValue { state in

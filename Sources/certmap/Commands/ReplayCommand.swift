@@ -34,6 +34,9 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Persistence to replay under: per-request, legacy-iis4 or per-connection.")
     var mode: AuthPersistencePreset?
 
+    @Option(name: .long, help: "Network replay pace: 1 (as recorded), 10 (ten times faster) or max (default).")
+    var speed: String = "max"
+
     @Flag(name: .long, help: "Changes are what you expect (after a fix): exit 0 when something changed.")
     var expectChanges = false
 
@@ -41,6 +44,9 @@ struct ReplayCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        guard speed == "max" || (Double(speed).map { $0 > 0 && $0 <= 1000 } ?? false) else {
+            throw ValidationError("--speed \"\(speed)\": give 1 (as recorded), 10 (ten times faster), any factor up to 1000, or max")
+        }
         if let session {
             try SessionsCommand.validate(name: session)
             guard sessionOptions.har == nil && sessionOptions.journal == nil else {
@@ -59,7 +65,7 @@ struct ReplayCommand: AsyncParsableCommand {
             guard store.exists(session) else { throw CommandFailure("no session named \"\(session)\" (certmap sessions list)") }
             options.har = store.file(session).path
         }
-        let session = try options.load(home: home).session
+        let (session, times) = try options.load(home: home)
         let report: ReplayReport
         if dryRun {
             let replayer = DryRunReplayer(engine: snapshot.engine, persistence: mode?.flags ?? snapshot.document.server.authPersistence) { identity in
@@ -67,7 +73,7 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             report = await replayer.replay(session)
         } else {
-            report = try await networkReplay(session, home: home, snapshot: snapshot)
+            report = try await networkReplay(session, times: times, home: home, snapshot: snapshot)
         }
         if json {
             let encoder = EventJSON.encoder()
@@ -80,14 +86,14 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     /// Re-sends the session through an in-process server and proxies under the chosen mode.
-    private func networkReplay(_ session: ReplaySession, home: DataHome, snapshot: ConfigSnapshot) async throws -> ReplayReport {
+    private func networkReplay(_ session: ReplaySession, times: [String: Date], home: DataHome, snapshot: ConfigSnapshot) async throws -> ReplayReport {
         let preset = mode ?? snapshot.document.server.authPersistence.preset ?? .perRequest
         // Each recorded connection keeps upstream connections of its own (reuse safe), as the
         // replayed client connections are played one after the other.
         let stack = try await InProcessStack.start(home: home, mode: preset, poolSize: 4, reuse: .safe, recordJournal: false)
         let replayer = NetworkReplayer(client: stack.client(), credentials: NetworkReplayer.credentials(in: home.pkiDirectory))
         let showProgress = isatty(STDERR_FILENO) == 1 && !json
-        let report = await replayer.replay(session, mode: preset.rawValue, generation: snapshot.generation) { done, total in
+        let report = await replayer.replay(session, mode: preset.rawValue, generation: snapshot.generation, times: times, speed: Double(speed)) { done, total in
             if showProgress { FileHandle.standardError.write(Data("\rreplaying: \(done)/\(total) requests".utf8)) }
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }

@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Authentication persistence: per-request, legacy-iis4 or per-connection (default: the configuration's).")
     var mode: AuthPersistencePreset?
 
-    @Option(name: .long, help: "Event output: text or json (one event per line on stdout).")
+    @Option(name: .long, help: "Event output: text, json (one event per line on stdout) or quiet.")
     var logFormat: LogFormat = .text
 
     @Flag(name: .long, help: "Do not record events in <home>/journal.")
@@ -41,6 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     enum LogFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
+        /// Nothing on stdout (the journal still records, unless --no-journal): for benchmarks.
+        case quiet
     }
 
     func validate() throws {
@@ -52,7 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
         let events = EventBus()
         let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode?.flags)
-        let printer = Task { await EventPrinter(format: logFormat).print(events.subscribe()) }
+        let format = logFormat
+        let printer = Task { if format != .quiet { await EventPrinter(format: format).print(events.subscribe()) } }
         let journal = noJournal ? nil : JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory)))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server: CertMapHTTPSServer

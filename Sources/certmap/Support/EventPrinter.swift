@@ -12,6 +12,7 @@ struct EventPrinter {
             switch format {
             case .text: line = EventText.line(event)
             case .json: line = (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            case .quiet: continue
             }
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
