@@ -119,8 +119,9 @@ final class ReplayCommandTests: XCTestCase {
         let nothing = try certmap.run(["replay", "--dry-run", "--connection", "99"])
         XCTAssertNotEqual(nothing.status, 0)
         XCTAssertTrue(nothing.stderr.contains("no recorded request matches the selection"), nothing.stderr)
-        let network = try certmap.run(["replay"])
-        XCTAssertNotEqual(network.status, 0)
-        XCTAssertTrue(network.stderr.contains("only --dry-run replay is available so far"), network.stderr)
+        let pace = try certmap.run(["replay", "--speed", "fast"])
+        XCTAssertNotEqual(pace.status, 0)
+        XCTAssertTrue(pace.stderr.contains("--speed \"fast\": give 1 (as recorded), 10 (ten times faster), any factor up to 1000, or max"), pace.stderr)
+        XCTAssertEqual(pace.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }.count, 1, pace.stderr)
     }
 }

@@ -44,4 +44,35 @@ final class ScenarioCommandTests: XCTestCase {
         XCTAssertNotEqual(unknown.status, 0)
         XCTAssertTrue(unknown.stderr.contains("no scenario named \"nope\""), unknown.stderr)
     }
+
+    func testHeaderSpoofingPassesWhenNoForgedIdentityIsBelieved() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        let run = try certmap.run(["scenario", "run", "header-spoofing", "--json", "--no-journal"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["requests"] as? Int, 8, "two clients × four forwarded formats")
+        XCTAssertEqual(report["forgedAccepted"] as? Int, 0)
+        XCTAssertEqual(report["byDecision"] as? [String: Int], ["403.7": 4, "401.2": 4], "each judged on its own TLS identity")
+    }
+
+    func testAScenarioFileWithAMistakeIsNamedByFileAndField() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        let directory = certmap.home.appendingPathComponent("scenarios")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("mine.json")
+        try Data(#"{"name": "mine", "summary": "alice sideways", "groups": [{"identity": "alice", "route": "sideways", "paths": ["/"]}]}"#.utf8).write(to: file)
+        let list = try certmap.run(["scenario", "list"])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        XCTAssertTrue(list.stdout.contains("q190009"), list.stdout)
+        XCTAssertTrue(list.stderr.contains("\(file.path): groups[0].route: unknown \"sideways\"; expected one of direct, forward, reverse"), list.stderr)
+        let run = try certmap.run(["scenario", "run", "mine", "--no-journal"])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.contains("mine.json: groups[0].route: unknown \"sideways\""), run.stderr)
+
+        try Data(#"{"name": "mine", "summary": "alice twice", "groups": [{"identity": "alice", "route": "direct", "paths": ["/", "/a"]}], "concurrency": 1}"#.utf8).write(to: file)
+        let fixed = try certmap.run(["scenario", "run", "mine", "--no-journal"])
+        XCTAssertEqual(fixed.status, 0, fixed.stderr)
+        XCTAssertTrue(fixed.stdout.hasPrefix("scenario mine under per-request: 2 request(s)"), fixed.stdout)
+        XCTAssertTrue(fixed.stdout.contains("200        2"), fixed.stdout)
+    }
 }
