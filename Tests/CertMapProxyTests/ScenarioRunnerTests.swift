@@ -8,9 +8,8 @@ import XCTest
 /// outcomes and from the server's events.
 final class ScenarioRunnerTests: XCTestCase {
     private func runner(_ harness: ProxyHarness, loadUsers: LoadUsers? = nil) -> ScenarioRunner {
-        let endpoints = ClientEndpoints(server: harness.server.boundAddress, forwardProxy: harness.proxies.forwardAddress, reverseProxy: harness.proxies.reverseAddress, caBundle: harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem"))
-        return ScenarioRunner(
-            client: SyntheticClient(endpoints: endpoints, group: harness.group), pki: harness.home.pkiDirectory, loadUsers: loadUsers,
+        ScenarioRunner(
+            client: harness.client(), pki: harness.home.pkiDirectory, loadUsers: loadUsers,
             expected: ExpectedAccounts(configuration: harness.server.service.configuration, home: harness.home))
     }
 

@@ -5,19 +5,13 @@ import XCTest
 
 /// The synthetic clients on every route, against the real server and proxies.
 final class SyntheticClientTests: XCTestCase {
-    private func client(_ harness: ProxyHarness) -> SyntheticClient {
-        SyntheticClient(endpoints: ClientEndpoints(
-            server: harness.server.boundAddress, forwardProxy: harness.proxies.forwardAddress, reverseProxy: harness.proxies.reverseAddress,
-            caBundle: harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem")), group: harness.group)
-    }
-
     private func plan(_ harness: ProxyHarness, _ user: String, _ route: ClientRoute, _ paths: [String]) -> ConnectionPlan {
         ConnectionPlan(identity: .demo(user, pki: harness.home.pkiDirectory), route: route, requests: paths.map { PlannedRequest(path: $0) })
     }
 
     func testAliceSendsThreeRequestsOnOneKeptAliveServerConnection() async throws {
         let harness = try await ProxyHarness.start(self, mode: .perRequest)
-        let outcomes = await client(harness).run(plan(harness, "alice", .direct, ["/", "/a", "/b"]))
+        let outcomes = await harness.client().run(plan(harness, "alice", .direct, ["/", "/a", "/b"]))
         XCTAssertEqual(outcomes.map(\.summary), ["200 alice", "200 alice", "200 alice"])
         XCTAssertEqual(outcomes.map(\.connection), [1, 1, 1])
         XCTAssertTrue(outcomes.allSatisfy { $0.traceID?.hasPrefix("t-") ?? false }, "every answer names its trace")
@@ -31,7 +25,7 @@ final class SyntheticClientTests: XCTestCase {
         let harness = try await ProxyHarness.start(self, mode: .legacyIIS4)
         var plan = plan(harness, "alice", .direct, ["/", "/a", "/b"])
         plan.requests = plan.requests.map { PlannedRequest(path: $0.path, headers: ["Via": "1.1 squid"]) }
-        let outcomes = await client(harness).run(plan)
+        let outcomes = await harness.client().run(plan)
         XCTAssertEqual(outcomes.map(\.summary), ["200 alice", "401.2", "401.2"])
         XCTAssertEqual(outcomes.map(\.reason), ["allowed", "legacyResetWithoutRemap", "legacyResetWithoutRemap"])
         XCTAssertEqual(Set(harness.requestRecords().map(\.connection)).count, 1, "the 401s come on the same connection")
@@ -41,7 +35,7 @@ final class SyntheticClientTests: XCTestCase {
         let harness = try await ProxyHarness.start(self, mode: .perRequest)
         var plan = plan(harness, "alice", .direct, ["/", "/bye", "/again", "/more"])
         plan.requests[1].headers = ["Connection": "close"]
-        let outcomes = await client(harness).run(plan)
+        let outcomes = await harness.client().run(plan)
         XCTAssertEqual(outcomes.map(\.summary), ["200 alice", "200 alice", "200 alice", "200 alice"])
         XCTAssertEqual(outcomes.map(\.connection), [1, 1, 2, 2])
         let records = harness.requestRecords()
@@ -52,7 +46,7 @@ final class SyntheticClientTests: XCTestCase {
     func testAGateCanStopAPlanBeforeItsNextRequest() async throws {
         let harness = try await ProxyHarness.start(self)
         let asked = ManagedCounter()
-        let outcomes = await client(harness).run(plan(harness, "bob", .reverse, ["/1", "/2", "/3", "/4"])) {
+        let outcomes = await harness.client().run(plan(harness, "bob", .reverse, ["/1", "/2", "/3", "/4"])) {
             asked.increment() <= 2 ? .send : .stop
         }
         XCTAssertEqual(outcomes.map(\.request.path), ["/1", "/2"])
@@ -63,7 +57,7 @@ final class SyntheticClientTests: XCTestCase {
     func testAMissingCertificateIsAnErrorForEveryRequestNotACrash() async throws {
         let harness = try await ProxyHarness.start(self)
         let ghost = ClientIdentity(name: "ghost", certificate: harness.home.pkiDirectory.appendingPathComponent("ghost.crt"), key: harness.home.pkiDirectory.appendingPathComponent("ghost.key"))
-        let outcomes = await client(harness).run(ConnectionPlan(identity: ghost, route: .direct, requests: [PlannedRequest(path: "/"), PlannedRequest(path: "/a")]))
+        let outcomes = await harness.client().run(ConnectionPlan(identity: ghost, route: .direct, requests: [PlannedRequest(path: "/"), PlannedRequest(path: "/a")]))
         XCTAssertEqual(outcomes.count, 2)
         XCTAssertTrue(outcomes.allSatisfy { $0.error?.hasPrefix("cannot load the certificate of ghost: ") ?? false }, "\(outcomes.map(\.summary))")
         XCTAssertEqual(harness.requestRecords().count, 0)
@@ -71,7 +65,7 @@ final class SyntheticClientTests: XCTestCase {
 
     func testABrowserThroughTheForwardProxyGets401AfterItsFirstRequestInLegacyMode() async throws {
         let harness = try await ProxyHarness.start(self, mode: .legacyIIS4)
-        let outcomes = await client(harness).run(plan(harness, "alice", .forward, ["/", "/img/1.png", "/img/2.png", "/img/3.png"]))
+        let outcomes = await harness.client().run(plan(harness, "alice", .forward, ["/", "/img/1.png", "/img/2.png", "/img/3.png"]))
         XCTAssertEqual(outcomes.map(\.summary), ["200 alice", "401.2", "401.2", "401.2"])
         let records = harness.requestRecords()
         XCTAssertEqual(Set(records.map(\.connection)).count, 1)
@@ -80,7 +74,7 @@ final class SyntheticClientTests: XCTestCase {
 
     func testEveryRouteWorksWithKeepAliveInPerRequestMode() async throws {
         let harness = try await ProxyHarness.start(self, mode: .perRequest)
-        let client = client(harness)
+        let client = harness.client()
         for route in ClientRoute.allCases {
             let outcomes = await client.run(plan(harness, "alice", route, ["/", "/a", "/b"]))
             XCTAssertEqual(outcomes.map(\.summary), ["200 alice", "200 alice", "200 alice"], "\(route)")
@@ -91,7 +85,7 @@ final class SyntheticClientTests: XCTestCase {
 
     func testNoCertificateAndBadCertificatesGetTheirSubstatus() async throws {
         let harness = try await ProxyHarness.start(self)
-        let client = client(harness)
+        let client = harness.client()
         var summaries: [String: String] = [:]
         for user in ["none", "expired", "revoked", "impostor", "dave", "erin"] {
             summaries[user] = await client.run(plan(harness, user, .direct, ["/"])).first?.summary

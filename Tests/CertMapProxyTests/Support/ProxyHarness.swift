@@ -47,6 +47,15 @@ final class ProxyHarness: @unchecked Sendable {
         self.group = group
     }
 
+    /// Where synthetic clients reach this harness's server and proxies.
+    var endpoints: ClientEndpoints {
+        ClientEndpoints(server: server.boundAddress, forwardProxy: proxies.forwardAddress, reverseProxy: proxies.reverseAddress, caBundle: URL(fileURLWithPath: caBundle))
+    }
+
+    func client() -> SyntheticClient {
+        SyntheticClient(endpoints: endpoints, group: group)
+    }
+
     func credential(_ name: String) -> [String] {
         ["--cert", home.pkiDirectory.appendingPathComponent("\(name).crt").path, "--key", home.pkiDirectory.appendingPathComponent("\(name).key").path]
     }
