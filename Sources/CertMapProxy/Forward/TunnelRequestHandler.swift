@@ -80,7 +80,7 @@ final class TunnelRequestHandler: ChannelInboundHandler, RemovableChannelHandler
         do {
             bootstrap = ClientBootstrap(group: context.eventLoop)
                 .connectTimeout(.seconds(settings.connectTimeoutSeconds))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .bind(to: try SocketAddress(ipAddress: settings.outboundHost, port: 0))
         } catch {
             refuse(context, .serviceUnavailable, "the outbound address \(settings.outboundHost) is not an IP address")

@@ -123,7 +123,7 @@ final class UpstreamPool: Sendable {
         do {
             bootstrap = ClientBootstrap(group: loop)
                 .connectTimeout(.seconds(5))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .bind(to: try SocketAddress(ipAddress: settings.outboundHost, port: 0))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {

@@ -40,7 +40,7 @@ public final class CertMapHTTPSServer: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try Self.configure(channel, service: service, tls: tls)
@@ -61,6 +61,7 @@ public final class CertMapHTTPSServer: Sendable {
         let limits = service.configuration.current.document.server.limits
         let presented = PresentedChain()
         let sync = channel.pipeline.syncOperations
+        try sync.addHandler(HandshakeQuickAck())
         try sync.addHandler(IdleStateHandler(readTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000))))
         try sync.addHandler(NIOSSLServerHandler(context: tls, customVerificationCallback: presented.verificationCallback))
         try sync.addHandler(ConnectionLifecycleHandler(service: service, presented: presented, limits: limits))
