@@ -17,17 +17,7 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
     public let certificateMissing: Bool
 
     init(original: RequestRecord, now decision: Decision, certificateMissing: Bool) {
-        self.connection = original.connection
-        self.request = original.request
-        self.method = original.method
-        self.path = original.path
-        self.identity = original.certificate?.commonName
-        self.was = original.decision.statusText
-        self.wasAccount = original.decision.account
-        self.now = decision.statusText
-        self.nowAccount = decision.account
-        self.nowReason = decision.reason
-        self.certificateMissing = certificateMissing
+        self.init(original: original, nowStatus: decision.statusText, nowAccount: decision.account, nowReason: decision.reason, certificateMissing: certificateMissing)
     }
 
     /// A request re-sent over the network: what the server answered now (`X-CertMap-Decision`,
