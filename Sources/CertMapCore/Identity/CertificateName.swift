@@ -10,9 +10,13 @@ import X509
 public struct CertificateName: Hashable, Sendable, Codable, CustomStringConvertible {
     /// All attributes in DER order (least specific first, usually `C` or `O`).
     public let attributes: [NameAttribute]
+    /// RFC 2253 text with UTF-8 kept, most specific RDN first. Rendered once here because every
+    /// decision's trace prints it.
+    public let rfc2253: String
 
     public init(attributes: [NameAttribute]) {
         self.attributes = attributes
+        self.rfc2253 = Self.format(attributes, escapingNonASCII: false)
     }
 
     public init(_ name: DistinguishedName) {
@@ -31,7 +35,30 @@ public struct CertificateName: Hashable, Sendable, Codable, CustomStringConverti
                 )
             }
         }
-        self.attributes = flattened
+        self.init(attributes: flattened)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case attributes
+    }
+
+    /// Decodes the attributes only; the rendered text is derived from them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(attributes: try container.decode([NameAttribute].self, forKey: .attributes))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(attributes, forKey: .attributes)
+    }
+
+    public static func == (lhs: CertificateName, rhs: CertificateName) -> Bool {
+        lhs.attributes == rhs.attributes
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(attributes)
     }
 
     /// The values of one IIS subfield (`CN`, `O`, ...), in DER order; empty when absent.
@@ -39,18 +66,15 @@ public struct CertificateName: Hashable, Sendable, Codable, CustomStringConverti
         attributes.filter { $0.oid == subfield.oid }.map(\.value)
     }
 
-    /// RFC 2253 text with UTF-8 kept, most specific RDN first.
-    public var rfc2253: String { format(escapingNonASCII: false) }
-
     /// RFC 2253 text byte-identical to `openssl x509 -nameopt RFC2253`.
-    public var opensslRFC2253: String { format(escapingNonASCII: true) }
+    public var opensslRFC2253: String { Self.format(attributes, escapingNonASCII: true) }
 
     public var description: String { rfc2253 }
 
     /// The first common name, for short displays (`alice`), or the whole name when there is none.
     public var commonName: String { values(of: .commonName).first ?? rfc2253 }
 
-    private func format(escapingNonASCII: Bool) -> String {
+    private static func format(_ attributes: [NameAttribute], escapingNonASCII: Bool) -> String {
         var output = ""
         var previousRDN: Int?
         for attribute in attributes.reversed() {
