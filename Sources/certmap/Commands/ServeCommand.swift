@@ -28,14 +28,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Authentication persistence: per-request, legacy-iis4 or per-connection (default: the configuration's).")
     var mode: AuthPersistencePreset?
 
-    @Option(name: .long, help: "Event output: text or json (one event per line on stdout).")
+    @Option(name: .long, help: "Event output: text, json (one event per line on stdout) or none (events still reach the journal).")
     var logFormat: LogFormat = .text
 
     @Flag(name: .long, help: "Do not record events in <home>/journal.")
     var noJournal = false
 
     enum LogFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, none
     }
 
     func validate() throws {
@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
         let events = EventBus()
         let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode?.flags)
-        let printer = Task { await EventPrinter(format: logFormat).print(events.subscribe()) }
+        let printer = Task { await EventPrinter(format: logFormat).printReportingDrops(events) }
         let journal = noJournal ? nil : JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory)))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server: CertMapHTTPSServer
