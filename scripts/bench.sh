@@ -1,57 +1,97 @@
 #!/usr/bin/env bash
-# Throughput of certmap against nginx on the same machine, the same load generator (ApacheBench,
-# which presents a client certificate with -E), the same certificates and the same run:
+# Throughput of certmap against nginx on the same machine, load generator and PKI (SPEC §10).
 #
-#   scripts/bench.sh [requests] [concurrency]        # defaults: 20000 16
+#   scripts/bench.sh                 # release build, then the full comparison (a few minutes)
+#   scripts/bench.sh --no-build      # reuse .build-release
+#   BENCH_REQUESTS=50000 BENCH_HANDSHAKES=3000 BENCH_CONCURRENCY=16 BENCH_ROUNDS=3 scripts/bench.sh
 #
-# Both servers require and check a client certificate and answer a small body; certmap also maps
-# the certificate to an account on every request (per-request mode). Reported per server and
-# mode (keep-alive, and a new TLS handshake per request): requests/s, p50 and p99 latency, and
-# server CPU time per request, with the certmap/nginx ratio. Also the mapping decision latency.
-# Needs: nginx, ab (apt-get install nginx apache2-utils), a release build (made here).
+# Servers, all on 127.0.0.1 with ephemeral ports and the demo PKI of a temporary home:
+#   nginx          ssl_verify_client on + the demo CA bundle, `return 200` with a fixed
+#                  146-byte body (certmap's allowed body is 146 bytes too); one worker per core.
+#   certmap        certmap serve --mode per-request --no-journal --no-proxies --log-format none:
+#                  every request re-mapped, every event published on the bus, nothing printed.
+#   certmap+json   the same with --log-format json > /dev/null: every event JSON-encoded.
+# Load: ApacheBench (`ab -E client.pem`, alice's certificate and key), keep-alive (-k) and a
+# new TLS handshake per request (no -k; ab does not resume sessions), after a warm-up. The
+# servers run one after another, never at the same time, each round in the same order.
+#
+# Reported per server and mode: req/s, ab's p50/p99 (whole milliseconds), server CPU per
+# request (utime+stime of the server's processes from /proc before/after the measured run),
+# and certmap/nginx ratios. Each cell is the median of BENCH_ROUNDS rounds. Not run by
+# `swift test`; numbers and their caveats are in docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-requests=${1:-20000}
-concurrency=${2:-16}
-handshakes=$((requests / 4))
+requests=${BENCH_REQUESTS:-50000}
+handshakes=${BENCH_HANDSHAKES:-3000}
+concurrency=${BENCH_CONCURRENCY:-16}
+rounds=${BENCH_ROUNDS:-3}
+build=1
+[ "${1:-}" = "--no-build" ] && build=0
 
-for tool in nginx ab openssl; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install nginx apache2-utils openssl)" >&2; exit 2; }
+for tool in ab /usr/sbin/nginx python3; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install apache2-utils nginx python3)" >&2; exit 1; }
 done
 
-echo "bench: building certmap (release)…" >&2
-swift build -c release --product certmap --scratch-path .build-release >/dev/null
-certmap=.build-release/release/certmap
+if [ $build = 1 ]; then
+    swift build -c release --product certmap --scratch-path .build-release 2>&1 | grep -E "error|Compiling|Build complete" | tail -3
+fi
+certmap=$PWD/.build-release/release/certmap
 
-work=$(mktemp -d)
+work=$(mktemp -d /tmp/certmap-bench.XXXXXX)
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
-trap cleanup EXIT
+trap cleanup EXIT INT TERM
 
-"$certmap" pki init --home "$work/home" >/dev/null 2>&1
-pki="$work/home/pki"
-cat "$pki/alice.crt" "$pki/alice.key" > "$work/client.pem"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_listening() {
+    for _ in $(seq 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "bench: nothing listens on 127.0.0.1:$1" >&2
+    exit 1
+}
+
+# utime+stime in clock ticks of a process and its children (nginx workers).
+cpu_ticks() {
+    local total=0 pid
+    for pid in "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+        [ -r "/proc/$pid/stat" ] || continue
+        total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+
+home=$work/home
+"$certmap" pki init --home "$home" >/dev/null
+pki=$home/pki
+cat "$pki/alice.crt" "$pki/alice.key" >"$work/client.pem"
+
+# nginx: same certificates, client verification on, a fixed body as long as certmap's.
 nginx_port=$(free_port)
-certmap_port=$(free_port)
-
 mkdir -p "$work/nginx"
-cat > "$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
+body=$(printf 'x%.0s' $(seq 145))
+cat >"$work/nginx/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes $(nproc);
+pid $work/nginx/nginx.pid;
 error_log $work/nginx/error.log warn;
 events { worker_connections 1024; }
 http {
     access_log off;
-    client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
-    uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-    keepalive_requests 1000000;
+    client_body_temp_path $work/nginx/body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fastcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    keepalive_requests 10000000;
     server {
         listen 127.0.0.1:$nginx_port ssl;
         ssl_certificate $pki/server.crt;
@@ -59,56 +99,91 @@ http {
         ssl_client_certificate $pki/ca-bundle.pem;
         ssl_verify_client on;
         ssl_verify_depth 3;
-        location / { return 200 "200 alice\n"; }
+        location / {
+            default_type text/plain;
+            return 200 "$body\n";
+        }
     }
 }
-CONF
-nginx -c "$work/nginx.conf" -p "$work/nginx"
-"$certmap" serve --home "$work/home" --listen "127.0.0.1:$certmap_port" --mode per-request --no-journal --no-proxies --log-format quiet &
-pids+=($!)
+EOF
+/usr/sbin/nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log" &
+nginx_pid=$!
+pids+=("$nginx_pid")
+
+certmap_port=$(free_port)
+"$certmap" serve --home "$home" --listen "127.0.0.1:$certmap_port" --mode per-request --no-journal --no-proxies --log-format none \
+    >/dev/null 2>"$work/certmap-none.err" &
 certmap_pid=$!
-for _ in $(seq 50); do
-    curl -s -o /dev/null --cacert "$pki/ca-bundle.pem" --cert "$pki/alice.crt" --key "$pki/alice.key" "https://localhost:$certmap_port/" && break
-    sleep 0.2
-done
+pids+=("$certmap_pid")
+json_port=$(free_port)
+"$certmap" serve --home "$home" --listen "127.0.0.1:$json_port" --mode per-request --no-journal --no-proxies --log-format json \
+    >/dev/null 2>"$work/certmap-json.err" &
+json_pid=$!
+pids+=("$json_pid")
+wait_listening "$nginx_port"
+wait_listening "$certmap_port"
+wait_listening "$json_port"
 
-# CPU seconds (user+system) of a set of processes.
-cpu() { local total=0; for pid in "$@"; do read -r -a f < "/proc/$pid/stat"; total=$((total + f[13] + f[14])); done; echo "$total"; }
-nginx_pids() { pgrep -f "nginx: worker process" | tr '\n' ' '; }
+servers=(nginx certmap certmap+json)
+declare -A port=([nginx]=$nginx_port [certmap]=$certmap_port [certmap+json]=$json_port)
+declare -A pid=([nginx]=$nginx_pid [certmap]=$certmap_pid [certmap+json]=$json_pid)
+ticks_per_second=$(getconf CLK_TCK)
 
-# run NAME PORT KEEPALIVE(-k or empty) N -> "rps p50 p99 cpu_us_per_request"
-run() {
-    local port=$2 keep=$3 n=$4 pidlist
-    if [ "$1" = nginx ]; then pidlist=$(nginx_pids); else pidlist=$certmap_pid; fi
-    ab -q -n 1000 -c "$concurrency" $keep -E "$work/client.pem" "https://127.0.0.1:$port/" >/dev/null 2>&1 || true
-    local before after ticks
-    before=$(cpu $pidlist)
-    ab -q -n "$n" -c "$concurrency" $keep -E "$work/client.pem" "https://127.0.0.1:$port/" > "$work/ab.txt" 2>&1
-    after=$(cpu $pidlist)
-    ticks=$(getconf CLK_TCK)
-    local rps p50 p99 failed
-    rps=$(awk '/Requests per second/ {print $4}' "$work/ab.txt")
-    p50=$(awk '$1=="50%" {print $2}' "$work/ab.txt")
-    p99=$(awk '$1=="99%" {print $2}' "$work/ab.txt")
-    # ab counts a response whose length differs from the first as failed; certmap's bodies name
-    # the trace id, whose length grows, so only connect/receive/exception failures matter.
-    failed=$(awk -F'[:,)]' '/\(Connect:/ {s += $2 + $4 + $8} END {print s + 0}' "$work/ab.txt")
-    [ "${failed:-0}" = 0 ] || { echo "bench: $1 had $failed failed requests" >&2; grep -A1 "Failed requests" "$work/ab.txt" >&2; }
-    awk -v r="$rps" -v a="$p50" -v b="$p99" -v c="$(( (after - before) ))" -v t="$ticks" -v n="$n" \
-        'BEGIN { printf "%s %s %s %.1f\n", r, a, b, c / t * 1e6 / n }'
+# One ab run; appends "rps p50 p99 cpu_us_per_request" to $work/<server>.<mode>.
+measure() { # server mode count
+    local server=$1 mode=$2 count=$3 keep=""
+    [ "$mode" = keepalive ] && keep=-k
+    local url="https://127.0.0.1:${port[$server]}/"
+    ab -q -n $((count / 10)) -c "$concurrency" $keep -l -E "$work/client.pem" "$url" >/dev/null 2>&1 # warm-up
+    local before after output
+    before=$(cpu_ticks "${pid[$server]}")
+    output=$(ab -q -n "$count" -c "$concurrency" $keep -l -E "$work/client.pem" "$url" 2>&1)
+    after=$(cpu_ticks "${pid[$server]}")
+    local failed non2xx rps p50 p99
+    failed=$(awk '/^Failed requests:/ { print $3 }' <<<"$output")
+    non2xx=$(awk '/^Non-2xx responses:/ { print $3 }' <<<"$output")
+    if [ "${failed:-1}" != 0 ] || [ -n "$non2xx" ]; then
+        echo "bench: $server $mode: failed=${failed:-?} non-2xx=${non2xx:-0}" >&2
+        echo "$output" >&2
+        exit 1
+    fi
+    rps=$(awk '/^Requests per second:/ { print $4 }' <<<"$output")
+    p50=$(awk '$1 == "50%" { print $2 }' <<<"$output")
+    p99=$(awk '$1 == "99%" { print $2 }' <<<"$output")
+    local cpu
+    cpu=$(python3 -c "print(round(($after - $before) / $ticks_per_second / $count * 1e6, 1))")
+    echo "$rps $p50 $p99 $cpu" >>"$work/$server.$mode"
+    printf 'bench: round %s %-13s %-9s %9.0f req/s  p50 %s ms  p99 %s ms  %s µs CPU/request\n' "$round" "$server" "$mode" "$rps" "$p50" "$p99" "$cpu" >&2
 }
 
-printf "%-22s %-8s %10s %8s %8s %12s\n" mode server "req/s" "p50 ms" "p99 ms" "CPU µs/req"
-for mode in keepalive handshake; do
-    if [ $mode = keepalive ]; then keep=-k; n=$requests; else keep=; n=$handshakes; fi
-    read -r n_rps n_p50 n_p99 n_cpu <<<"$(run nginx "$nginx_port" "$keep" "$n")"
-    read -r c_rps c_p50 c_p99 c_cpu <<<"$(run certmap "$certmap_port" "$keep" "$n")"
-    printf "%-22s %-8s %10s %8s %8s %12s\n" "$mode (c=$concurrency)" nginx "$n_rps" "$n_p50" "$n_p99" "$n_cpu"
-    printf "%-22s %-8s %10s %8s %8s %12s\n" "$mode (c=$concurrency)" certmap "$c_rps" "$c_p50" "$c_p99" "$c_cpu"
-    awk -v c="$c_rps" -v n="$n_rps" -v cc="$c_cpu" -v nc="$n_cpu" -v m="$mode" \
-        'BEGIN { printf "%-22s ratio    %9.2fx %26.2fx CPU\n", m, c / n, cc / nc }'
+for round in $(seq "$rounds"); do
+    for server in "${servers[@]}"; do
+        measure "$server" keepalive "$requests"
+        measure "$server" handshake "$handshakes"
+    done
 done
 
-echo
-echo "mapping decision latency (in process):"
-"$certmap" bench mapping --decisions 20000
+python3 - "$work" "$rounds" "$concurrency" "$requests" "$handshakes" <<'EOF'
+import statistics, sys
+work, rounds, concurrency, requests, handshakes = sys.argv[1:]
+servers = ["nginx", "certmap", "certmap+json"]
+modes = [("keepalive", f"keep-alive mTLS, {requests} requests"), ("handshake", f"new handshake per request, {handshakes} requests")]
+def load(server, mode):
+    rows = [list(map(float, line.split())) for line in open(f"{work}/{server}.{mode}")]
+    return [statistics.median(column) for column in zip(*rows)]
+print(f"\nmedian of {rounds} rounds, ab -c {concurrency}, {open('/proc/cpuinfo').read().count('processor')} CPUs shared by server and ab\n")
+for mode, title in modes:
+    print(title)
+    base = load("nginx", mode)
+    print(f"  {'server':<13} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'CPU µs/req':>11} {'req/s vs nginx':>15} {'CPU vs nginx':>13}")
+    for server in servers:
+        rps, p50, p99, cpu = load(server, mode)
+        print(f"  {server:<13} {rps:>9.0f} {p50:>7.0f} {p99:>7.0f} {cpu:>11.1f} {rps / base[0]:>14.2f}× {cpu / base[3]:>12.2f}×")
+    print()
+EOF
+# certmap reports at shutdown how many events its printer dropped because it fell behind.
+kill -TERM "$json_pid" && wait "$json_pid" 2>/dev/null || true
+if [ -s "$work/certmap-json.err" ]; then
+    echo "certmap+json (stderr at shutdown):"
+    sed 's/^/  /' "$work/certmap-json.err"
+fi

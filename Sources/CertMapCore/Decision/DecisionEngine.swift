@@ -19,6 +19,7 @@ public struct DecisionEngine: Sendable {
     /// Decides `request`, appending to `trace` (which may already hold `reset`/`source` steps).
     public func decide(_ request: AuthenticationRequest, trace: DecisionTrace = DecisionTrace()) -> Decision {
         var trace = trace
+        trace.reserveCapacity(forAdditionalSteps: 8)
         let resource = policy.resource(for: request.path)
         let policyText = "\(request.path) is governed by \(resource.pathPrefix) (client certificate: \(resource.clientCertificate.rawValue))"
         guard resource.clientCertificate != .ignore, let certificate = request.certificate else {
@@ -33,7 +34,7 @@ public struct DecisionEngine: Sendable {
         }
         trace.record(.validate, .passed, "\(certificate.subject.rfc2253): chain trusted, within validity, not revoked", details: validationDetails)
         let (outcome, mapSteps) = mappings.map(certificate)
-        mapSteps.forEach { trace.record($0.stage, $0.outcome, $0.summary, details: $0.details) }
+        trace.record(mapSteps)
         switch outcome {
         case .manyToOneDeny:
             return finish(.deniedByMapping, account: nil, mapping: outcome.mappingLabel, trace: trace)
@@ -69,8 +70,8 @@ public struct DecisionEngine: Sendable {
 
     func finish(_ reason: DecisionReason, account: String?, mapping: String?, trace: DecisionTrace) -> Decision {
         var trace = trace
-        let who = account.map { " as \($0)" } ?? ""
-        trace.record(.respond, reason.status == 200 ? .passed : .failed, "\(reason.statusText)\(who) — \(reason.summary)")
+        let line = account.map { "\(reason.statusText) as \($0) — \(reason.summary)" } ?? "\(reason.statusText) — \(reason.summary)"
+        trace.record(.respond, reason.status == 200 ? .passed : .failed, line)
         return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation)
     }
 }

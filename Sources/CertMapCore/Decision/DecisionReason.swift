@@ -64,7 +64,18 @@ public enum DecisionReason: String, Hashable, Sendable, Codable, CaseIterable {
 
     /// `200`, `401.2`, `403.16`: the value of `X-CertMap-Decision`.
     public var statusText: String {
-        substatus.map { "\(status).\($0)" } ?? "\(status)"
+        // Literals rather than interpolation: this is printed for every request.
+        switch self {
+        case .allowed, .anonymous: return "200"
+        case .certificateRequired: return "403.7"
+        case .untrustedCertificate: return "403.16"
+        case .certificateExpired, .certificateNotYetValid: return "403.17"
+        case .certificateRevoked: return "403.13"
+        case .notMapped, .anonymousNotAllowed, .legacyResetWithoutRemap: return "401.2"
+        case .deniedByMapping: return "403.12"
+        case .accountDisabled, .accountUnknown: return "401.1"
+        case .resourceNotAllowed: return "401.3"
+        }
     }
 
     /// One plain sentence for people.

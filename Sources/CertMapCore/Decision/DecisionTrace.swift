@@ -46,6 +46,16 @@ public struct DecisionTrace: Hashable, Sendable, Codable {
         self.steps = steps
     }
 
+    /// Makes room for `count` more steps, so a decision's trace grows without reallocating.
+    public mutating func reserveCapacity(forAdditionalSteps count: Int) {
+        steps.reserveCapacity(steps.count + count)
+    }
+
+    /// Appends steps produced elsewhere (the mapping stage's), unchanged.
+    public mutating func record(_ recorded: [TraceStep]) {
+        steps.append(contentsOf: recorded)
+    }
+
     public mutating func record(_ stage: TraceStage, _ outcome: TraceOutcome, _ summary: String, details: [TraceDetail] = []) {
         steps.append(TraceStep(stage: stage, outcome: outcome, summary: summary, details: details))
     }

@@ -10,24 +10,13 @@ import X509
 public struct CertificateName: Hashable, Sendable, Codable, CustomStringConvertible {
     /// All attributes in DER order (least specific first, usually `C` or `O`).
     public let attributes: [NameAttribute]
-    /// RFC 2253 text with UTF-8 kept, most specific RDN first; rendered once, since every
-    /// request's trace and record print it.
+    /// RFC 2253 text with UTF-8 kept, most specific RDN first. Rendered once here because every
+    /// decision's trace prints it.
     public let rfc2253: String
 
     public init(attributes: [NameAttribute]) {
         self.attributes = attributes
         self.rfc2253 = Self.format(attributes, escapingNonASCII: false)
-    }
-
-    private enum CodingKeys: String, CodingKey { case attributes }
-
-    public init(from decoder: Decoder) throws {
-        self.init(attributes: try decoder.container(keyedBy: CodingKeys.self).decode([NameAttribute].self, forKey: .attributes))
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(attributes, forKey: .attributes)
     }
 
     public init(_ name: DistinguishedName) {
@@ -47,6 +36,29 @@ public struct CertificateName: Hashable, Sendable, Codable, CustomStringConverti
             }
         }
         self.init(attributes: flattened)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case attributes
+    }
+
+    /// Decodes the attributes only; the rendered text is derived from them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(attributes: try container.decode([NameAttribute].self, forKey: .attributes))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(attributes, forKey: .attributes)
+    }
+
+    public static func == (lhs: CertificateName, rhs: CertificateName) -> Bool {
+        lhs.attributes == rhs.attributes
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(attributes)
     }
 
     /// The values of one IIS subfield (`CN`, `O`, ...), in DER order; empty when absent.

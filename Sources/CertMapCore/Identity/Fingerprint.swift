@@ -66,8 +66,31 @@ extension Unicode.Scalar {
 
 extension Sequence where Element == UInt8 {
     /// Uppercase hex digits of the bytes joined by `separator`.
+    ///
+    /// Written straight into one UTF-8 buffer: fingerprints are printed into every decision's
+    /// trace, and building a `String` per byte and joining them dominated the decision time.
     func hexString(separator: String) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return map { String([digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]]) }.joined(separator: separator)
+        let bytes = Array(self)
+        guard !bytes.isEmpty else { return "" }
+        let separatorUTF8 = Array(separator.utf8)
+        let capacity = bytes.count * 2 + (bytes.count - 1) * separatorUTF8.count
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var cursor = 0
+            for (index, byte) in bytes.enumerated() {
+                if index > 0 {
+                    for unit in separatorUTF8 {
+                        buffer[cursor] = unit
+                        cursor += 1
+                    }
+                }
+                buffer[cursor] = hexDigitsUTF8[Int(byte >> 4)]
+                buffer[cursor + 1] = hexDigitsUTF8[Int(byte & 0x0F)]
+                cursor += 2
+            }
+            return cursor
+        }
     }
 }
+
+/// `0`…`9`, `A`…`F` as UTF-8 code units.
+private let hexDigitsUTF8: [UInt8] = Array("0123456789ABCDEF".utf8)

@@ -19,13 +19,19 @@ struct ManyToOneIndex: Sendable {
         var text: String
     }
 
-    private var exact: [Key: [Int]] = [:]
-    private var prefixes: [Key: [Int]] = [:]
-    private var suffixes: [Key: [Int]] = [:]
-    /// Distinct literal lengths per slot, so a lookup probes only lengths that exist.
-    private var prefixLengths: [Slot: Set<Int>] = [:]
-    private var suffixLengths: [Slot: Set<Int>] = [:]
-    private var slots: Set<Slot> = []
+    /// The buckets of one slot. Lookups hash only the value text, not the slot.
+    private struct SlotTable: Sendable {
+        var exact: [String: [Int]] = [:]
+        var prefixes: [String: [Int]] = [:]
+        var suffixes: [String: [Int]] = [:]
+        /// Distinct literal lengths (in UTF-8 bytes, as the matcher compares), ascending, so a
+        /// lookup probes only lengths that exist.
+        var prefixLengths: [Int] = []
+        var suffixLengths: [Int] = []
+    }
+
+    /// One table per slot that any mapping is filed under, in first-use order.
+    private var tables: [(slot: Slot, table: SlotTable)] = []
     private(set) var fallback: [Int] = []
 
     private enum Kind: Int, Comparable, Sendable {
@@ -55,6 +61,10 @@ struct ManyToOneIndex: Sendable {
             }
             file(ordinal, best)
         }
+        for position in tables.indices {
+            tables[position].table.prefixLengths = Array(Set(tables[position].table.prefixLengths)).sorted()
+            tables[position].table.suffixLengths = Array(Set(tables[position].table.suffixLengths)).sorted()
+        }
     }
 
     private static func choices(_ mapping: ManyToOneMapping) -> [Choice] {
@@ -80,37 +90,85 @@ struct ManyToOneIndex: Sendable {
             return
         }
         let slot = choice.key.slot
-        slots.insert(slot)
+        let text = choice.key.text
+        let position: Int
+        if let existing = tables.firstIndex(where: { $0.slot == slot }) {
+            position = existing
+        } else {
+            tables.append((slot, SlotTable()))
+            position = tables.count - 1
+        }
         switch choice.kind {
         case .exact:
-            exact[choice.key, default: []].append(ordinal)
+            tables[position].table.exact[text, default: []].append(ordinal)
         case .prefix:
-            prefixes[choice.key, default: []].append(ordinal)
-            prefixLengths[slot, default: []].insert(choice.key.text.count)
+            tables[position].table.prefixes[text, default: []].append(ordinal)
+            tables[position].table.prefixLengths.append(text.utf8.count)
         case .suffix:
-            suffixes[choice.key, default: []].append(ordinal)
-            suffixLengths[slot, default: []].insert(choice.key.text.count)
+            tables[position].table.suffixes[text, default: []].append(ordinal)
+            tables[position].table.suffixLengths.append(text.utf8.count)
         }
     }
 
     /// Ordinals of the mappings that may match `identity`, ascending (configuration order).
     func candidates(for identity: CertificateIdentity) -> [Int] {
         var found = fallback
-        for slot in slots {
-            for raw in identity.values(of: slot.subfield, in: slot.field) {
-                let value = WildcardPattern.normalise(raw, caseSensitive: false)
-                found += exact[Key(slot: slot, text: value)] ?? []
-                for length in prefixLengths[slot] ?? [] where length <= value.count {
-                    found += prefixes[Key(slot: slot, text: String(value.prefix(length)))] ?? []
+        for (slot, table) in tables {
+            for value in identity.ruleValues(of: slot.subfield, in: slot.field).folded {
+                if let hits = table.exact[value] { found += hits }
+                // Byte slices, like the matcher's own comparison; a cut inside a scalar gives
+                // replacement characters that no key contains, so it just finds nothing.
+                let bytes = value.utf8
+                for length in table.prefixLengths {
+                    guard length <= bytes.count else { break }
+                    if let hits = table.prefixes[String(decoding: bytes.prefix(length), as: UTF8.self)] { found += hits }
                 }
-                for length in suffixLengths[slot] ?? [] where length <= value.count {
-                    found += suffixes[Key(slot: slot, text: String(value.suffix(length)))] ?? []
+                for length in table.suffixLengths {
+                    guard length <= bytes.count else { break }
+                    if let hits = table.suffixes[String(decoding: bytes.suffix(length), as: UTF8.self)] { found += hits }
                 }
             }
         }
-        return Array(Set(found)).sorted()
+        return Self.sortedUnique(found)
+    }
+
+    /// Ascending without duplicates. Candidate lists are usually short, and for those an
+    /// insertion sort in place beats the allocating stable sort.
+    private static func sortedUnique(_ ordinals: [Int]) -> [Int] {
+        guard ordinals.count > 1 else { return ordinals }
+        var sorted = ordinals
+        if sorted.count > 32 {
+            sorted.sort()
+        } else {
+            insertionSort(&sorted)
+        }
+        var unique = 1
+        for index in 1..<sorted.count where sorted[unique - 1] != sorted[index] {
+            sorted[unique] = sorted[index]
+            unique += 1
+        }
+        sorted.removeLast(sorted.count - unique)
+        return sorted
+    }
+
+    private static func insertionSort(_ sorted: inout [Int]) {
+        for index in 1..<sorted.count {
+            let value = sorted[index]
+            var slot = index
+            while slot > 0, sorted[slot - 1] > value {
+                sorted[slot] = sorted[slot - 1]
+                slot -= 1
+            }
+            sorted[slot] = value
+        }
     }
 
     /// How many mappings sit in buckets versus the always-tried fallback (for stats and benchmarks).
-    var bucketedCount: Int { exact.values.reduce(0) { $0 + $1.count } + prefixes.values.reduce(0) { $0 + $1.count } + suffixes.values.reduce(0) { $0 + $1.count } }
+    var bucketedCount: Int {
+        tables.reduce(0) { total, entry in
+            let table = entry.table
+            return total + (table.exact.values.reduce(0) { $0 + $1.count } + table.prefixes.values.reduce(0) { $0 + $1.count }
+                + table.suffixes.values.reduce(0) { $0 + $1.count })
+        }
+    }
 }

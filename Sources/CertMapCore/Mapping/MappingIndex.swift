@@ -46,7 +46,7 @@ public struct MappingIndex: Sendable {
         }
         guard let ordinal = oneToOneByFingerprint[identity.sha256] else {
             steps.append(
-                TraceStep(stage: .map, outcome: .info, summary: "one-to-one: no mapping for SHA-256 \(identity.sha256.colonHex) (\(oneToOne.count) one-to-one mappings)")
+                TraceStep(stage: .map, outcome: .info, summary: "one-to-one: no mapping for SHA-256 \(identity.sha256ColonHex) (\(oneToOne.count) one-to-one mappings)")
             )
             return nil
         }
@@ -74,21 +74,28 @@ public struct MappingIndex: Sendable {
             let mapping = manyToOne[ordinal]
             let (matched, rules) = mapping.evaluate(identity)
             let details = rules.map { TraceDetail($0.matched ? .passed : .failed, $0.explanation) }
-            let label = "many-to-one #\(ordinal + 1) \"\(mapping.name)\""
+            let number = ordinal + 1
             guard matched else {
-                steps.append(TraceStep(stage: .map, outcome: .failed, summary: "\(label): no match", details: details))
+                steps.append(TraceStep(stage: .map, outcome: .failed, summary: "many-to-one #\(number) \"\(mapping.name)\": no match", details: details))
                 continue
             }
             guard mapping.isEnabled else {
-                steps.append(TraceStep(stage: .map, outcome: .skipped, summary: "\(label) matches but is disabled", details: details))
+                steps.append(
+                    TraceStep(stage: .map, outcome: .skipped, summary: "many-to-one #\(number) \"\(mapping.name)\" matches but is disabled", details: details)
+                )
                 continue
             }
             if mapping.permission == .deny {
-                steps.append(TraceStep(stage: .map, outcome: .failed, summary: "\(label) matches and denies access", details: details))
+                steps.append(
+                    TraceStep(stage: .map, outcome: .failed, summary: "many-to-one #\(number) \"\(mapping.name)\" matches and denies access", details: details)
+                )
                 return .manyToOneDeny(mapping)
             }
             steps.append(
-                TraceStep(stage: .map, outcome: .passed, summary: "\(label) matches → account \(mapping.account ?? "?")", details: details)
+                TraceStep(
+                    stage: .map, outcome: .passed, summary: "many-to-one #\(number) \"\(mapping.name)\" matches → account \(mapping.account ?? "?")",
+                    details: details
+                )
             )
             return .manyToOneAllow(mapping)
         }

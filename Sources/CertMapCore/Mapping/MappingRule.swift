@@ -3,30 +3,44 @@
 /// A rule matches when **any** value of its subfield matches the criterion (a subject may have
 /// several `OU`s); a mapping matches when **all** its rules match, as in IIS.
 public struct MappingRule: Hashable, Sendable {
-    public var field: CertificateField
-    public var subfield: CertificateSubfield
-    public var pattern: WildcardPattern
+    public var field: CertificateField { didSet { label = Self.label(field, subfield, pattern) } }
+    public var subfield: CertificateSubfield { didSet { label = Self.label(field, subfield, pattern) } }
+    public var pattern: WildcardPattern { didSet { label = Self.label(field, subfield, pattern) } }
+    /// `subject.OU = "Engineering"` — how rules are named in traces and lists. Kept rendered
+    /// because every rule tried in a decision prints it.
+    public private(set) var label: String
 
     public init(field: CertificateField, subfield: CertificateSubfield, match: String, caseSensitive: Bool = false) {
         self.field = field
         self.subfield = subfield
         self.pattern = WildcardPattern(match, caseSensitive: caseSensitive)
+        self.label = Self.label(field, subfield, pattern)
     }
 
-    /// `subject.OU = "Engineering"` — how rules are named in traces and lists.
-    public var label: String {
+    private static func label(_ field: CertificateField, _ subfield: CertificateSubfield, _ pattern: WildcardPattern) -> String {
         let sensitivity = pattern.isCaseSensitive ? " (case-sensitive)" : ""
         return "\(field.rawValue).\(subfield.rawValue) = \"\(pattern.source)\"\(sensitivity)"
     }
 
+    public static func == (lhs: MappingRule, rhs: MappingRule) -> Bool {
+        lhs.field == rhs.field && lhs.subfield == rhs.subfield && lhs.pattern == rhs.pattern
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(field)
+        hasher.combine(subfield)
+        hasher.combine(pattern)
+    }
+
     /// Tests the rule against a certificate and says why, for the trace.
     public func evaluate(_ identity: CertificateIdentity) -> RuleEvaluation {
-        let values = identity.values(of: subfield, in: field)
+        let prepared = identity.ruleValues(of: subfield, in: field)
+        let values = prepared.raw
         guard !values.isEmpty else {
             return RuleEvaluation(rule: self, matched: false, explanation: "\(label): the certificate has no \(field.rawValue) \(subfield.rawValue)")
         }
-        if let hit = values.first(where: pattern.matches) {
-            return RuleEvaluation(rule: self, matched: true, explanation: "\(label): matches \"\(hit)\"")
+        if let hit = prepared.normalised(for: pattern).firstIndex(where: pattern.matches(normalised:)) {
+            return RuleEvaluation(rule: self, matched: true, explanation: "\(label): matches \"\(values[hit])\"")
         }
         let seen = values.map { "\"\($0)\"" }.joined(separator: ", ")
         let caseHint =

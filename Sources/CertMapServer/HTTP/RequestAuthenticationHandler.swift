@@ -147,23 +147,25 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             finish(context: context, request: request, proxy: proxy, source: source.label, certificate: nil, decision: decision)
             return
         }
-        let service = self.service
-        if let check = service.cachedCheck(for: leaf.sha256, generation: snapshot.generation) {
+        let decideAndFinish = { (check: CertificateCheck) in
             let decision = snapshot.engine.decide(AuthenticationRequest(path: request.head.uri, certificate: leaf, check: check), trace: trace)
-            finish(context: context, request: request, proxy: proxy, source: source.label, certificate: leaf, decision: decision)
+            self.finish(context: context, request: request, proxy: proxy, source: source.label, certificate: leaf, decision: decision)
+        }
+        // Validation is cached per certificate and generation; only a certificate not seen yet
+        // pays for the hop to a task (chain building may load CRLs).
+        if let cached = service.cachedCheck(leaf, generation: snapshot.generation) {
+            decideAndFinish(cached)
             return
         }
+        let service = self.service
         let checking = context.eventLoop.makeFutureWithTask {
             try await service.check(leaf, chain: source.chain, generation: snapshot.generation)
         }
         checking.assumeIsolated().whenComplete { result in
-            let check: CertificateCheck
             switch result {
-            case .success(let value): check = value
-            case .failure(let error): check = CertificateCheck(verdict: .untrusted, notes: ["trust configuration could not be loaded: \(error)"])
+            case .success(let check): decideAndFinish(check)
+            case .failure(let error): decideAndFinish(CertificateCheck(verdict: .untrusted, notes: ["trust configuration could not be loaded: \(error)"]))
             }
-            let decision = snapshot.engine.decide(AuthenticationRequest(path: request.head.uri, certificate: leaf, check: check), trace: trace)
-            self.finish(context: context, request: request, proxy: proxy, source: source.label, certificate: leaf, decision: decision)
         }
     }
 

@@ -64,27 +64,26 @@ public final class AuthenticationService: Sendable {
         configuration.current.document.server.trustedProxies.compactMap(\.trustedProxy)
     }
 
-    /// The verdict already cached for this certificate in this generation, if any: the request
-    /// handler then decides on the event loop without starting a task (the common case).
-    func cachedCheck(for fingerprint: Fingerprint, generation: UInt64) -> CertificateCheck? {
-        state.withLockedValue { $0.checksGeneration == generation ? $0.checks[fingerprint] : nil }
-    }
-
     /// Validates `leaf` once per configuration generation and caches the verdict by fingerprint.
     func check(_ leaf: CertificateIdentity, chain: [CertificateIdentity], generation: UInt64) async throws -> CertificateCheck {
-        let cached: CertificateCheck? = state.withLockedValue { state in
+        if let cached = cachedCheck(leaf, generation: generation) { return cached }
+        let check = try await validator(for: generation).check(leaf, presentedChain: chain, at: Date())
+        state.withLockedValue { state in
+            if state.checksGeneration == generation, state.checks.count < 100_000 { state.checks[leaf.sha256] = check }
+        }
+        return check
+    }
+
+    /// The verdict `check` cached for `leaf` under `generation`, if any. Lets a request whose
+    /// certificate was already validated be decided on its event loop, without a task hop.
+    func cachedCheck(_ leaf: CertificateIdentity, generation: UInt64) -> CertificateCheck? {
+        state.withLockedValue { state in
             if state.checksGeneration != generation {
                 state.checks.removeAll(keepingCapacity: true)
                 state.checksGeneration = generation
             }
             return state.checks[leaf.sha256]
         }
-        if let cached { return cached }
-        let check = try await validator(for: generation).check(leaf, presentedChain: chain, at: Date())
-        state.withLockedValue { state in
-            if state.checksGeneration == generation, state.checks.count < 100_000 { state.checks[leaf.sha256] = check }
-        }
-        return check
     }
 
     private func validator(for generation: UInt64) throws -> CertificateValidator {

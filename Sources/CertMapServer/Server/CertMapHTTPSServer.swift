@@ -61,7 +61,6 @@ public final class CertMapHTTPSServer: Sendable {
         let limits = service.configuration.current.document.server.limits
         let presented = PresentedChain()
         let sync = channel.pipeline.syncOperations
-        try sync.addHandler(HandshakeQuickAck())
         try sync.addHandler(IdleStateHandler(readTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000))))
         try sync.addHandler(NIOSSLServerHandler(context: tls, customVerificationCallback: presented.verificationCallback))
         try sync.addHandler(ConnectionLifecycleHandler(service: service, presented: presented, limits: limits))

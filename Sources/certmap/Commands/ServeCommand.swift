@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Authentication persistence: per-request, legacy-iis4 or per-connection (default: the configuration's).")
     var mode: AuthPersistencePreset?
 
-    @Option(name: .long, help: "Event output: text, json (one event per line on stdout) or quiet.")
+    @Option(name: .long, help: "Event output: text, json (one event per line on stdout) or none (events still reach the journal).")
     var logFormat: LogFormat = .text
 
     @Flag(name: .long, help: "Do not record events in <home>/journal.")
@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     enum LogFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
         /// Nothing on stdout (the journal still records, unless --no-journal): for benchmarks.
-        case quiet
+        case none
     }
 
     func validate() throws {
@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         let events = EventBus()
         let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode?.flags)
         let format = logFormat
-        let printer = Task { if format != .quiet { await EventPrinter(format: format).print(events.subscribe()) } }
+        let printer = Task { await EventPrinter(format: format).printReportingDrops(events) }
         let journal = noJournal ? nil : JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory)))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server: CertMapHTTPSServer

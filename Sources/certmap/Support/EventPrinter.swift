@@ -5,6 +5,17 @@ import Foundation
 struct EventPrinter {
     let format: ServeCommand.LogFormat
 
+    /// Prints until the bus finishes (nothing for `.none`), then says on stderr how many events
+    /// it had to drop because it fell behind: a printed log with gaps must not look complete.
+    func printReportingDrops(_ bus: EventBus) async {
+        guard format != .none else { return }
+        let subscription = bus.subscribe()
+        await print(subscription)
+        if subscription.dropped > 0 {
+            FileHandle.standardError.write(Data("certmap: the event printer fell behind and dropped \(subscription.dropped) events\n".utf8))
+        }
+    }
+
     func print(_ subscription: EventSubscription) async {
         let encoder = EventJSON.encoder()
         for await event in subscription.events {
@@ -12,7 +23,7 @@ struct EventPrinter {
             switch format {
             case .text: line = EventText.line(event)
             case .json: line = (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            case .quiet: continue
+            case .none: continue
             }
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }

@@ -44,6 +44,16 @@ struct MappingBenchCommand: AsyncParsableCommand {
                 ])
             }
             print(TextTable.render(rows))
+            print("")
+            var kinds = [["one-to-one", "many-to-one"] + MappingBenchWorkload.certificateKinds]
+            for result in results {
+                kinds.append(
+                    ["\(result.oneToOne)", "\(result.manyToOne)"]
+                        + MappingBenchWorkload.certificateKinds.map { String(format: "%.2f µs", result.medianByCertificate[$0] ?? 0) }
+                )
+            }
+            print("median by certificate:")
+            print(TextTable.render(kinds))
             #if DEBUG
             print("note: this is a debug build; record numbers from `swift run -c release certmap bench mapping`")
             #endif
@@ -60,4 +70,7 @@ struct MappingBenchResult: Codable {
     let p99Microseconds: Double
     let maxMicroseconds: Double
     let decisionsPerSecond: Double
+    /// Median per certificate kind (`MappingBenchWorkload.certificateKinds`): the overall median
+    /// hides that a certificate no mapping matches is the slowest case.
+    let medianByCertificate: [String: Double]
 }

@@ -12,6 +12,8 @@ import X509
 /// matches nothing (the worst case: every candidate tried, then 401.2).
 struct MappingBenchWorkload {
     private let identities: [CertificateIdentity]
+    /// What each certificate in `identities` exercises, for the per-certificate medians.
+    static let certificateKinds = ["one-to-one hit", "exact many-to-one", "prefix many-to-one", "suffix many-to-one", "no match (401.2)"]
 
     init() throws {
         let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
@@ -51,13 +53,16 @@ struct MappingBenchWorkload {
         let requests = identities.map { AuthenticationRequest(path: "/", certificate: $0, check: check) }
         var samples: [Duration] = []
         samples.reserveCapacity(decisions)
+        var samplesByKind = [[Duration]](repeating: [], count: requests.count)
         var allowed = 0
         let total = clock.measure {
             for round in 0..<decisions {
                 let request = requests[round % requests.count]
                 let begin = clock.now
                 let decision = engine.decide(request)
-                samples.append(clock.now - begin)
+                let elapsed = clock.now - begin
+                samples.append(elapsed)
+                samplesByKind[round % requests.count].append(elapsed)
                 if decision.isAllowed { allowed += 1 }
             }
         }
@@ -72,7 +77,10 @@ struct MappingBenchWorkload {
             medianMicroseconds: micros(samples[samples.count / 2]),
             p99Microseconds: micros(samples[samples.count * 99 / 100]),
             maxMicroseconds: micros(samples[samples.count - 1]),
-            decisionsPerSecond: Double(decisions) / (micros(total) / 1_000_000)
+            decisionsPerSecond: Double(decisions) / (micros(total) / 1_000_000),
+            medianByCertificate: Dictionary(
+                uniqueKeysWithValues: zip(Self.certificateKinds, samplesByKind.map { micros($0.sorted()[$0.count / 2]) })
+            )
         )
     }
 
