@@ -34,7 +34,10 @@ for tool in ab /usr/sbin/nginx python3; do
 done
 
 if [ $build = 1 ]; then
-    swift build -c release --product certmap --scratch-path .build-release 2>&1 | grep -E "error|Compiling|Build complete" | tail -3
+    if ! swift build -c release --product certmap --scratch-path .build-release >"${TMPDIR:-/tmp}/certmap-bench-build.log" 2>&1; then
+        grep -E "error" "${TMPDIR:-/tmp}/certmap-bench-build.log" >&2 || cat "${TMPDIR:-/tmp}/certmap-bench-build.log" >&2
+        exit 1
+    fi
 fi
 certmap=$PWD/.build-release/release/certmap
 
@@ -58,12 +61,15 @@ wait_listening() {
     exit 1
 }
 
-# utime+stime in clock ticks of a process and its children (nginx workers).
+# utime+stime in clock ticks of processes and their children (nginx workers); a reverse-proxy
+# set-up counts the proxy and the certmap server behind it.
 cpu_ticks() {
-    local total=0 pid
-    for pid in "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
-        [ -r "/proc/$pid/stat" ] || continue
-        total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
+    local total=0 root pid
+    for root in "$@"; do
+        for pid in "$root" $(cat "/proc/$root/task/$root/children" 2>/dev/null); do
+            [ -r "/proc/$pid/stat" ] || continue
+            total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
+        done
     done
     echo "$total"
 }
@@ -75,6 +81,8 @@ cat "$pki/alice.crt" "$pki/alice.key" >"$work/client.pem"
 
 # nginx: same certificates, client verification on, a fixed body as long as certmap's.
 nginx_port=$(free_port)
+certmap_port=$(free_port)
+nginx_rp_port=$(free_port)
 mkdir -p "$work/nginx"
 body=$(printf 'x%.0s' $(seq 145))
 cat >"$work/nginx/nginx.conf" <<EOF
@@ -104,13 +112,39 @@ http {
             return 200 "$body\n";
         }
     }
+    # nginx as the TLS-terminating reverse proxy in front of the certmap server, like certmap's
+    # own: the client certificate forwarded as \$ssl_client_escaped_cert, kept-alive upstream TLS
+    # connections from 127.0.0.3 with the proxy certificate (a trusted, pinned proxy).
+    upstream certmap_upstream {
+        server 127.0.0.1:$certmap_port;
+        keepalive 32;
+    }
+    server {
+        listen 127.0.0.1:$nginx_rp_port ssl;
+        ssl_certificate $pki/server.crt;
+        ssl_certificate_key $pki/server.key;
+        ssl_client_certificate $pki/ca-bundle.pem;
+        ssl_verify_client optional_no_ca;
+        location / {
+            proxy_pass https://certmap_upstream;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header X-SSL-Client-Cert \$ssl_client_escaped_cert;
+            proxy_bind 127.0.0.3;
+            proxy_ssl_certificate $pki/proxy.crt;
+            proxy_ssl_certificate_key $pki/proxy.key;
+            proxy_ssl_trusted_certificate $pki/ca-bundle.pem;
+            proxy_ssl_verify on;
+            proxy_ssl_name localhost;
+            proxy_ssl_session_reuse on;
+        }
+    }
 }
 EOF
 /usr/sbin/nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log" &
 nginx_pid=$!
 pids+=("$nginx_pid")
 
-certmap_port=$(free_port)
 "$certmap" serve --home "$home" --listen "127.0.0.1:$certmap_port" --mode per-request --no-journal --no-proxies --log-format none \
     >/dev/null 2>"$work/certmap-none.err" &
 certmap_pid=$!
@@ -120,13 +154,23 @@ json_port=$(free_port)
     >/dev/null 2>"$work/certmap-json.err" &
 json_pid=$!
 pids+=("$json_pid")
+# certmap's own reverse proxy (pool of 32, reuse always, escaped PEM) in front of its server.
+rp_upstream_port=$(free_port)
+certmap_rp_port=$(free_port)
+"$certmap" serve --home "$home" --listen "127.0.0.1:$rp_upstream_port" --mode per-request --no-journal --log-format none \
+    --reverse-proxy "127.0.0.1:$certmap_rp_port" --forward-proxy 127.0.0.1:0 --pool-size 32 --reuse always --forwarded-format escapedPEM \
+    >/dev/null 2>"$work/certmap-rp.err" &
+certmap_rp_pid=$!
+pids+=("$certmap_rp_pid")
 wait_listening "$nginx_port"
 wait_listening "$certmap_port"
 wait_listening "$json_port"
+wait_listening "$nginx_rp_port"
+wait_listening "$certmap_rp_port"
 
-servers=(nginx certmap certmap+json)
-declare -A port=([nginx]=$nginx_port [certmap]=$certmap_port [certmap+json]=$json_port)
-declare -A pid=([nginx]=$nginx_pid [certmap]=$certmap_pid [certmap+json]=$json_pid)
+servers=(nginx certmap certmap+json nginx-rp certmap-rp)
+declare -A port=([nginx]=$nginx_port [certmap]=$certmap_port [certmap+json]=$json_port [nginx-rp]=$nginx_rp_port [certmap-rp]=$certmap_rp_port)
+declare -A pid=([nginx]=$nginx_pid [certmap]=$certmap_pid [certmap+json]=$json_pid [nginx-rp]="$nginx_pid $certmap_pid" [certmap-rp]=$certmap_rp_pid)
 ticks_per_second=$(getconf CLK_TCK)
 
 # One ab run; appends "rps p50 p99 cpu_us_per_request" to $work/<server>.<mode>.
@@ -136,9 +180,9 @@ measure() { # server mode count
     local url="https://127.0.0.1:${port[$server]}/"
     ab -q -n $((count / 10)) -c "$concurrency" $keep -l -E "$work/client.pem" "$url" >/dev/null 2>&1 # warm-up
     local before after output
-    before=$(cpu_ticks "${pid[$server]}")
+    before=$(cpu_ticks ${pid[$server]})
     output=$(ab -q -n "$count" -c "$concurrency" $keep -l -E "$work/client.pem" "$url" 2>&1)
-    after=$(cpu_ticks "${pid[$server]}")
+    after=$(cpu_ticks ${pid[$server]})
     local failed non2xx rps p50 p99
     failed=$(awk '/^Failed requests:/ { print $3 }' <<<"$output")
     non2xx=$(awk '/^Non-2xx responses:/ { print $3 }' <<<"$output")
@@ -166,7 +210,7 @@ done
 python3 - "$work" "$rounds" "$concurrency" "$requests" "$handshakes" <<'EOF'
 import statistics, sys
 work, rounds, concurrency, requests, handshakes = sys.argv[1:]
-servers = ["nginx", "certmap", "certmap+json"]
+servers = ["nginx", "certmap", "certmap+json", "nginx-rp", "certmap-rp"]
 modes = [("keepalive", f"keep-alive mTLS, {requests} requests"), ("handshake", f"new handshake per request, {handshakes} requests")]
 def load(server, mode):
     rows = [list(map(float, line.split())) for line in open(f"{work}/{server}.{mode}")]
@@ -174,9 +218,10 @@ def load(server, mode):
 print(f"\nmedian of {rounds} rounds, ab -c {concurrency}, {open('/proc/cpuinfo').read().count('processor')} CPUs shared by server and ab\n")
 for mode, title in modes:
     print(title)
-    base = load("nginx", mode)
     print(f"  {'server':<13} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'CPU µs/req':>11} {'req/s vs nginx':>15} {'CPU vs nginx':>13}")
     for server in servers:
+        # Reverse-proxy set-ups compare with nginx as the reverse proxy in front of the same server.
+        base = load("nginx-rp" if server.endswith("-rp") else "nginx", mode)
         rps, p50, p99, cpu = load(server, mode)
         print(f"  {server:<13} {rps:>9.0f} {p50:>7.0f} {p99:>7.0f} {cpu:>11.1f} {rps / base[0]:>14.2f}× {cpu / base[3]:>12.2f}×")
     print()

@@ -67,6 +67,7 @@ public final class ReverseProxy: Sendable {
                     try sync.addHandler(IdleStateHandler(readTimeout: .seconds(120)))
                     try sync.addHandler(IdleCloser())
                     try sync.addHandler(NIOSSLServerHandler(context: serverTLS, customVerificationCallback: presented.verificationCallback))
+                    try sync.addHandler(HandshakeQuickAck())
                     try sync.configureHTTPServerPipeline(withErrorHandling: true)
                     try sync.addHandler(ReverseRequestHandler(pool: pool, builder: builder, events: events, number: number, presented: presented))
                 }

@@ -10,6 +10,9 @@ final class GlueHandler {
     private var partner: GlueHandler?
     private var context: ChannelHandlerContext?
     private var pendingRead = false
+    /// Reads after which this side acknowledges at once (the tunnelled TLS handshake, so a
+    /// Nagle-bound client's first request is not held 40 ms behind its Finished message).
+    private var quickAcks = 0
     /// Bytes relayed from this side to the partner.
     private(set) var bytesRelayed = 0
     private let onClose: ((Int) -> Void)?
@@ -22,6 +25,7 @@ final class GlueHandler {
     /// is called once, with the bytes relayed both ways, when the first side goes inactive.
     static func matchedPair(onClose: ((Int) -> Void)? = nil) -> (GlueHandler, GlueHandler) {
         let first = GlueHandler(onClose: onClose)
+        first.quickAcks = 4
         let second = GlueHandler(onClose: nil)
         first.partner = second
         second.partner = first
@@ -74,6 +78,10 @@ extension GlueHandler: ChannelDuplexHandler {
         let buffer = unwrapInboundIn(data)
         bytesRelayed += buffer.readableBytes
         partner?.partnerWrite(buffer)
+        if quickAcks > 0 {
+            quickAcks -= 1
+            QuickAck.now(context.channel)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
