@@ -59,3 +59,21 @@ final class EventBusTests: XCTestCase {
         XCTAssertEqual(ring.suffix(2), [3, 4])
     }
 }
+
+/// A subscriber that names the kinds it wants never buffers (or drops) the others.
+final class EventBusFilterTests: XCTestCase {
+    func testASubscriptionOnlyReceivesTheKindsItWants() async {
+        let bus = EventBus()
+        let systemOnly = bus.subscribe(bufferSize: 2) { kind in
+            if case .system = kind { return true }
+            return false
+        }
+        for index in 0..<10 { bus.publish(.security(SecurityEvent(category: .spoof, connection: nil, peer: "p", message: "\(index)"))) }
+        bus.publish(.system(SystemEvent("wanted")))
+        bus.finish()
+        var received: [CertMapEvent] = []
+        for await event in systemOnly.events { received.append(event) }
+        XCTAssertEqual(received.count, 1)
+        XCTAssertEqual(systemOnly.dropped, 0, "unwanted events are not dropped: they never entered")
+    }
+}

@@ -11,6 +11,8 @@ import Foundation
 public final class EventBus: Sendable {
     private struct Subscriber {
         let continuation: AsyncStream<CertMapEvent>.Continuation
+        /// Which kinds this subscriber wants; the others never enter its buffer.
+        let wants: @Sendable (CertMapEvent.Kind) -> Bool
         var dropped: UInt64 = 0
     }
 
@@ -36,7 +38,7 @@ public final class EventBus: Sendable {
             state.sequence += 1
             let event = CertMapEvent(sequence: state.sequence, time: time, kind: kind)
             state.recent.append(event)
-            for id in state.subscribers.keys {
+            for id in state.subscribers.keys where state.subscribers[id]!.wants(kind) {
                 if case .dropped = state.subscribers[id]!.continuation.yield(event) {
                     state.subscribers[id]!.dropped += 1
                     state.dropped += 1
@@ -46,13 +48,15 @@ public final class EventBus: Sendable {
         }
     }
 
-    /// A new subscription that sees every event published from now on, buffering at most
-    /// `bufferSize` undelivered events (older ones are dropped and counted).
-    public func subscribe(bufferSize: Int = 8192) -> EventSubscription {
+    /// A new subscription that sees every event published from now on (or only the kinds
+    /// `wants` accepts: the console skips per-step events it does not show, so they cost it
+    /// nothing), buffering at most `bufferSize` undelivered events (older ones are dropped and
+    /// counted).
+    public func subscribe(bufferSize: Int = 8192, wants: @escaping @Sendable (CertMapEvent.Kind) -> Bool = { _ in true }) -> EventSubscription {
         let (stream, continuation) = AsyncStream.makeStream(of: CertMapEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
         let id = state.withLock { state in
             state.nextSubscriber += 1
-            state.subscribers[state.nextSubscriber] = Subscriber(continuation: continuation)
+            state.subscribers[state.nextSubscriber] = Subscriber(continuation: continuation, wants: wants)
             return state.nextSubscriber
         }
         continuation.onTermination = { [weak self] _ in

@@ -20,7 +20,11 @@ struct ConsoleRuntime: Sendable {
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
         let events = EventBus()
         // Subscribed before anything starts, so the console sees the server's first events.
-        let subscription = events.subscribe()
+        // The console shows requests with their whole trace; the per-step events repeat it.
+        let subscription = events.subscribe { kind in
+            if case .authStep = kind { return false }
+            return true
+        }
         let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode)
         let journal = recordJournal ? JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory))) : nil
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
