@@ -39,9 +39,7 @@ final class NetworkReplayerTests: XCTestCase {
 
         let snapshot = recording.server.service.configuration.current
         let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: recording.home)
-        let dryRun = await DryRunReplayer(engine: snapshot.engine, persistence: AuthPersistencePreset.perRequest.flags) { identity in
-            await validator.check(identity, presentedChain: [], at: Date())
-        }.replay(session)
+        let dryRun = await DryRunReplayer(engine: snapshot.engine, persistence: AuthPersistencePreset.perRequest.flags, validator: validator).replay(session)
         XCTAssertEqual(dryRun.outcomes.map(\.diff), ["200 alice → 200 alice", "200 alice → 200 sales", "200 alice → 200 carol"])
 
         let target = try await ProxyHarness.start(self, mode: .perRequest, poolSize: 1, reuse: .always, home: recording.home)

@@ -50,8 +50,7 @@ enum SessionsView {
         }
         lines.append([Span(pad("CONN", 6) + pad("REQ", 5) + pad("IDENTITY", 12) + pad("METHOD", 7) + pad("PATH", 28) + "WAS \(glyphs.arrow) NOW", .header)])
         for outcome in report.outcomes {
-            let now = outcome.now + (outcome.nowAccount.map { " \($0)" } ?? "")
-            let was = outcome.was + (outcome.wasAccount.map { " \($0)" } ?? "")
+            let (was, now) = (outcome.wasSummary, outcome.nowSummary)
             lines.append([
                 Span(pad("\(outcome.connection)", 6) + pad("\(outcome.request)", 5), .muted),
                 Span(pad(outcome.identity ?? "-", 12)), Span(pad(outcome.method, 7)), Span(pad(outcome.path, 28)),

@@ -20,6 +20,14 @@ public struct DryRunReplayer: Sendable {
         self.check = check
     }
 
+    /// Re-decides with certificates judged by `validator` as of now (the leaf against the trust
+    /// store; a recorded request keeps no presented chain).
+    public init(engine: DecisionEngine, persistence: AuthPersistence, validator: CertificateValidator) {
+        self.init(engine: engine, persistence: persistence) { identity in
+            await validator.check(identity, presentedChain: [], at: Date())
+        }
+    }
+
     public func replay(_ session: ReplaySession) async -> ReplayReport {
         var connections: [ConnectionID: ConnectionAuthentication] = [:]
         var outcomes: [ReplayOutcome] = []

@@ -41,8 +41,14 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
 
     /// `401.2 → 200 alice`.
     public var diff: String {
-        "\(was)\(wasAccount.map { " \($0)" } ?? "") → \(now)\(nowAccount.map { " \($0)" } ?? "")"
+        "\(wasSummary) → \(nowSummary)"
     }
+
+    /// `200 alice`, `401.2`: what the request got then.
+    public var wasSummary: String { was + (wasAccount.map { " \($0)" } ?? "") }
+
+    /// What it gets now.
+    public var nowSummary: String { now + (nowAccount.map { " \($0)" } ?? "") }
 }
 
 /// The result of a replay: every request's `was → now` and a summary of the changes.

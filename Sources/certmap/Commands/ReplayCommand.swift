@@ -68,10 +68,8 @@ struct ReplayCommand: AsyncParsableCommand {
         let (session, times) = try options.load(home: home)
         let report: ReplayReport
         if dryRun {
-            let replayer = DryRunReplayer(engine: snapshot.engine, persistence: mode?.flags ?? snapshot.document.server.authPersistence) { identity in
-                await validator.check(identity, presentedChain: [], at: Date())
-            }
-            report = await replayer.replay(session)
+            let persistence = mode?.flags ?? snapshot.document.server.authPersistence
+            report = await DryRunReplayer(engine: snapshot.engine, persistence: persistence, validator: validator).replay(session)
         } else {
             report = try await networkReplay(session, times: times, home: home, snapshot: snapshot)
         }
@@ -107,8 +105,7 @@ enum ReplayText {
     static func render(_ report: ReplayReport, how: String = "dry-run replay") -> String {
         var rows = [["conn", "req", "method", "path", "identity", "was", "now", ""]]
         for outcome in report.outcomes {
-            let was = outcome.was + (outcome.wasAccount.map { " \($0)" } ?? "")
-            let now = outcome.now + (outcome.nowAccount.map { " \($0)" } ?? "")
+            let (was, now) = (outcome.wasSummary, outcome.nowSummary)
             let mark = outcome.changed ? "changed" : ""
             rows.append(["\(outcome.connection)", "\(outcome.request)", outcome.method, outcome.path, outcome.identity ?? "-", was, now, mark + (outcome.certificateMissing ? (outcome.now == "not replayed" ? " (no key for this certificate)" : " (certificate not in journal)") : "")])
         }

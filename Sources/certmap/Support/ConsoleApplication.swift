@@ -79,15 +79,11 @@ struct ConsoleApplication: ConsoleDriver {
         }
         let session = ReplaySession.select(from: service.events.recent(), where: SessionSelector())
         let recent = ReplaySession(requests: Array(session.requests.suffix(Self.dryRunRequests)), certificates: session.certificates)
-        let replayer = DryRunReplayer(engine: snapshot.engine, persistence: service.persistence) { identity in
-            await validator.check(identity, presentedChain: [], at: Date())
-        }
-        let report = await replayer.replay(recent)
+        let report = await DryRunReplayer(engine: snapshot.engine, persistence: service.persistence, validator: validator).replay(recent)
         let changes = zip(recent.requests, report.outcomes).filter { $0.1.changed }.map { record, outcome in
             MappingDryRun.Change(
                 traceID: record.traceID, identity: outcome.identity ?? "-", method: outcome.method, path: outcome.path,
-                was: [outcome.was, outcome.wasAccount].compactMap { $0 }.joined(separator: " "),
-                now: [outcome.now, outcome.nowAccount].compactMap { $0 }.joined(separator: " "))
+                was: outcome.wasSummary, now: outcome.nowSummary)
         }
         return [.dryRunFinished(MappingDryRun(examined: report.outcomes.count, changes: changes, skipped: report.outcomes.filter(\.certificateMissing).count))]
     }
