@@ -63,3 +63,102 @@ final class DryRunReplayerTests: XCTestCase {
         XCTAssertNil(session.certificates[bob.sha256.colonHex], "bob's certificate record was not in the journal")
     }
 }
+
+/// Step, pause and stop reach the dry-run replayer through its `ReplayControl`, and outcomes are
+/// reported one by one as they are decided.
+final class ControlledDryRunReplayTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("certmap-step-\(UUID().uuidString)")
+        _ = try DemoPKI.initialize(in: directory, now: Date())
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Q190009 recorded under legacy-iis4: one 200 then 401.2 on the same connection.
+    private func q190009() throws -> ReplaySession {
+        let alice = try CertificateLoader.certificates(at: directory.appendingPathComponent("alice.crt"))[0]
+        let records = (1...4).map { request in
+            RequestRecord(
+                traceID: "t-\(request)", connection: 3, request: request, method: "GET", path: "/portal/\(request)", peer: "127.0.0.2:4000", route: "forward",
+                proxied: true, mode: "legacy-iis4", certificateSource: "tls", certificate: CertificateSummary(alice),
+                decision: Decision(reason: request == 1 ? .allowed : .legacyResetWithoutRemap, account: request == 1 ? "alice" : nil, mapping: nil, trace: DecisionTrace(), generation: 1),
+                durationMicros: 5)
+        }
+        return ReplaySession(requests: records, certificates: [alice.sha256.colonHex: alice])
+    }
+
+    private func replayer() throws -> DryRunReplayer {
+        let snapshot = try ConfigSnapshot(document: DemoConfiguration.make(pkiDirectory: directory), generation: 2)
+        return DryRunReplayer(engine: snapshot.engine, persistence: AuthPersistencePreset.perRequest.flags) { _ in CertificateCheck(verdict: .valid, notes: []) }
+    }
+
+    func testSteppingDecidesOneRequestPerStepAndContinueRunsToTheEnd() async throws {
+        let session = try q190009()
+        let control = ReplayControl(total: session.requests.count, paused: true)
+        let seen = OutcomeLog()
+        let replay = Task { [replayer = try replayer()] in
+            await replayer.replay(session, control: control) { seen.append($0) }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        XCTAssertEqual(seen.count, 0, "paused before the first request")
+        await control.step()
+        try await waitUntil { await control.playback.isAwaitingInput && seen.count == 1 }
+        await control.step()
+        try await waitUntil { await control.playback.isAwaitingInput && seen.count == 2 }
+        try await Task.sleep(for: .milliseconds(60))
+        XCTAssertEqual(seen.count, 2, "still paused after two steps")
+        XCTAssertEqual(seen.outcomes.map(\.diff), ["200 alice → 200 alice", "401.2 → 200 alice"])
+        await control.resume()
+        let report = await replay.value
+        XCTAssertEqual(report.outcomes.count, 4)
+        XCTAssertFalse(report.stopped)
+        XCTAssertEqual(report.changedCount, 3)
+        let finished = await control.playback.state
+        XCTAssertEqual(finished, .finished)
+    }
+
+    func testStoppingReturnsTheOutcomesSoFarMarkedStopped() async throws {
+        let session = try q190009()
+        let control = ReplayControl(total: session.requests.count, paused: true)
+        let replay = Task { [replayer = try replayer()] in await replayer.replay(session, control: control) }
+        await control.step()
+        try await waitUntil { await control.playback.done == 1 }
+        await control.stop()
+        let report = await replay.value
+        XCTAssertTrue(report.stopped)
+        XCTAssertEqual(report.outcomes.count, 1)
+        XCTAssertEqual(report.planned, 4)
+    }
+
+    func testAPacedReplayKeepsTheRecordedGapsScaled() async throws {
+        let session = try q190009()
+        let start = Date()
+        // Recorded 1 s apart; at 10× the three gaps take 0.3 s.
+        let times = Dictionary(uniqueKeysWithValues: session.requests.enumerated().map { ($1.traceID, start.addingTimeInterval(Double($0))) })
+        let began = ContinuousClock.now
+        let report = await try replayer().replay(session, times: times, control: ReplayControl(total: 4, speed: .factor(10)))
+        XCTAssertEqual(report.outcomes.count, 4)
+        XCTAssertGreaterThanOrEqual(ContinuousClock.now - began, .milliseconds(290))
+    }
+
+    private func waitUntil(_ condition: () async -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while await !condition() {
+            guard ContinuousClock.now < deadline else { return XCTFail("condition not met within 5 s") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+}
+
+/// Outcomes heard from a replay's callback, in order.
+private final class OutcomeLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [ReplayOutcome] = []
+    func append(_ outcome: ReplayOutcome) { lock.withLock { stored.append(outcome) } }
+    var outcomes: [ReplayOutcome] { lock.withLock { stored } }
+    var count: Int { outcomes.count }
+}

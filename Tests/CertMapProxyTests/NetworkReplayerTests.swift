@@ -59,8 +59,39 @@ final class NetworkReplayerTests: XCTestCase {
         spaced[session.requests[1].traceID] = times[session.requests[0].traceID]!.addingTimeInterval(2)
         let started = ContinuousClock.now
         let report = await NetworkReplayer(client: client, credentials: NetworkReplayer.credentials(in: harness.home.pkiDirectory))
-            .replay(session, mode: "per-request", generation: 1, times: spaced, speed: 10)
+            .replay(session, mode: "per-request", generation: 1, times: spaced, control: ReplayControl(total: session.requests.count, speed: .factor(10)))
         XCTAssertEqual(report.changedCount, 0)
         XCTAssertGreaterThanOrEqual(ContinuousClock.now - started, .milliseconds(190))
+    }
+
+    func testSteppingANetworkReplayHoldsTheKeptAliveConnectionBetweenSteps() async throws {
+        let recording = try await ProxyHarness.start(self, mode: .legacyIIS4)
+        let endpoints = ClientEndpoints(server: recording.server.boundAddress, forwardProxy: recording.proxies.forwardAddress, reverseProxy: nil, caBundle: recording.home.pkiDirectory.appendingPathComponent("ca-bundle.pem"))
+        let client = SyntheticClient(endpoints: endpoints, group: recording.group)
+        _ = await client.run(ConnectionPlan(identity: .demo("alice", pki: recording.home.pkiDirectory), route: .forward, requests: ["/", "/a", "/b"].map { PlannedRequest(path: $0) }))
+        let session = ReplaySession.select(from: recording.events.recent(), where: SessionSelector())
+        recording.server.service.setPersistence(AuthPersistencePreset.perRequest.flags)
+
+        let control = ReplayControl(total: 3, paused: true)
+        let heard = LockedState<[String]>([])
+        let replay = Task {
+            await NetworkReplayer(client: client, credentials: NetworkReplayer.credentials(in: recording.home.pkiDirectory))
+                .replay(session, mode: "per-request", generation: 1, control: control) { outcome in heard.withLock { $0.append(outcome.diff) } }
+        }
+        for expected in 1...2 {
+            await control.step()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while await !(control.playback.isAwaitingInput), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            XCTAssertEqual(heard.withLock { $0.count }, expected)
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        XCTAssertEqual(heard.withLock { $0 }, ["200 alice → 200 alice", "401.2 → 200 alice"])
+        await control.stop()
+        let report = await replay.value
+        XCTAssertTrue(report.stopped)
+        XCTAssertEqual(report.outcomes.count, 2)
+        XCTAssertTrue(report.outcomes.allSatisfy { $0.note == nil }, "both requests went on the one kept-alive connection")
+        let replayed = recording.requestRecords().suffix(2)
+        XCTAssertEqual(Set(replayed.map(\.connection)).count, 1, "the pause between steps did not split the connection")
     }
 }

@@ -71,6 +71,32 @@ final class ConsoleEndToEndTests: XCTestCase {
         XCTAssertNotNil(try tmux.waitFor { $0.contains("certmap exited 0") }, tmux.screen)
     }
 
+    func testOperatorStepsThroughARecordedQ190009SessionThenLetsItRun() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        let recorded = try certmap.run(["scenario", "run", "q190009", "--mode", "legacy-iis4"])
+        XCTAssertEqual(recorded.status, 0, recorded.stderr)
+        XCTAssertEqual(try certmap.run(["sessions", "save", "q", "--identity", "alice"]).status, 0)
+        let command = "TERM=xterm-256color LANG=C.UTF-8 '\(CertMapProcess.binary.path)' --home '\(certmap.home.path)' --listen 127.0.0.1:0 --forward-proxy 127.0.0.1:0 --reverse-proxy 127.0.0.1:0 --no-demo --no-journal 2>&1; echo \"certmap exited $?\"; sleep 60"
+        let tmux = try TmuxSession(self, command: command, width: 120, height: 40)
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("1 Live") }, tmux.screen)
+        try tmux.send("4")
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("2×200 8×401.2") }, tmux.screen)
+        try tmux.send(".")
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("paused at 0/10") }, tmux.screen)
+        try tmux.send(".")
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("paused at 1/10") }, tmux.screen)
+        try tmux.send(".")
+        let stepped = try tmux.waitFor { $0.contains("paused at 2/10") }
+        XCTAssertNotNil(stepped, tmux.screen)
+        XCTAssertTrue(stepped?.contains("401.2 → 200 alice") ?? false, "the second request's diff shows as soon as it is decided: \(tmux.screen)")
+        try tmux.send("c")
+        let finished = try tmux.waitFor { $0.contains("finished 10/10") }
+        XCTAssertNotNil(finished, tmux.screen)
+        XCTAssertTrue(finished?.contains("8 of 10 changed") ?? false, tmux.screen)
+        try tmux.send("Q")
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("certmap exited 0") }, tmux.screen)
+    }
+
     func testConsoleWithoutATerminalSaysSoInOneLine() throws {
         let certmap = try CertMapProcess.withTemporaryHome(self)
         let result = try certmap.run(["--listen", "127.0.0.1:0", "--no-demo"])

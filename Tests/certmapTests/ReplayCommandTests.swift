@@ -23,6 +23,35 @@ final class ReplayCommandTests: XCTestCase {
         XCTAssertEqual(expected.status, 0, expected.stderr)
     }
 
+    func testStepTakesOneRequestPerLineOnStdinAndStopsOnQ() throws {
+        let certmap = try recordQ190009Session()
+        let replay = try certmap.run(["replay", "--dry-run", "--mode", "per-request", "--identity", "alice", "--step"], input: "s\n\nq\n")
+        XCTAssertEqual(replay.status, 1, "a stopped replay exits 1: \(replay.stderr)")
+        let rows = replay.stdout.split(separator: "\n").filter { $0.hasPrefix("1     ") }
+        XCTAssertEqual(rows.count, 2, replay.stdout)
+        XCTAssertTrue(rows[1].contains("401.2") && rows[1].contains("200 alice") && rows[1].hasSuffix("changed"), String(rows[1]))
+        XCTAssertTrue(replay.stdout.contains("stopped after 2 of 3 request(s)"), replay.stdout)
+        XCTAssertTrue(replay.stderr.contains("replay: paused at 0/3"), replay.stderr)
+        XCTAssertTrue(replay.stderr.contains("replay: stopped at 2/3"), replay.stderr)
+    }
+
+    func testStepWithNoInputRunsToTheEndInsteadOfWaiting() throws {
+        let certmap = try recordQ190009Session()
+        let replay = try certmap.run(["replay", "--dry-run", "--mode", "per-request", "--identity", "alice", "--step", "--expect-changes"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        XCTAssertTrue(replay.stderr.contains("input ended; the replay continues to its end"), replay.stderr)
+        XCTAssertTrue(replay.stdout.contains("2 of 3 decision(s) changed:"), replay.stdout)
+    }
+
+    func testStepThenContinueOverTheNetworkKeepsTheConnectionsGrouping() throws {
+        let certmap = try recordQ190009Session()
+        let replay = try certmap.run(["replay", "--mode", "per-request", "--step", "--expect-changes"], input: "s\nc\n")
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        XCTAssertTrue(replay.stdout.contains("2 × 401.2 → 200 alice"), replay.stdout)
+        XCTAssertFalse(replay.stdout.contains("new connection"), "stepping must not split a kept-alive connection: \(replay.stdout)")
+        XCTAssertTrue(replay.stderr.contains("replay: running 1/4"), replay.stderr)
+    }
+
     func testReplayUnderTheRecordedModeChangesNothingAndKeepsConnectionGrouping() throws {
         let certmap = try recordQ190009Session()
         let replay = try certmap.run(["replay", "--dry-run", "--mode", "legacy-iis4", "--json"])

@@ -88,7 +88,7 @@ public final class ConsoleHost {
         let driver = self.driver
         let inbox = self.inbox
         Task.detached {
-            inbox.post(await driver.perform(request))
+            inbox.post(await driver.perform(request) { inbox.post($0) })
         }
     }
 

@@ -37,6 +37,14 @@ public enum ConsoleCommand: Hashable, Sendable {
     case dryRun
     case save
     case newSession
+    /// Sessions screen: one more request of the replay (starting a paused one if none runs).
+    case stepReplay
+    /// Sessions screen: pause the running replay, or continue the paused one.
+    case toggleReplayPause
+    case continueReplay
+    /// Sessions screen: the replay's next speed (1× → 10× → max).
+    case replaySpeed
+    case stopReplay
     case deleteSession
     case startScenario
 }

@@ -82,6 +82,11 @@ public struct Keymap: Hashable, Sendable {
             KeyBinding([.character("j"), .down], .moveDown, .sessions, "next session"),
             KeyBinding([.character("k"), .up], .moveUp, .sessions, "previous session"),
             KeyBinding([.character("r"), .enter], .replay, .sessions, "replay the session under the current mode and mappings (dry run)"),
+            KeyBinding([.character(".")], .stepReplay, .sessions, "step: replay one more request (starts a paused replay)"),
+            KeyBinding([.character(" ")], .toggleReplayPause, .sessions, "pause or continue the replay"),
+            KeyBinding([.character("c")], .continueReplay, .sessions, "continue the replay to its end"),
+            KeyBinding([.character(">")], .replaySpeed, .sessions, "replay speed: 1× (as recorded), 10×, max"),
+            KeyBinding([.character("x")], .stopReplay, .sessions, "stop the replay"),
             KeyBinding([.character("n")], .newSession, .sessions, "save the Live requests (as filtered) as a new session"),
             KeyBinding([.character("d")], .deleteSession, .sessions, "delete the session (asks first)"),
         ]

@@ -28,7 +28,13 @@ public enum ConsoleAction: Hashable, Sendable {
     case mappingsSaved(generation: UInt64)
     /// The saved sessions (answer to `.listSessions`, and after a save or delete).
     case sessionsListed([SessionSummary])
-    /// A replay finished (answer to `.replaySession` or `.replayRequest`).
+    /// A replay started (nothing answered yet).
+    case replayStarted(SessionReplay)
+    /// The running replay answered one more request.
+    case replayAnswered(ReplayOutcome)
+    /// The running replay was paused, stepped, continued, sped up, or moved on.
+    case replayPlayback(ReplayPlayback)
+    /// A replay finished or was stopped (answer to `.replaySession` or `.replayRequest`).
     case replayFinished(SessionReplay)
     /// Something the host did that the operator should read (not an error).
     case notice(String)
@@ -50,8 +56,12 @@ public enum ConsoleRequest: Hashable, Sendable {
     /// Save the requests in the console's memory matching `filter` (all when empty) as a session.
     case saveSession(name: String, filter: String)
     case deleteSession(String)
-    /// Re-decide a saved session under the current mode and mappings.
-    case replaySession(String)
+    /// Re-decide a saved session under the current mode and mappings, at its recorded pace
+    /// scaled by `speed`; `paused` starts it waiting for a step. Progress comes as
+    /// `.replayStarted`, `.replayAnswered` and `.replayPlayback`, the end as `.replayFinished`.
+    case replaySession(String, paused: Bool, speed: ReplaySpeed)
+    /// Step, pause, continue, change the speed of or stop the running replay.
+    case controlReplay(ReplayInstruction)
     /// Re-decide one recent request (with the earlier requests of its connection, so the
     /// connection's persistence plays out as it did).
     case replayRequest(traceID: String)

@@ -44,11 +44,21 @@ public enum ConsoleReducer {
         case .sessionsListed(let sessions):
             state.sessions = sessions
             state.sessionCursor.update(count: sessions.count, page: state.pageHeight)
+        case .replayStarted(let replay):
+            state.replay = replay
+            state.screen = .sessions
+            state.detail = nil
+            state.show(replay.playback.state == .paused ? "replay of \(replay.title) paused before its first request: . steps, space continues" : "replaying \(replay.title)…")
+        case .replayAnswered(let outcome):
+            state.replay?.append(outcome)
+        case .replayPlayback(let playback):
+            state.replay?.playback = playback
         case .replayFinished(let replay):
             state.replay = replay
             state.screen = .sessions
             state.detail = nil
-            state.show("replay: \(replay.report.changedCount) of \(replay.report.outcomes.count) decisions would change")
+            let stopped = replay.playback.state == .stopped ? "stopped after \(replay.outcomes.count) of \(replay.playback.total); " : ""
+            state.show("replay: \(stopped)\(replay.report.changedCount) of \(replay.report.outcomes.count) decisions would change")
         case .notice(let text):
             state.show(text)
         case .mappingsSaved(let generation):

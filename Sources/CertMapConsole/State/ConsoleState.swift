@@ -53,6 +53,8 @@ public struct ConsoleState: Hashable, Sendable {
     public var sessionCursor = ListCursor(follow: false)
     /// The last replay (of a session, or of one request with `r` on Live).
     public var replay: SessionReplay?
+    /// The pace the next replay starts at (`>` on the Sessions screen when none runs).
+    public var replaySpeed: ReplaySpeed = .max
 
     public var now: Date
     public var glyphs: GlyphSet

@@ -207,7 +207,7 @@ enum KeyHandling {
         case .togglePause:
             state.show(state.trafficPaused ? "resuming demo traffic…" : "pausing demo traffic…")
             return [.pauseTraffic(!state.trafficPaused)]
-        case .replay, .newSession, .deleteSession:
+        case .replay, .newSession, .deleteSession, .stepReplay, .toggleReplayPause, .continueReplay, .replaySpeed, .stopReplay:
             return SessionKeys.run(command, in: &state)
         case .startScenario:
             state.prompt = Prompt(purpose: .scenarioName, text: "q190009")

@@ -6,13 +6,12 @@ enum SessionKeys {
     static func run(_ command: ConsoleCommand, in state: inout ConsoleState) -> [ConsoleRequest] {
         switch command {
         case .replay:
+            if let replay = state.replay, replay.playback.isActive {
+                state.show("\(replay.title) is still replaying; x on Sessions stops it", severity: .warning)
+                return []
+            }
             if state.screen == .sessions && state.detail == nil {
-                guard let session = selected(state) else {
-                    state.show("no saved session to replay; n saves the Live requests as one", severity: .warning)
-                    return []
-                }
-                state.show("replaying session \(session.name)…")
-                return [.replaySession(session.name)]
+                return start(paused: false, in: &state)
             }
             guard let flow = state.detailFlow ?? (state.screen == .live ? state.selectedFlow : nil) else {
                 state.show("no request selected", severity: .warning)
@@ -20,6 +19,26 @@ enum SessionKeys {
             }
             state.show("replaying \(flow.record.traceID)…")
             return [.replayRequest(traceID: flow.record.traceID)]
+        case .stepReplay:
+            guard state.replay?.playback.isActive == true else {
+                guard state.screen == .sessions && state.detail == nil else { return [] }
+                return start(paused: true, in: &state)
+            }
+            return [.controlReplay(.step)]
+        case .replaySpeed:
+            guard state.replay?.playback.isActive == true else {
+                state.replaySpeed = state.replaySpeed.next
+                state.show("the next replay goes at \(state.replaySpeed)")
+                return []
+            }
+            return [.controlReplay(.nextSpeed)]
+        case .toggleReplayPause, .continueReplay, .stopReplay:
+            guard state.replay?.playback.isActive == true else {
+                state.show("no replay is running; enter replays the selected session, . steps through it", severity: .warning)
+                return []
+            }
+            let instruction: ReplayInstruction = command == .toggleReplayPause ? .togglePause : command == .continueReplay ? .resume : .stop
+            return [.controlReplay(instruction)]
         case .newSession:
             state.prompt = Prompt(purpose: .sessionName)
         case .deleteSession:
@@ -29,6 +48,16 @@ enum SessionKeys {
             break
         }
         return []
+    }
+
+    /// Replays the selected session, running or paused before its first request.
+    private static func start(paused: Bool, in state: inout ConsoleState) -> [ConsoleRequest] {
+        guard let session = selected(state) else {
+            state.show("no saved session to replay; n saves the Live requests as one", severity: .warning)
+            return []
+        }
+        state.show("replaying session \(session.name)…")
+        return [.replaySession(session.name, paused: paused, speed: state.replaySpeed)]
     }
 
     /// The name typed at the `n` prompt: checked here, saved by the host.

@@ -76,8 +76,10 @@ enum FooterView {
             commands = [(.nextTab, "next tab"), (.moveDown, "scroll"), (.diagnose, "diagnosis"), (.toggleHelp, "help"), (.back, "back")]
         case .connections:
             commands = [(.filterConnection, "its requests"), (.moveDown, "down"), (.moveUp, "up"), (.toggleHelp, "help"), (.back, "back")]
+        case .sessions where state.replay?.playback.isActive == true:
+            commands = [(.stepReplay, "step"), (.toggleReplayPause, state.replay?.playback.state == .paused ? "continue" : "pause"), (.replaySpeed, "speed"), (.stopReplay, "stop"), (.toggleHelp, "help")]
         case .sessions:
-            commands = [(.replay, "replay"), (.newSession, "save Live"), (.deleteSession, "delete"), (.moveDown, "down"), (.toggleHelp, "help"), (.back, "back")]
+            commands = [(.replay, "replay"), (.stepReplay, "step"), (.newSession, "save Live"), (.deleteSession, "delete"), (.moveDown, "down"), (.toggleHelp, "help"), (.back, "back")]
         case .mappings:
             commands = [(.edit, "edit"), (.addMapping, "add"), (.deleteMapping, "delete"), (.undo, "undo"), (.dryRun, "dry run"), (.save, "save"), (.toggleHelp, "help"), (.back, "back")]
         default:

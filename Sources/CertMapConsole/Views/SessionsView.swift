@@ -3,7 +3,7 @@
 enum SessionsView {
     static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, in area: Rect) {
         buffer.fill(Rect(x: 0, y: area.y, width: buffer.width, height: 1), role: .header)
-        buffer.write(" Sessions (n save Live as a session, enter replay, d delete)", x: 0, y: area.y, role: .header, overflow: .ellipsis(state.glyphs.ellipsis))
+        buffer.write(" Sessions (n save Live as a session, enter replay, . step, d delete)", x: 0, y: area.y, role: .header, overflow: .ellipsis(state.glyphs.ellipsis))
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         let sessions = state.sessions ?? []
         if sessions.isEmpty && state.replay == nil {
@@ -26,7 +26,17 @@ enum SessionsView {
         }
         if let replay = state.replay {
             lines.append(([], false))
-            lines += replayLines(replay, glyphs: state.glyphs).map { ($0, false) }
+            var replayLines = replayLines(replay, glyphs: state.glyphs)
+            // While the table outgrows the screen, its newest rows stay in view (the header and
+            // summary above them too); the session list gives way first.
+            let room = body.height - lines.count
+            if replayLines.count > room {
+                let fixed = replayLines.count - replay.outcomes.count
+                let keptRows = max(0, body.height - fixed)
+                replayLines = Array(replayLines.prefix(fixed)) + Array(replayLines.suffix(keptRows))
+                lines = Array(lines.suffix(max(0, body.height - replayLines.count)))
+            }
+            lines += replayLines.map { ($0, false) }
         }
         for (row, (line, selected)) in lines.prefix(body.height).enumerated() {
             let y = body.y + row
@@ -45,6 +55,12 @@ enum SessionsView {
             Span("Replay of \(replay.title)", .header),
             Span("  under \(report.mode), configuration generation \(report.generation): \(report.changedCount) of \(report.outcomes.count) changed", .muted),
         ]]
+        let playback = replay.playback
+        var status: StyledLine = [Span("  \(playback.line)", playback.state == .stopped ? .warning : playback.isActive ? .key : .muted)]
+        if playback.isActive {
+            status.append(Span("   . step  space \(playback.state == .paused ? "continue" : "pause")  > speed  x stop", .muted))
+        }
+        lines.append(status)
         for (diff, count) in report.transitions.prefix(4) {
             lines.append([Span("  \(count)× ", .muted), Span(diff, .key)])
         }

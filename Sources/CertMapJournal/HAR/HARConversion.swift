@@ -39,6 +39,21 @@ public enum HARConversion {
         return ReplaySession(requests: document.log.entries.map(\._certmap.record), certificates: certificates)
     }
 
+    /// When each entry's request started, by trace id (entries without a readable time are
+    /// left out: a replay then sends them without a recorded pause).
+    public static func times(from document: HARDocument) -> [String: Date] {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plain = ISO8601DateFormatter()
+        var times: [String: Date] = [:]
+        for entry in document.log.entries where times[entry._certmap.record.traceID] == nil {
+            if let time = formatter.date(from: entry.startedDateTime) ?? plain.date(from: entry.startedDateTime) {
+                times[entry._certmap.record.traceID] = time
+            }
+        }
+        return times
+    }
+
     private static func query(of path: String) -> [HARDocument.NameValue] {
         guard let components = URLComponents(string: path), let items = components.queryItems else { return [] }
         return items.map { HARDocument.NameValue(name: $0.name, value: $0.value ?? "") }

@@ -28,18 +28,30 @@ public struct DryRunReplayer: Sendable {
         }
     }
 
-    public func replay(_ session: ReplaySession) async -> ReplayReport {
+    /// Re-decides every request of `session` in order. With a `control`, each request first
+    /// waits for it (pause, step, stop, and pacing to the recorded `times` by trace id); a stop
+    /// returns the outcomes so far, marked stopped. `onOutcome` hears each outcome as it comes.
+    public func replay(
+        _ session: ReplaySession, times: [String: Date] = [:], control: ReplayControl? = nil,
+        onOutcome: (@Sendable (ReplayOutcome) -> Void)? = nil
+    ) async -> ReplayReport {
         var connections: [ConnectionID: ConnectionAuthentication] = [:]
         var outcomes: [ReplayOutcome] = []
         for record in session.requests {
+            if let control, await !control.proceed(recordedAt: times[record.traceID]) {
+                return ReplayReport(mode: persistence.description, generation: engine.generation, outcomes: outcomes, planned: session.requests.count, stopped: true)
+            }
             var connection = connections[record.connection] ?? ConnectionAuthentication(persistence: persistence)
             let certificate = record.certificate.flatMap { session.certificates[$0.sha256] }
             let decision = await decide(record, certificate: certificate, on: connection)
             connection.record(decision, certificateSubject: certificate?.subject.rfc2253, requestIsProxied: record.proxied)
             connections[record.connection] = connection
-            outcomes.append(ReplayOutcome(original: record, now: decision, certificateMissing: record.certificate != nil && certificate == nil))
+            let outcome = ReplayOutcome(original: record, now: decision, certificateMissing: record.certificate != nil && certificate == nil)
+            outcomes.append(outcome)
+            onOutcome?(outcome)
+            await control?.answered()
         }
-        return ReplayReport(mode: persistence.description, generation: engine.generation, outcomes: outcomes)
+        return ReplayReport(mode: persistence.description, generation: engine.generation, outcomes: outcomes, planned: session.requests.count)
     }
 
     private func decide(_ record: RequestRecord, certificate: CertificateIdentity?, on connection: ConnectionAuthentication) async -> Decision {

@@ -15,6 +15,8 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
     /// The request presented a certificate the journal no longer holds (rotated away); it was
     /// replayed without one.
     public let certificateMissing: Bool
+    /// Why this outcome may not be comparable (e.g. it went on a new connection).
+    public let note: String?
 
     init(original: RequestRecord, now decision: Decision, certificateMissing: Bool) {
         self.init(original: original, nowStatus: decision.statusText, nowAccount: decision.account, nowReason: decision.reason, certificateMissing: certificateMissing)
@@ -22,7 +24,7 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
 
     /// A request re-sent over the network: what the server answered now (`X-CertMap-Decision`,
     /// `-Account`, `-Reason`), or nothing when it could not be re-sent.
-    public init(original: RequestRecord, nowStatus: String, nowAccount: String?, nowReason: DecisionReason, certificateMissing: Bool) {
+    public init(original: RequestRecord, nowStatus: String, nowAccount: String?, nowReason: DecisionReason, certificateMissing: Bool, note: String? = nil) {
         self.connection = original.connection
         self.request = original.request
         self.method = original.method
@@ -34,6 +36,7 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
         self.nowAccount = nowAccount
         self.nowReason = nowReason
         self.certificateMissing = certificateMissing
+        self.note = note
     }
 
     /// Whether the decision or the account differs.
@@ -56,11 +59,17 @@ public struct ReplayReport: Codable, Hashable, Sendable {
     public let mode: String
     public let generation: UInt64
     public let outcomes: [ReplayOutcome]
+    /// Requests in the session; more than `outcomes` when the replay was stopped.
+    public let planned: Int
+    /// The operator stopped the replay before its end.
+    public let stopped: Bool
 
-    public init(mode: String, generation: UInt64, outcomes: [ReplayOutcome]) {
+    public init(mode: String, generation: UInt64, outcomes: [ReplayOutcome], planned: Int? = nil, stopped: Bool = false) {
         self.mode = mode
         self.generation = generation
         self.outcomes = outcomes
+        self.planned = planned ?? outcomes.count
+        self.stopped = stopped
     }
 
     public var changedCount: Int { outcomes.filter(\.changed).count }

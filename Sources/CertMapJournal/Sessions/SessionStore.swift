@@ -48,6 +48,12 @@ public struct SessionStore: Sendable {
         HARConversion.session(from: try document(name))
     }
 
+    /// The session and when each of its requests was recorded (for a paced replay).
+    public func loadWithTimes(_ name: String) throws -> (session: ReplaySession, times: [String: Date]) {
+        let document = try document(name)
+        return (HARConversion.session(from: document), HARConversion.times(from: document))
+    }
+
     public func delete(_ name: String) throws {
         try Self.validate(name: name)
         let url = file(name)

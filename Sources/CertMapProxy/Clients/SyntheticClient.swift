@@ -34,7 +34,8 @@ public final class SyntheticClient: Sendable {
     /// Runs the plan. Returns one outcome per request attempted, in order: all of them, unless
     /// `gate` stopped the plan or the task was cancelled (then the requests not sent are left out).
     /// When a connection cannot be opened, every remaining request gets that error.
-    public func run(_ plan: ConnectionPlan, gate: RequestGate? = nil) async -> [RequestOutcome] {
+    /// `onOutcome` hears each request's outcome (with its index in the plan) as it comes.
+    public func run(_ plan: ConnectionPlan, gate: RequestGate? = nil, onOutcome: (@Sendable (Int, RequestOutcome) async -> Void)? = nil) async -> [RequestOutcome] {
         var outcomes: [RequestOutcome] = []
         var channel: Channel?
         var connections = 0
@@ -50,13 +51,18 @@ public final class SyntheticClient: Sendable {
                     channel = try await connect(plan)
                 } catch {
                     let message = Self.describe(error)
-                    outcomes += plan.requests[index...].map { .failed($0, message, connection: connections) }
+                    for (failedIndex, failed) in plan.requests[index...].enumerated() {
+                        let outcome = RequestOutcome.failed(failed, message, connection: connections)
+                        outcomes.append(outcome)
+                        await onOutcome?(index + failedIndex, outcome)
+                    }
                     return outcomes
                 }
             }
             guard let open = channel else { continue }
             let (outcome, keepAlive) = await send(request, on: open, connection: connections)
             outcomes.append(outcome)
+            await onOutcome?(index, outcome)
             if !keepAlive {
                 try? await open.close()
                 channel = nil

@@ -45,13 +45,76 @@ public struct NetworkReplayer: Sendable {
         }
     }
 
-    /// Replays connection after connection. With `times` (request times by trace id) and a
-    /// `speed` (1 = as recorded, 10 = ten times faster), requests keep their recorded spacing,
-    /// scaled; without, they go as fast as the server answers.
-    public func replay(_ session: ReplaySession, mode: String, generation: UInt64, times: [String: Date] = [:], speed: Double? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) async -> ReplayReport {
-        // One client connection per recorded connection; through the reverse proxy the recorded
-        // connection is the proxy's upstream one, shared by users, so each run of requests with
-        // the same certificate becomes a client connection of its own.
+    /// Replays connection after connection. Each request first waits for `control` (pause,
+    /// step, stop, and pacing to the recorded `times` by trace id at the control's speed);
+    /// without one, requests go as fast as the server answers. A stop ends the replay after the
+    /// request in flight, and the report holds the outcomes so far, marked stopped.
+    /// `onOutcome` hears each outcome as its answer arrives.
+    public func replay(
+        _ session: ReplaySession, mode: String, generation: UInt64, times: [String: Date] = [:],
+        control: ReplayControl? = nil, onOutcome: (@Sendable (ReplayOutcome) -> Void)? = nil
+    ) async -> ReplayReport {
+        var outcomes: [ReplayOutcome] = []
+        for records in Self.connectionGroups(session) {
+            guard let first = records.first else { continue }
+            let identity: ClientIdentity?
+            if let fingerprint = first.certificate?.sha256 {
+                identity = credentials[fingerprint]
+            } else {
+                identity = ClientIdentity(name: "none", certificate: nil, key: nil)
+            }
+            guard let identity else {
+                for record in records {
+                    if let control, await !control.proceed(recordedAt: times[record.traceID]) { break }
+                    let outcome = ReplayOutcome(original: record, nowStatus: "not replayed", nowAccount: nil, nowReason: record.decision.reason, certificateMissing: true)
+                    outcomes.append(outcome)
+                    onOutcome?(outcome)
+                    await control?.answered()
+                }
+                if await control?.playback.state == .stopped { break }
+                continue
+            }
+            let (route, headers) = Self.route(of: first)
+            let plan = ConnectionPlan(identity: identity, route: route, requests: records.map { PlannedRequest(method: $0.method, path: $0.path, headers: headers) })
+            let gate = control.map { Self.gate(for: records, times: times, control: $0) }
+            let answered = LockedState<[ReplayOutcome]>([])
+            _ = await client.run(plan, gate: gate) { index, answer in
+                let record = records[index]
+                let status = answer.error.map { "error: \($0)" } ?? answer.decision ?? answer.status.map(String.init) ?? "?"
+                let reason = answer.reason.flatMap(DecisionReason.init(rawValue:)) ?? record.decision.reason
+                // A paused replay can outlast the server's idle timeout: the request then went
+                // on a new connection, and persistence did not play out as recorded.
+                let note = answer.connection > 1 ? "sent on a new connection (the server closed the kept-alive one)" : nil
+                let outcome = ReplayOutcome(original: record, nowStatus: status, nowAccount: answer.account, nowReason: reason, certificateMissing: false, note: note)
+                answered.withLock { $0.append(outcome) }
+                onOutcome?(outcome)
+                await control?.answered()
+            }
+            outcomes += answered.withLock { $0 }
+            if await control?.playback.state == .stopped { break }
+        }
+        let stopped = outcomes.count < session.requests.count
+        return ReplayReport(mode: mode, generation: generation, outcomes: outcomes, planned: session.requests.count, stopped: stopped)
+    }
+
+    /// Asked by the client before each request of a plan, in order: waits for `control` with
+    /// that request's recorded time.
+    private static func gate(for records: [RequestRecord], times: [String: Date], control: ReplayControl) -> RequestGate {
+        let next = LockedState(0)
+        return { @Sendable () async -> GateVerdict in
+            let index = next.withLock { index -> Int in
+                defer { index += 1 }
+                return index
+            }
+            let time = index < records.count ? times[records[index].traceID] : nil
+            return await control.proceed(recordedAt: time) ? .send : .stop
+        }
+    }
+
+    /// One client connection per recorded connection; through the reverse proxy the recorded
+    /// connection is the proxy's upstream one, shared by users, so each run of requests with the
+    /// same certificate becomes a client connection of its own.
+    static func connectionGroups(_ session: ReplaySession) -> [[RequestRecord]] {
         var order: [ConnectionID] = []
         var byConnection: [ConnectionID: [RequestRecord]] = [:]
         for record in session.requests {
@@ -61,45 +124,13 @@ public struct NetworkReplayer: Sendable {
         var groups: [[RequestRecord]] = []
         for connection in order {
             for record in byConnection[connection] ?? [] {
-                if let last = groups.last?.last, last.connection == connection, Self.route(of: record).0 != .reverse || last.certificate?.sha256 == record.certificate?.sha256 {
+                if let last = groups.last?.last, last.connection == connection, route(of: record).0 != .reverse || last.certificate?.sha256 == record.certificate?.sha256 {
                     groups[groups.count - 1].append(record)
                 } else {
                     groups.append([record])
                 }
             }
         }
-        var outcomes: [ReplayOutcome] = []
-        for records in groups {
-            guard let first = records.first else { continue }
-            let identity: ClientIdentity?
-            if let fingerprint = first.certificate?.sha256 {
-                identity = credentials[fingerprint]
-            } else {
-                identity = ClientIdentity(name: "none", certificate: nil, key: nil)
-            }
-            guard let identity else {
-                outcomes += records.map { ReplayOutcome(original: $0, nowStatus: "not replayed", nowAccount: nil, nowReason: $0.decision.reason, certificateMissing: true) }
-                continue
-            }
-            let (route, headers) = Self.route(of: first)
-            var previous: Date?
-            let requests = records.map { record -> PlannedRequest in
-                var delay = Duration.zero
-                if let speed, speed > 0, let time = times[record.traceID] {
-                    if let previous { delay = .milliseconds(Int(max(0, time.timeIntervalSince(previous)) / speed * 1000)) }
-                    previous = time
-                }
-                return PlannedRequest(method: record.method, path: record.path, headers: headers, delay: delay)
-            }
-            let plan = ConnectionPlan(identity: identity, route: route, requests: requests)
-            let answers = await client.run(plan)
-            for (record, answer) in zip(records, answers) {
-                let status = answer.error.map { "error: \($0)" } ?? answer.decision ?? answer.status.map(String.init) ?? "?"
-                let reason = answer.reason.flatMap(DecisionReason.init(rawValue:)) ?? record.decision.reason
-                outcomes.append(ReplayOutcome(original: record, nowStatus: status, nowAccount: answer.account, nowReason: reason, certificateMissing: false))
-            }
-            progress?(outcomes.count, session.requests.count)
-        }
-        return ReplayReport(mode: mode, generation: generation, outcomes: outcomes)
+        return groups
     }
 }

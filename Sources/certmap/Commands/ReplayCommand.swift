@@ -13,11 +13,17 @@ struct ReplayCommand: AsyncParsableCommand {
             Selects requests from the journal or a HAR file written by certmap (by connection, \
             client certificate CN and/or time range), replays them in order with their original connection grouping under --mode \
             (default: the configuration's), and prints each request's decision then → now. \
-            Exits 1 when any decision changed, unless --expect-changes (then 1 when nothing changed).
+            Exits 1 when any decision changed, unless --expect-changes (then 1 when nothing changed); \
+            a replay stopped before its end exits 1.
             --dry-run re-decides in process (no sockets). Without it, a server and both proxies start on \
             loopback and every recorded connection is re-sent as one kept-alive connection through the \
             same route (direct, forward tunnel, reverse proxy) with the same certificate (its key must \
             be in <home>/pki, as for the demo and load users).
+            --step starts paused and takes keys on standard input (single keys on a terminal, lines \
+            otherwise): s or enter sends the next request, space pauses or continues, c continues, \
+            p pauses, > cycles the speed 1×/10×/max, q (or Ctrl-C) stops. Each request's row is printed \
+            as its answer arrives. The same keys work during any paced replay (--speed 1 or 10) on a \
+            terminal. When input ends the replay runs on to its end.
             """
     )
 
@@ -34,8 +40,11 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Persistence to replay under: per-request, legacy-iis4 or per-connection.")
     var mode: AuthPersistencePreset?
 
-    @Option(name: .long, help: "Network replay pace: 1 (as recorded), 10 (ten times faster) or max (default).")
+    @Option(name: .long, help: "Pace: 1 (as recorded), 10 (ten times faster), any factor up to 1000, or max (default).")
     var speed: String = "max"
+
+    @Flag(name: .long, help: "Start paused and step through the requests with keys on standard input (see below).")
+    var step = false
 
     @Flag(name: .long, help: "Changes are what you expect (after a fix): exit 0 when something changed.")
     var expectChanges = false
@@ -44,7 +53,7 @@ struct ReplayCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard speed == "max" || (Double(speed).map { $0 > 0 && $0 <= 1000 } ?? false) else {
+        guard ReplaySpeed(argument: speed) != nil else {
             throw ValidationError("--speed \"\(speed)\": give 1 (as recorded), 10 (ten times faster), any factor up to 1000, or max")
         }
         if let session {
@@ -66,56 +75,50 @@ struct ReplayCommand: AsyncParsableCommand {
             options.har = store.file(session).path
         }
         let (session, times) = try options.load(home: home)
+        let pace = ReplaySpeed(argument: speed) ?? .max
+        // Keys are live when asked for, or when a paced replay runs on a terminal.
+        let controlled = step || (pace != .max && isatty(STDIN_FILENO) == 1)
+        let how = dryRun ? "dry-run replay" : "network replay"
+        let output = ReplayLiveOutput(printsRows: controlled && !json, showsKeys: controlled, quiet: !controlled && (json || isatty(STDERR_FILENO) == 0))
+        let control = ReplayControl(total: session.requests.count, paused: step, speed: pace) { output.show($0) }
+        let keyboard = controlled ? ReplayKeyboard(control: control) : nil
+        keyboard?.start()
+        defer { keyboard?.finish() }
+        output.start(session, how: how)
+        if step { await output.show(control.playback) }
         let report: ReplayReport
         if dryRun {
             let persistence = mode?.flags ?? snapshot.document.server.authPersistence
-            report = await DryRunReplayer(engine: snapshot.engine, persistence: persistence, validator: validator).replay(session)
+            report = await DryRunReplayer(engine: snapshot.engine, persistence: persistence, validator: validator)
+                .replay(session, times: times, control: control) { output.show($0) }
         } else {
-            report = try await networkReplay(session, times: times, home: home, snapshot: snapshot)
+            report = try await networkReplay(session, times: times, home: home, snapshot: snapshot, control: control) { output.show($0) }
         }
+        output.finish()
+        keyboard?.finish()
         if json {
             let encoder = EventJSON.encoder()
             encoder.outputFormatting.insert(.prettyPrinted)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(ReplayText.render(report, how: dryRun ? "dry-run replay" : "network replay"))
+            print(controlled ? ReplayText.summary(report) : ReplayText.render(report, how: how))
         }
+        if report.stopped { throw ExitCode.failure }
         if (report.changedCount > 0) != expectChanges { throw ExitCode.failure }
     }
 
     /// Re-sends the session through an in-process server and proxies under the chosen mode.
-    private func networkReplay(_ session: ReplaySession, times: [String: Date], home: DataHome, snapshot: ConfigSnapshot) async throws -> ReplayReport {
+    private func networkReplay(
+        _ session: ReplaySession, times: [String: Date], home: DataHome, snapshot: ConfigSnapshot, control: ReplayControl,
+        onOutcome: @escaping @Sendable (ReplayOutcome) -> Void
+    ) async throws -> ReplayReport {
         let preset = mode ?? snapshot.document.server.authPersistence.preset ?? .perRequest
         // Each recorded connection keeps upstream connections of its own (reuse safe), as the
         // replayed client connections are played one after the other.
         let stack = try await InProcessStack.start(home: home, mode: preset, poolSize: 4, reuse: .safe, recordJournal: false)
         let replayer = NetworkReplayer(client: stack.client(), credentials: NetworkReplayer.credentials(in: home.pkiDirectory))
-        let showProgress = isatty(STDERR_FILENO) == 1 && !json
-        let report = await replayer.replay(session, mode: preset.rawValue, generation: snapshot.generation, times: times, speed: Double(speed)) { done, total in
-            if showProgress { FileHandle.standardError.write(Data("\rreplaying: \(done)/\(total) requests".utf8)) }
-        }
-        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        let report = await replayer.replay(session, mode: preset.rawValue, generation: snapshot.generation, times: times, control: control, onOutcome: onOutcome)
         await stack.stop()
         return report
-    }
-}
-
-/// The text form of a replay report.
-enum ReplayText {
-    static func render(_ report: ReplayReport, how: String = "dry-run replay") -> String {
-        var rows = [["conn", "req", "method", "path", "identity", "was", "now", ""]]
-        for outcome in report.outcomes {
-            let (was, now) = (outcome.wasSummary, outcome.nowSummary)
-            let mark = outcome.changed ? "changed" : ""
-            rows.append(["\(outcome.connection)", "\(outcome.request)", outcome.method, outcome.path, outcome.identity ?? "-", was, now, mark + (outcome.certificateMissing ? (outcome.now == "not replayed" ? " (no key for this certificate)" : " (certificate not in journal)") : "")])
-        }
-        var lines = ["\(how) under \(report.mode), configuration generation \(report.generation)", TextTable.render(rows), ""]
-        if report.changedCount == 0 {
-            lines.append("no decision changed (\(report.outcomes.count) request(s))")
-        } else {
-            lines.append("\(report.changedCount) of \(report.outcomes.count) decision(s) changed:")
-            lines += report.transitions.map { "  \($0.count) × \($0.diff)" }
-        }
-        return lines.joined(separator: "\n")
     }
 }

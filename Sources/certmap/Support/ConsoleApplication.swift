@@ -13,6 +13,27 @@ struct ConsoleApplication: ConsoleDriver {
     let traffic: DemoTrafficControl?
     /// Runs a named scenario to the end and says how it went (nil without proxies).
     let scenarios: (@Sendable (String) async -> String)?
+    /// The control of the replay running now, if any (one at a time).
+    private let running = LockedState<ReplayControl?>(nil)
+
+    init(service: AuthenticationService, traffic: DemoTrafficControl?, scenarios: (@Sendable (String) async -> String)?) {
+        self.service = service
+        self.traffic = traffic
+        self.scenarios = scenarios
+    }
+
+    func perform(_ request: ConsoleRequest, post: @escaping @Sendable ([ConsoleAction]) -> Void) async -> [ConsoleAction] {
+        switch request {
+        case .replaySession(let name, let paused, let speed):
+            return await replaySession(name, paused: paused, speed: speed, post: post)
+        case .controlReplay(let instruction):
+            guard let control = running.withLock({ $0 }) else { return [.requestFailed("no replay is running")] }
+            await control.perform(instruction)
+            return []
+        default:
+            return await perform(request)
+        }
+    }
 
     func perform(_ request: ConsoleRequest) async -> [ConsoleAction] {
         switch request {
@@ -43,12 +64,8 @@ struct ConsoleApplication: ConsoleDriver {
             } catch {
                 return [.requestFailed("\(error)")]
             }
-        case .replaySession(let name):
-            do {
-                return [.replayFinished(SessionReplay(title: "session \(name)", report: await replay(try sessions.load(name))))]
-            } catch {
-                return [.requestFailed("\(error)")]
-            }
+        case .replaySession, .controlReplay:
+            return await perform(request) { _ in }
         case .replayRequest(let traceID):
             let recent = ReplaySession.select(from: service.events.recent(), where: SessionSelector())
             guard let record = recent.requests.first(where: { $0.traceID == traceID }) else {
@@ -107,16 +124,45 @@ struct ConsoleApplication: ConsoleDriver {
         return [.sessionsListed(sessions.list()), .notice("saved session \(name): \(session.requests.count) request(s) on \(connections) connection(s)")]
     }
 
+    /// Re-decides a saved session under the mode and mappings in force, posting each outcome and
+    /// every change of its playback as they happen; the console's keys reach it through
+    /// `.controlReplay`.
+    private func replaySession(_ name: String, paused: Bool, speed: ReplaySpeed, post: @escaping @Sendable ([ConsoleAction]) -> Void) async -> [ConsoleAction] {
+        let loaded: (session: ReplaySession, times: [String: Date])
+        do {
+            loaded = try sessions.loadWithTimes(name)
+        } catch {
+            return [.requestFailed("\(error)")]
+        }
+        let control = ReplayControl(total: loaded.session.requests.count, paused: paused, speed: speed) { post([.replayPlayback($0)]) }
+        let started = running.withLock { current -> Bool in
+            guard current == nil else { return false }
+            current = control
+            return true
+        }
+        guard started else { return [.requestFailed("a replay is already running; x stops it")] }
+        defer { running.withLock { $0 = nil } }
+        let replayer = replayer()
+        let title = "session \(name)"
+        post([.replayStarted(SessionReplay(title: title, mode: replayer.persistence.description, generation: replayer.engine.generation, playback: await control.playback))])
+        let report = await replayer.replay(loaded.session, times: loaded.times, control: control) { post([.replayAnswered($0)]) }
+        return [.replayFinished(SessionReplay(title: title, report: report))]
+    }
+
     /// Re-decides `session` in process under the mode and mappings in force.
     private func replay(_ session: ReplaySession) async -> ReplayReport {
+        await replayer().replay(session)
+    }
+
+    /// A dry-run replayer with the mode, mappings and trust in force.
+    private func replayer() -> DryRunReplayer {
         let snapshot = service.configuration.current
         let home = service.home
         let validator = try? TrustConfiguration.validator(for: snapshot.document.trust, home: home)
-        let replayer = DryRunReplayer(engine: snapshot.engine, persistence: service.persistence) { identity in
+        return DryRunReplayer(engine: snapshot.engine, persistence: service.persistence) { identity in
             guard let validator else { return CertificateCheck(verdict: .untrusted, notes: ["the trust configuration could not be loaded"]) }
             return await validator.check(identity, presentedChain: [], at: Date())
         }
-        return await replayer.replay(session)
     }
 
     /// How many recent requests a dry run re-decides.

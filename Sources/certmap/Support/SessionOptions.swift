@@ -69,7 +69,7 @@ struct SessionOptions: ParsableArguments {
                 throw CommandFailure("\(har): not a HAR file written by certmap (\(error))")
             }
             let all = HARConversion.session(from: document)
-            let times = Dictionary(document.log.entries.map { ($0._certmap.record.traceID, RFC3339.parse($0.startedDateTime) ?? Date(timeIntervalSince1970: 0)) }, uniquingKeysWith: { first, _ in first })
+            let times = HARConversion.times(from: document)
             let requests = all.requests.filter { selector.matches($0, at: times[$0.traceID] ?? Date(timeIntervalSince1970: 0)) }
             return try nonEmpty((ReplaySession(requests: requests, certificates: all.certificates), times))
         }

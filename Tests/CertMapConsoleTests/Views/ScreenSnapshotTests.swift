@@ -61,6 +61,22 @@ final class ScreenSnapshotTests: XCTestCase {
             assertSnapshot(ConsoleView.render(state), named: "sessions-replay-\(width)x\(height)")
         }
     }
+    func testSessionsScreenWhileAReplayIsPausedMidway() {
+        for (width, height) in Self.sizes {
+            var state = F.state(width: width, height: height)
+            ConsoleReducer.apply(.sessionsListed([SessionSummary(name: "carol-portal", requests: 3, connections: 1, decisions: ["1×200", "2×401.2"], unreadable: false)]), to: &state)
+            ConsoleReducer.apply(.replayStarted(SessionReplay(title: "session carol-portal", mode: "per-request", generation: 2, playback: ReplayPlayback(total: 3, paused: true, speed: .factor(1)))), to: &state)
+            var playback = ReplayPlayback(total: 3, paused: true, speed: .factor(1))
+            for outcome in SessionsScreenTests.report.outcomes.prefix(2) {
+                playback.step()
+                _ = playback.admit(recordedGap: 0, waited: 0)
+                playback.answered()
+                ConsoleReducer.apply(.replayAnswered(outcome), to: &state)
+            }
+            ConsoleReducer.apply(.replayPlayback(playback), to: &state)
+            assertSnapshot(ConsoleView.render(state), named: "sessions-replay-paused-\(width)x\(height)")
+        }
+    }
     func testEventsScreen() { check("events", keys: [.character("5")]) }
     func testDetailRequestTab() { check("detail-request", keys: selectFirst401 + [.enter]) }
     func testDetailCertificateTab() { check("detail-certificate", keys: selectFirst401 + [.enter, .tab]) }

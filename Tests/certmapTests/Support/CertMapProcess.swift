@@ -33,12 +33,12 @@ struct CertMapProcess {
     var pki: URL { home.appendingPathComponent("pki") }
 
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        try Self.execute(Self.binary, ["--home", home.path].reorderedAfterSubcommand(arguments), environment: environment)
+    func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Result {
+        try Self.execute(Self.binary, ["--home", home.path].reorderedAfterSubcommand(arguments), environment: environment, input: input)
     }
 
-    /// Runs any executable and captures its output.
-    static func execute(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs any executable and captures its output; `input` is its standard input (none otherwise).
+    static func execute(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -47,8 +47,13 @@ struct CertMapProcess {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
