@@ -76,4 +76,50 @@ final class EventBusFilterTests: XCTestCase {
         XCTAssertEqual(received.count, 1)
         XCTAssertEqual(systemOnly.dropped, 0, "unwanted events are not dropped: they never entered")
     }
+
+    func testABatchIsNumberedConsecutivelyAndDeliveredInOrder() async {
+        let bus = EventBus()
+        let stream = bus.subscribe()
+        let sunk = LockedEvents()
+        let sink = bus.subscribe { event in
+            sunk.append(event)
+            return true
+        }
+        bus.publish(.system(SystemEvent("before")))
+        bus.publish([.system(SystemEvent("a")), .system(SystemEvent("b")), .system(SystemEvent("c"))])
+        bus.finish()
+        var sequences: [UInt64] = []
+        for await event in stream.events { sequences.append(event.sequence) }
+        XCTAssertEqual(sequences, [1, 2, 3, 4])
+        XCTAssertEqual(sunk.events.map(\.sequence), [1, 2, 3, 4], "a sink sees the same order, synchronously")
+        XCTAssertEqual(bus.recent().map(\.sequence), [1, 2, 3, 4])
+        XCTAssertEqual(sink.dropped, 0)
+    }
+
+    func testASinkThatRefusesEventsHasItsDropsCountedAndCancellingStopsIt() {
+        let bus = EventBus()
+        let kept = LockedEvents()
+        let sink = bus.subscribe(wants: { if case .system = $0 { return true } else { return false } }) { event in
+            guard kept.events.count < 2 else { return false }
+            kept.append(event)
+            return true
+        }
+        for index in 1...5 { bus.publish(.system(SystemEvent("event \(index)"))) }
+        bus.publish(.security(SecurityEvent(category: .spoof, connection: nil, peer: "127.0.0.1:1", message: "ignored kind")))
+        XCTAssertEqual(kept.events.count, 2)
+        XCTAssertEqual(sink.dropped, 3, "only the wanted kinds count")
+        XCTAssertEqual(bus.droppedEvents, 3)
+        sink.cancel()
+        bus.publish(.system(SystemEvent("after cancel")))
+        XCTAssertEqual(sink.dropped, 0, "a cancelled sink is gone")
+        XCTAssertEqual(kept.events.count, 2)
+    }
+}
+
+/// Events a sink received, read by the test.
+private final class LockedEvents: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [CertMapEvent] = []
+    func append(_ event: CertMapEvent) { lock.withLock { stored.append(event) } }
+    var events: [CertMapEvent] { lock.withLock { stored } }
 }

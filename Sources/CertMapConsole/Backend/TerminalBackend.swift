@@ -41,15 +41,22 @@ public final class BufferBackend: TerminalBackend {
     public private(set) var frames: [ScreenBuffer] = []
     public var pendingInput: [TerminalInput]
     public private(set) var isShutDown = false
+    /// Frames drawn since start (all of them, even when only the last is kept).
+    public private(set) var framesDrawn = 0
+    private let keepsEveryFrame: Bool
 
-    public init(width: Int, height: Int, input: [TerminalInput] = []) {
+    /// - Parameter keepsEveryFrame: false keeps only the last frame (long benchmark runs).
+    public init(width: Int, height: Int, input: [TerminalInput] = [], keepsEveryFrame: Bool = true) {
         self.size = TerminalSize(width: width, height: height)
         self.pendingInput = input
+        self.keepsEveryFrame = keepsEveryFrame
     }
 
     public var lastFrame: ScreenBuffer? { frames.last }
 
     public func draw(_ buffer: ScreenBuffer) {
+        framesDrawn += 1
+        if !keepsEveryFrame { frames.removeAll(keepingCapacity: true) }
         frames.append(buffer)
     }
 

@@ -23,6 +23,8 @@ public final class ConsoleHost {
     private let clock: () -> Date
     private var pacer = FramePacer()
     private var reportedDrops: UInt64 = 0
+    /// Told how long each turn that did work took (`certmap bench console`); nil costs nothing.
+    public var onTurn: ((ConsoleTurn) -> Void)?
 
     public init(state: ConsoleState, backend: TerminalBackend, driver: ConsoleDriver, inbox: ConsoleInbox = ConsoleInbox(), clock: @escaping () -> Date = Date.init) {
         self.state = state
@@ -30,6 +32,13 @@ public final class ConsoleHost {
         self.driver = driver
         self.inbox = inbox
         self.clock = clock
+    }
+
+    /// The events the console subscribes to: not the per-step ones, whose content every request's
+    /// record carries again in its trace.
+    @Sendable public static func wantsEvent(_ kind: CertMapEvent.Kind) -> Bool {
+        if case .authStep = kind { return false }
+        return true
     }
 
     /// Runs until the operator quits or a stop is requested, blocking the calling thread, then
@@ -52,6 +61,8 @@ public final class ConsoleHost {
             let turnStarted = clock()
             var requests: [ConsoleRequest] = []
 
+            let measuring = onTurn != nil
+            let workStarted = measuring ? ContinuousClock.now : nil
             let input = backend.nextInput()
             if let input {
                 requests += ConsoleReducer.apply(input.action, to: &state)
@@ -72,10 +83,16 @@ public final class ConsoleHost {
             if requests.contains(.quit) { return .quit }
             for request in requests { dispatch(request) }
 
+            let reduced = measuring ? ContinuousClock.now : nil
+            var drew = false
             if dirty && pacer.mayDraw(at: now) {
                 backend.draw(ConsoleView.render(state))
                 pacer.drew(at: now)
                 dirty = false
+                drew = true
+            }
+            if let onTurn, let workStarted, let reduced, drew || !actions.isEmpty {
+                onTurn(ConsoleTurn(actions: actions.count, reduce: reduced - workStarted, frame: drew ? ContinuousClock.now - reduced : nil))
             }
             // A backend that does not wait for input (tests) must not make this a busy loop.
             if input == nil && actions.isEmpty && clock().timeIntervalSince(turnStarted) < 0.002 {

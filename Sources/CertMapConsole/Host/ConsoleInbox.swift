@@ -19,15 +19,25 @@ public final class ConsoleInbox: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    /// Queues a bus event, or counts it as dropped when the console is `capacity` behind.
-    public func post(event: CertMapEvent) {
+    /// Queues a bus event, or counts it as dropped when the console is `capacity` behind;
+    /// returns whether it was queued.
+    @discardableResult
+    public func post(event: CertMapEvent) -> Bool {
         lock.withLock {
             if actions.count >= capacity {
                 dropped += 1
-            } else {
-                actions.append(.event(event))
+                return false
             }
+            actions.append(.event(event))
+            return true
         }
+    }
+
+    /// Has the bus hand the events the console shows straight to this inbox, on the
+    /// publisher's thread: one lock and an append per event, no task to wake. Drops are counted
+    /// here (`droppedCount`), so run the host with no stream subscription.
+    public func subscribe(to bus: EventBus) -> EventSinkSubscription {
+        bus.subscribe(wants: ConsoleHost.wantsEvent) { [self] event in post(event: event) }
     }
 
     /// Queues actions that must not be lost (answers, configuration changes).
@@ -50,7 +60,7 @@ public final class ConsoleInbox: @unchecked Sendable {
     }
 
     /// Events the inbox itself had to drop.
-    var droppedCount: UInt64 { lock.withLock { dropped } }
+    public var droppedCount: UInt64 { lock.withLock { dropped } }
 
     /// Why the host was asked to stop, once it was.
     var stopRequest: String? { lock.withLock { stopReason } }

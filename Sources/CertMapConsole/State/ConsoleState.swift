@@ -68,7 +68,7 @@ public struct ConsoleState: Hashable, Sendable {
         width: Int = 80, height: Int = 24, mode: String = "per-request",
         modes: [String] = ["per-request", "legacy-iis4", "per-connection"], now: Date = Date(timeIntervalSince1970: 0),
         glyphs: GlyphSet = .unicode, timeZone: TimeZone = .current, keymap: Keymap = .standard,
-        flowCapacity: Int = 10_000, connectionCapacity: Int = 2_000, eventCapacity: Int = 1_000
+        flowCapacity: Int = 10_000, tracedFlowCapacity: Int = 1_000, connectionCapacity: Int = 2_000, eventCapacity: Int = 1_000
     ) {
         self.width = width
         self.height = height
@@ -78,7 +78,7 @@ public struct ConsoleState: Hashable, Sendable {
         self.glyphs = glyphs
         self.timeZone = timeZone
         self.keymap = keymap
-        self.flows = FlowList(capacity: flowCapacity)
+        self.flows = FlowList(capacity: flowCapacity, tracedCapacity: tracedFlowCapacity)
         self.connections = ConnectionTable(capacity: connectionCapacity)
         self.events = EventLog(capacity: eventCapacity)
     }

@@ -1,3 +1,4 @@
+import CertMapCore
 import CertMapJournal
 import Foundation
 
@@ -5,10 +6,27 @@ import Foundation
 public struct FlowRow: Hashable, Sendable {
     public let time: Date
     public let record: RequestRecord
+    /// The record's decision trace was let go to keep memory small (an older row; see
+    /// `FlowList.tracedCapacity`).
+    public let traceReleased: Bool
 
-    public init(time: Date, record: RequestRecord) {
+    public init(time: Date, record: RequestRecord, traceReleased: Bool = false) {
         self.time = time
         self.record = record
+        self.traceReleased = traceReleased
+    }
+
+    /// The same row without its decision trace.
+    func releasingTrace() -> FlowRow {
+        guard !traceReleased else { return self }
+        let decision = record.decision
+        let untraced = RequestRecord(
+            traceID: record.traceID, connection: record.connection, request: record.request, method: record.method, path: record.path,
+            peer: record.peer, route: record.route, proxied: record.proxied, mode: record.mode, certificateSource: record.certificateSource,
+            certificate: record.certificate,
+            decision: Decision(reason: decision.reason, account: decision.account, mapping: decision.mapping, trace: DecisionTrace(), generation: decision.generation),
+            durationMicros: record.durationMicros)
+        return FlowRow(time: time, record: untraced, traceReleased: true)
     }
 }
 
@@ -16,10 +34,15 @@ public struct FlowRow: Hashable, Sendable {
 ///
 /// Memory stays flat however long the console runs: beyond `capacity` the oldest rows are
 /// forgotten in chunks of an eighth of the capacity (so appending stays cheap; between 7/8 of
-/// `capacity` and `capacity` rows are kept) and counted in `forgotten`. The filtered view is kept incrementally: appending tests one row, only changing
+/// `capacity` and `capacity` rows are kept) and counted in `forgotten`. Only the newest
+/// `tracedCapacity` rows keep their decision trace (most of a record's memory): holding ten
+/// thousand traces made the server itself slower while the console was attached, as every
+/// request's memory outlived the request. The filtered view is kept incrementally: appending tests one row, only changing
 /// the filter rescans.
 public struct FlowList: Hashable, Sendable {
     public let capacity: Int
+    /// How many of the newest rows keep their decision trace.
+    public let tracedCapacity: Int
     public private(set) var rows: [FlowRow] = []
     /// Rows forgotten since start (absolute index of `rows[0]`).
     public private(set) var forgotten = 0
@@ -27,8 +50,9 @@ public struct FlowList: Hashable, Sendable {
     private var visible: [Int] = []
     public private(set) var filter: FilterExpression?
 
-    public init(capacity: Int = 10_000) {
+    public init(capacity: Int = 10_000, tracedCapacity: Int = 1_000) {
         self.capacity = max(1, capacity)
+        self.tracedCapacity = max(1, tracedCapacity)
     }
 
     /// Rows the filter lets through.
@@ -52,6 +76,10 @@ public struct FlowList: Hashable, Sendable {
     public mutating func append(_ row: FlowRow) -> Int {
         let absolute = forgotten + rows.count
         rows.append(row)
+        if rows.count > tracedCapacity {
+            let older = rows.count - 1 - tracedCapacity
+            rows[older] = rows[older].releasingTrace()
+        }
         if filter?.matches(row.record) ?? true {
             visible.append(absolute)
         }

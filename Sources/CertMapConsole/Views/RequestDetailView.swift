@@ -40,7 +40,12 @@ enum RequestDetailView {
         switch detail.tab {
         case .request: return requestLines(flow, state: state, width: width)
         case .certificate: return certificateLines(flow.record, state: state, width: width)
-        case .trace: return traceLines(flow.record.decision.trace, glyphs: state.glyphs, width: width)
+        case .trace:
+            guard !flow.traceReleased else {
+                return [[Span("The console keeps the trace of its newest \(state.flows.tracedCapacity) requests only; this one is older.", .muted)],
+                    [Span("certmap export har --filter '~conn \(flow.record.connection)' has it from the journal.", .muted)]]
+            }
+            return traceLines(flow.record.decision.trace, glyphs: state.glyphs, width: width)
         case .diagnosis: return diagnosisLines(flow.record, width: width)
         }
     }

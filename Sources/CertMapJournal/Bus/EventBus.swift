@@ -10,10 +10,28 @@ import Foundation
 /// buffer for late subscribers and look-ups.
 public final class EventBus: Sendable {
     private struct Subscriber {
-        let continuation: AsyncStream<CertMapEvent>.Continuation
+        let delivery: Delivery
         /// Which kinds this subscriber wants; the others never enter its buffer.
         let wants: @Sendable (CertMapEvent.Kind) -> Bool
         var dropped: UInt64 = 0
+    }
+
+    /// How a subscriber receives events: through a buffered async stream (the journal, the
+    /// log), or handed synchronously to a sink on the publisher's thread (the console's inbox:
+    /// no task wake-up per event), which says whether it kept the event.
+    private enum Delivery {
+        case stream(AsyncStream<CertMapEvent>.Continuation)
+        case sink(@Sendable (CertMapEvent) -> Bool)
+
+        func deliver(_ event: CertMapEvent) -> Bool {
+            switch self {
+            case .stream(let continuation):
+                if case .dropped = continuation.yield(event) { return false }
+                return true
+            case .sink(let sink):
+                return sink(event)
+            }
+        }
     }
 
     private struct State {
@@ -34,18 +52,43 @@ public final class EventBus: Sendable {
     /// Stamps and delivers an event; returns it (with its sequence number).
     @discardableResult
     public func publish(_ kind: CertMapEvent.Kind, at time: Date = Date()) -> CertMapEvent {
-        state.withLock { state in
-            state.sequence += 1
-            let event = CertMapEvent(sequence: state.sequence, time: time, kind: kind)
-            state.recent.append(event)
-            for id in state.subscribers.keys where state.subscribers[id]!.wants(kind) {
-                if case .dropped = state.subscribers[id]!.continuation.yield(event) {
-                    state.subscribers[id]!.dropped += 1
-                    state.dropped += 1
-                }
-            }
-            return event
+        let (event, evicted) = state.withLock { state in
+            let event = Self.append(kind, at: time, to: &state)
+            return (event, state.recent.append(event))
         }
+        // The evicted event is released here, outside the lock: freeing an old request's
+        // record must not lengthen every other publisher's wait.
+        withExtendedLifetime(evicted) {}
+        return event
+    }
+
+    /// Stamps and delivers several events in order under one acquisition of the lock (a
+    /// request's steps and its record): numbered consecutively, never interleaved with another
+    /// publisher's.
+    public func publish(_ kinds: [CertMapEvent.Kind], at time: Date = Date()) {
+        var evicted: [CertMapEvent] = []
+        evicted.reserveCapacity(kinds.count)
+        state.withLock { state in
+            for kind in kinds {
+                let event = Self.append(kind, at: time, to: &state)
+                if let old = state.recent.append(event) { evicted.append(old) }
+            }
+        }
+        withExtendedLifetime(evicted) {}
+    }
+
+    /// Numbers an event and hands it to the subscribers that want it (the caller holds the lock
+    /// and keeps it in `recent`).
+    private static func append(_ kind: CertMapEvent.Kind, at time: Date, to state: inout State) -> CertMapEvent {
+        state.sequence += 1
+        let event = CertMapEvent(sequence: state.sequence, time: time, kind: kind)
+        for id in state.subscribers.keys where state.subscribers[id]!.wants(kind) {
+            if !state.subscribers[id]!.delivery.deliver(event) {
+                state.subscribers[id]!.dropped += 1
+                state.dropped += 1
+            }
+        }
+        return event
     }
 
     /// A new subscription that sees every event published from now on (or only the kinds
@@ -56,13 +99,30 @@ public final class EventBus: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: CertMapEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
         let id = state.withLock { state in
             state.nextSubscriber += 1
-            state.subscribers[state.nextSubscriber] = Subscriber(continuation: continuation, wants: wants)
+            state.subscribers[state.nextSubscriber] = Subscriber(delivery: .stream(continuation), wants: wants)
             return state.nextSubscriber
         }
         continuation.onTermination = { [weak self] _ in
             self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
         }
         return EventSubscription(id: id, events: stream, bus: self)
+    }
+
+    /// A subscription whose events are handed to `sink` as they are published, on the
+    /// publisher's thread and under the bus's lock — so `sink` must only queue (a bounded inbox,
+    /// never I/O), and returns false when it had to drop the event (counted as for a stream).
+    /// Ends with `cancel(_:)` or `finish()`.
+    public func subscribe(wants: @escaping @Sendable (CertMapEvent.Kind) -> Bool = { _ in true }, sink: @escaping @Sendable (CertMapEvent) -> Bool) -> EventSinkSubscription {
+        let id = state.withLock { state in
+            state.nextSubscriber += 1
+            state.subscribers[state.nextSubscriber] = Subscriber(delivery: .sink(sink), wants: wants)
+            return state.nextSubscriber
+        }
+        return EventSinkSubscription(id: id, bus: self)
+    }
+
+    func cancel(subscriber: UInt64) {
+        state.withLock { _ = $0.subscribers.removeValue(forKey: subscriber) }
     }
 
     /// The newest `limit` events, oldest first.
@@ -81,7 +141,13 @@ public final class EventBus: Sendable {
 
     /// Ends every subscription's stream (at shutdown).
     public func finish() {
-        let continuations = state.withLock { $0.subscribers.values.map(\.continuation) }
+        let continuations = state.withLock { state -> [AsyncStream<CertMapEvent>.Continuation] in
+            defer { state.subscribers = state.subscribers.filter { if case .stream = $0.value.delivery { return true } else { return false } } }
+            return state.subscribers.values.compactMap { subscriber in
+                if case .stream(let continuation) = subscriber.delivery { return continuation }
+                return nil
+            }
+        }
         continuations.forEach { $0.finish() }
     }
 }
@@ -94,4 +160,18 @@ public struct EventSubscription: Sendable {
 
     /// How many events this subscriber lost because it fell behind.
     public var dropped: UInt64 { bus.dropped(for: id) }
+}
+
+/// A sink's subscription: its drop count, and a way to stop receiving.
+public struct EventSinkSubscription: Sendable {
+    let id: UInt64
+    let bus: EventBus
+
+    /// How many events the sink refused.
+    public var dropped: UInt64 { bus.dropped(for: id) }
+
+    /// Stops delivering to the sink.
+    public func cancel() {
+        bus.cancel(subscriber: id)
+    }
 }

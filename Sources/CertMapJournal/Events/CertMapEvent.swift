@@ -21,7 +21,9 @@ public struct CertMapEvent: Codable, Hashable, Sendable {
         self.kind = kind
     }
 
-    public enum Kind: Hashable, Sendable {
+    /// Indirect: every payload lives in one reference-counted box, so handing an event to the
+    /// ring buffer, each subscriber and the console costs one retain, not one per field.
+    public indirect enum Kind: Hashable, Sendable {
         case connectionOpened(ConnectionOpened)
         case connectionClosed(ConnectionClosed)
         case authStep(AuthStep)

@@ -179,9 +179,6 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             let note = authentication.persistence.remapAfterReset ? "the next request maps its certificate again" : "the next request will NOT be mapped again (remapAfterReset off)"
             steps.append(TraceStep(stage: .reset, outcome: .info, summary: "authentication reset after request \(requestIndex) (\(proxy.isProxied ? "proxied" : "singleRequest")); \(note)"))
         }
-        for step in steps {
-            service.events.publish(.authStep(AuthStep(connection: connection.id, request: requestIndex, step: step, mode: mode)))
-        }
         let keepAlive = request.head.isKeepAlive
         let body = DecisionResponse.body(for: decision, traceID: traceID)
         let head = DecisionResponse.head(for: decision, traceID: traceID, version: request.head.version, keepAlive: keepAlive, bodyLength: body.utf8.count)
@@ -192,8 +189,11 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             durationMicros: Int((NIODeadline.now() - request.started).nanoseconds / 1000)
         )
         // Published before the response is written, so whoever reads the response can already
-        // see its record (tests and scenarios read both).
-        service.events.publish(.request(record))
+        // see its record (tests and scenarios read both); the steps and the record go together,
+        // under one acquisition of the bus's lock.
+        var events = steps.map { CertMapEvent.Kind.authStep(AuthStep(connection: connection.id, request: requestIndex, step: $0, mode: mode)) }
+        events.append(.request(record))
+        service.events.publish(events)
         write(context: context, head: head, body: body, keepAlive: keepAlive)
     }
 

@@ -65,7 +65,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
             throw CommandFailure("cannot start the demo traffic: \(error)")
         }
         let driver = ConsoleApplication(service: runtime.service, traffic: demo, scenarios: runtime.scenarioStarter())
-        let outcome = await TerminalSession.run(state: state, theme: theme, driver: driver, events: runtime.subscription)
+        let outcome = await TerminalSession.run(state: state, theme: theme, driver: driver, inbox: runtime.inbox)
         await demo?.stop()
         await runtime.stop()
         switch outcome {

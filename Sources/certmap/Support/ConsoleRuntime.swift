@@ -1,3 +1,4 @@
+import CertMapConsole
 import CertMapCore
 import CertMapJournal
 import CertMapProxy
@@ -10,7 +11,9 @@ import NIOPosix
 /// demo traffic), started together and stopped together, in the right order.
 struct ConsoleRuntime: Sendable {
     let service: AuthenticationService
-    let subscription: EventSubscription
+    /// Where the bus hands the console its events (subscribed before the server starts).
+    let inbox: ConsoleInbox
+    private let subscription: EventSinkSubscription
     let server: CertMapHTTPSServer
     let proxies: ProxySimulator?
     private let group: MultiThreadedEventLoopGroup
@@ -21,10 +24,8 @@ struct ConsoleRuntime: Sendable {
         let events = EventBus()
         // Subscribed before anything starts, so the console sees the server's first events.
         // The console shows requests with their whole trace; the per-step events repeat it.
-        let subscription = events.subscribe { kind in
-            if case .authStep = kind { return false }
-            return true
-        }
+        let inbox = ConsoleInbox()
+        let subscription = inbox.subscribe(to: events)
         let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode)
         let journal = recordJournal ? JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory))) : nil
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
@@ -35,7 +36,7 @@ struct ConsoleRuntime: Sendable {
                 if let settings = try proxyOptions.settings(upstream: server.boundAddress) {
                     proxies = try await ProxySimulator.start(settings: settings, home: home, events: events, group: group)
                 }
-                return ConsoleRuntime(service: service, subscription: subscription, server: server, proxies: proxies, group: group, journal: journal)
+                return ConsoleRuntime(service: service, inbox: inbox, subscription: subscription, server: server, proxies: proxies, group: group, journal: journal)
             } catch {
                 await server.stop()
                 throw error
@@ -78,6 +79,7 @@ struct ConsoleRuntime: Sendable {
     func stop() async {
         await proxies?.stop()
         await server.stop()
+        subscription.cancel()
         service.events.finish()
         await journal?.value
         try? await group.shutdownGracefully()

@@ -8,8 +8,8 @@ import Foundation
 /// signal (SIGINT, SIGTERM, SIGHUP stop the loop cleanly), or an error opening the terminal.
 /// Fatal signals are handled by the backend's crash restore.
 enum TerminalSession {
-    static func run(state: ConsoleState, theme: Theme, driver: ConsoleDriver, events: EventSubscription) async -> Result<ConsoleHost.Exit, TerminalUnavailable> {
-        let inbox = ConsoleInbox()
+    /// - Parameter inbox: where the bus already delivers the console's events.
+    static func run(state: ConsoleState, theme: Theme, driver: ConsoleDriver, inbox: ConsoleInbox) async -> Result<ConsoleHost.Exit, TerminalUnavailable> {
         let signals = SignalForwarder(inbox: inbox)
         defer { signals.cancel() }
         return await withCheckedContinuation { continuation in
@@ -22,7 +22,7 @@ enum TerminalSession {
                     return
                 }
                 let host = ConsoleHost(state: state, backend: backend, driver: driver, inbox: inbox)
-                let exit = host.run(events: events)
+                let exit = host.run(events: nil)
                 backend.shutdown()
                 continuation.resume(returning: .success(exit))
             }

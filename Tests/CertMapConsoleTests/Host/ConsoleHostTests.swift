@@ -21,6 +21,24 @@ final class ConsoleHostTests: XCTestCase {
         XCTAssertEqual(host.state.flows.rows.count, 6)
     }
 
+    func testAnInboxSubscribedAsASinkFeedsTheLoopWithoutAStreamAndReportsItsTurns() {
+        let bus = EventBus()
+        let inbox = ConsoleInbox(capacity: 4)
+        let sink = inbox.subscribe(to: bus)
+        for (_, kind) in ConsoleFixtures.timeline { bus.publish(kind) }
+        XCTAssertGreaterThan(inbox.droppedCount, 0, "past its capacity the inbox refuses events and counts them")
+        XCTAssertEqual(sink.dropped, inbox.droppedCount)
+        let backend = ScriptedBackend(steps: [.init(waitFor: "dropped \(inbox.droppedCount)", key: .character("Q"))])
+        let host = ConsoleHost(state: state(), backend: backend, driver: RecordingDriver(), inbox: inbox)
+        var turns: [ConsoleTurn] = []
+        host.onTurn = { turns.append($0) }
+        XCTAssertEqual(host.run(events: nil), .quit)
+        XCTAssertNil(backend.timedOutWaitingFor, backend.lastText)
+        XCTAssertEqual(turns.first?.actions, 4, "the first turn reduces everything queued at once")
+        XCTAssertNotNil(turns.first?.frame, "and draws one frame for it")
+        sink.cancel()
+    }
+
     func testModeSwitchGoesToTheDriverAfterConfirmationAndItsAnswerIsShown() {
         let driver = RecordingDriver()
         let backend = ScriptedBackend(steps: [

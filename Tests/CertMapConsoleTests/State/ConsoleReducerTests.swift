@@ -84,6 +84,30 @@ final class ConsoleReducerTests: XCTestCase {
         XCTAssertEqual(state.connections[1]?.requests, 80)
     }
 
+    func testOnlyTheNewestRowsKeepTheirTraceAndAnOlderOneSaysWhereToFindIt() {
+        var state = ConsoleState(width: 100, height: 30, now: F.start, flowCapacity: 50, tracedFlowCapacity: 4)
+        let template = F.events.compactMap { event -> RequestRecord? in if case .request(let r) = event.kind { return r } else { return nil } }[0]
+        XCTAssertFalse(template.decision.trace.steps.isEmpty)
+        for index in 0..<10 {
+            let record = RequestRecord(
+                traceID: "r\(index)", connection: 1, request: index + 1, method: "GET", path: "/", peer: template.peer, route: "direct", proxied: false,
+                mode: "per-request", certificateSource: "tls", certificate: template.certificate, decision: template.decision, durationMicros: 1)
+            ConsoleReducer.apply(.event(CertMapEvent(sequence: UInt64(index), time: F.start, kind: .request(record))), to: &state)
+        }
+        XCTAssertEqual(state.flows.rows.map(\.traceReleased), Array(repeating: true, count: 6) + Array(repeating: false, count: 4))
+        XCTAssertTrue(state.flows.rows[0].record.decision.trace.steps.isEmpty)
+        XCTAssertEqual(state.flows.rows[0].record.decision.statusText, template.decision.statusText, "the row keeps everything Live shows")
+        XCTAssertEqual(state.flows.rows[0].record.decision.account, template.decision.account)
+        XCTAssertEqual(state.flows.rows[9].record, RequestRecord(
+            traceID: "r9", connection: 1, request: 10, method: "GET", path: "/", peer: template.peer, route: "direct", proxied: false,
+            mode: "per-request", certificateSource: "tls", certificate: template.certificate, decision: template.decision, durationMicros: 1))
+
+        F.press([.character("g"), .enter, .tab, .tab], on: &state)
+        XCTAssertEqual(state.detail?.tab, .trace)
+        let screen = ConsoleView.render(state).text
+        XCTAssertTrue(screen.contains("keeps the trace of its newest 4 requests only"), screen)
+    }
+
     func testFollowModeSelectsNewRowsUntilTheUserMovesUp() {
         var state = F.state()
         XCTAssertEqual(state.flowCursor.selected, 5)
