@@ -8,12 +8,19 @@ import Foundation
 /// signal (SIGINT, SIGTERM, SIGHUP stop the loop cleanly), or an error opening the terminal.
 /// Fatal signals are handled by the backend's crash restore.
 enum TerminalSession {
+    /// The console thread's niceness (0 is the server's).
+    static let consoleNiceness: Int32 = 10
+
     /// - Parameter inbox: where the bus already delivers the console's events.
     static func run(state: ConsoleState, theme: Theme, driver: ConsoleDriver, inbox: ConsoleInbox) async -> Result<ConsoleHost.Exit, TerminalUnavailable> {
         let signals = SignalForwarder(inbox: inbox)
         defer { signals.cancel() }
         return await withCheckedContinuation { continuation in
             let thread = Thread {
+                // The server's threads come first: when the machine is saturated the console
+                // draws fewer frames (and, far behind, counts dropped events) rather than take
+                // CPU from requests. On Linux niceness is per thread, and `who` 0 is the calling one.
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.consoleNiceness)
                 let backend: NCursesBackend
                 do throws(TerminalUnavailable) {
                     backend = try NCursesBackend(theme: theme)
