@@ -1,0 +1,25 @@
+import Foundation
+import XCTest
+
+/// `certmap bench console` runs end to end and reports what it measured (the numbers themselves
+/// are for docs/benchmarks.md, not asserted).
+final class BenchCommandTests: XCTestCase {
+    func testConsoleBenchReducesEveryEventAndReportsFrameTimes() throws {
+        let result = try CertMapProcess.execute(CertMapProcess.binary, ["bench", "console", "--rate", "2000", "--seconds", "1", "--size", "80x24", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
+        let events = try XCTUnwrap(report["events"] as? Int)
+        XCTAssertGreaterThan(events, 1000, "about 2000 events in a second")
+        XCTAssertEqual(report["reduced"] as? Int, events, "at 2000 events/s the console reduces every one")
+        XCTAssertEqual(report["dropped"] as? Int, 0)
+        XCTAssertGreaterThan(report["frames"] as? Int ?? 0, 5)
+        XCTAssertEqual((report["frameMilliseconds"] as? [Double])?.count, 3)
+        XCTAssertTrue((report["statusBar"] as? String)?.contains("dropped 0") ?? false, "\(report)")
+    }
+
+    func testConsoleBenchRefusesASizeItCannotDraw() throws {
+        let result = try CertMapProcess.execute(CertMapProcess.binary, ["bench", "console", "--size", "10x5"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("--size \"10x5\""), result.stderr)
+    }
+}
