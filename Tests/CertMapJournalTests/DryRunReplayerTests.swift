@@ -62,21 +62,9 @@ final class DryRunReplayerTests: XCTestCase {
         XCTAssertEqual(session.certificates[alice.sha256.colonHex]?.subject, alice.subject)
         XCTAssertNil(session.certificates[bob.sha256.colonHex], "bob's certificate record was not in the journal")
     }
-}
 
-/// Step, pause and stop reach the dry-run replayer through its `ReplayControl`, and outcomes are
-/// reported one by one as they are decided.
-final class ControlledDryRunReplayTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("certmap-step-\(UUID().uuidString)")
-        _ = try DemoPKI.initialize(in: directory, now: Date())
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
+    // Step, pause and stop reach the replayer through its `ReplayControl`; outcomes are
+    // reported one by one as they are decided.
 
     /// Q190009 recorded under legacy-iis4: one 200 then 401.2 on the same connection.
     private func q190009() throws -> ReplaySession {
