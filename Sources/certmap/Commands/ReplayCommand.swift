@@ -115,7 +115,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let preset = mode ?? snapshot.document.server.authPersistence.preset ?? .perRequest
         // Each recorded connection keeps upstream connections of its own (reuse safe), as the
         // replayed client connections are played one after the other.
-        let stack = try await InProcessStack.start(home: home, mode: preset, poolSize: 4, reuse: .safe, recordJournal: false)
+        let stack = try await InProcessStack.startOnLoopback(home: home, mode: preset, poolSize: 4, reuse: .safe, recordJournal: false)
         let replayer = NetworkReplayer(client: stack.client(), credentials: NetworkReplayer.credentials(in: home.pkiDirectory))
         let report = await replayer.replay(session, mode: preset.rawValue, generation: snapshot.generation, times: times, control: control, onOutcome: onOutcome)
         await stack.stop()

@@ -65,10 +65,10 @@ struct ScenarioRunCommand: AsyncParsableCommand {
         if let problem = scenario.problems().first { throw CommandFailure("scenario \(name): \(problem) (after --requests/--duration/--rate/--concurrency)") }
         let preset = mode ?? scenario.mode ?? .perRequest
 
-        let stack = try await InProcessStack.start(home: home, mode: preset, poolSize: poolSize ?? scenario.poolSize ?? 4, reuse: reuse ?? scenario.reuse ?? .safe, recordJournal: !noJournal)
+        let stack = try await InProcessStack.startOnLoopback(home: home, mode: preset, poolSize: poolSize ?? scenario.poolSize ?? 4, reuse: reuse ?? scenario.reuse ?? .safe, recordJournal: !noJournal)
         let report: ScenarioReport
         do {
-            let runner = try ScenarioEnvironment.runner(for: scenario, service: stack.service, server: stack.server.boundAddress, proxies: stack.proxies, group: stack.group)
+            let runner = try ScenarioEnvironment.runner(for: scenario, service: stack.service, server: stack.server.boundAddress, proxies: try stack.requireProxies(), group: stack.group)
             let progressLine = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
             report = try await runner.run(scenario, mode: preset.rawValue, events: stack.events) { progressLine.show($0.line) }
             progressLine.finish()

@@ -7,46 +7,31 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// The live parts behind the console: event bus, journal, HTTPS server (and, later, proxies and
-/// demo traffic), started together and stopped together, in the right order.
+/// The live parts behind the console: an in-process stack on the operator's addresses, whose
+/// bus hands the console's events to its inbox from the first one on.
 struct ConsoleRuntime: Sendable {
-    let service: AuthenticationService
+    private let stack: InProcessStack
     /// Where the bus hands the console its events (subscribed before the server starts).
     let inbox: ConsoleInbox
     private let subscription: EventSinkSubscription
-    let server: CertMapHTTPSServer
-    let proxies: ProxySimulator?
-    private let group: MultiThreadedEventLoopGroup
-    private let journal: Task<Void, Never>?
+
+    var service: AuthenticationService { stack.service }
+    var server: CertMapHTTPSServer { stack.server }
+    var proxies: ProxySimulator? { stack.proxies }
+    private var group: MultiThreadedEventLoopGroup { stack.group }
 
     static func start(home: DataHome, listen: ListenAddress, mode: AuthPersistence?, journal recordJournal: Bool, proxies proxyOptions: ProxyOptions) async throws -> ConsoleRuntime {
-        let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
-        let events = EventBus()
-        // Subscribed before anything starts, so the console sees the server's first events.
-        // The console shows requests with their whole trace; the per-step events repeat it.
         let inbox = ConsoleInbox()
-        let subscription = inbox.subscribe(to: events)
-        let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode)
-        let journal = recordJournal ? JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory))) : nil
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        do {
-            let server = try await CertMapHTTPSServer.start(service: service, listen: listen, group: group)
-            do {
-                var proxies: ProxySimulator?
-                if let settings = try proxyOptions.settings(upstream: server.boundAddress) {
-                    proxies = try await ProxySimulator.start(settings: settings, home: home, events: events, group: group)
-                }
-                return ConsoleRuntime(service: service, inbox: inbox, subscription: subscription, server: server, proxies: proxies, group: group, journal: journal)
-            } catch {
-                await server.stop()
-                throw error
-            }
-        } catch {
-            events.finish()
-            await journal?.value
-            try? await group.shutdownGracefully()
-            throw error
+        var subscription: EventSinkSubscription?
+        let stack = try await InProcessStack.start(
+            home: home, listen: listen, persistence: mode, recordJournal: recordJournal,
+            proxies: { try proxyOptions.settings(upstream: $0) },
+            subscribe: { subscription = inbox.subscribe(to: $0) })
+        guard let sink = subscription else {
+            await stack.stop()
+            throw CommandFailure("the console could not subscribe to the event bus")
         }
+        return ConsoleRuntime(stack: stack, inbox: inbox, subscription: sink)
     }
 
     /// Starts the demo scenario's traffic through the proxies (nil without proxies).
@@ -75,13 +60,9 @@ struct ConsoleRuntime: Sendable {
         }
     }
 
-    /// Stops the server, flushes the journal, releases the threads.
+    /// Stops the console's subscription, then the stack.
     func stop() async {
-        await proxies?.stop()
-        await server.stop()
         subscription.cancel()
-        service.events.finish()
-        await journal?.value
-        try? await group.shutdownGracefully()
+        await stack.stop()
     }
 }

@@ -6,31 +6,43 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// A server and both proxies on free loopback ports, with the journal, for commands that bring
-/// their own traffic (`scenario run`, network `replay`); stopped in the right order.
+/// The live parts of certmap in one process — event bus, journal, HTTPS server and (optionally)
+/// both proxies — started together, cleaned up together when any part fails to start, and
+/// stopped in the right order. The console runs on one (`ConsoleRuntime`); commands that bring
+/// their own traffic (`scenario run`, network `replay`) start one on free loopback ports.
 struct InProcessStack: Sendable {
     let service: AuthenticationService
     let server: CertMapHTTPSServer
-    let proxies: ProxySimulator
+    let proxies: ProxySimulator?
     let group: MultiThreadedEventLoopGroup
     private let journal: Task<Void, Never>?
 
     var events: EventBus { service.events }
 
-    static func start(home: DataHome, mode: AuthPersistencePreset, poolSize: Int, reuse: UpstreamReusePolicy, recordJournal: Bool) async throws -> InProcessStack {
+    /// - Parameters:
+    ///   - persistence: the mode to start in (nil: the configuration's).
+    ///   - proxies: the proxies' settings given the server's bound address (nil: no proxies).
+    ///   - subscribe: called with the bus before anything publishes, so a subscriber (the
+    ///     console) sees the server's first events.
+    static func start(
+        home: DataHome, listen: ListenAddress, persistence: AuthPersistence?, recordJournal: Bool,
+        proxies: (ListenAddress) throws -> ProxySimulatorSettings?, subscribe: (EventBus) -> Void = { _ in }
+    ) async throws -> InProcessStack {
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
         let events = EventBus()
-        let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode.flags)
+        subscribe(events)
+        let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: persistence)
         let journal = recordJournal ? JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory))) : nil
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var server: CertMapHTTPSServer?
         do {
-            let started = try await CertMapHTTPSServer.start(service: service, listen: ListenAddress(host: "127.0.0.1", port: 0), group: group)
+            let started = try await CertMapHTTPSServer.start(service: service, listen: listen, group: group)
             server = started
-            let loopback = ListenAddress(host: "127.0.0.1", port: 0)
-            let settings = ProxySimulatorSettings(upstream: started.boundAddress, forwardListen: loopback, reverseListen: loopback, poolSize: poolSize, reuse: reuse)
-            let proxies = try await ProxySimulator.start(settings: settings, home: home, events: events, group: group)
-            return InProcessStack(service: service, server: started, proxies: proxies, group: group, journal: journal)
+            var simulator: ProxySimulator?
+            if let settings = try proxies(started.boundAddress) {
+                simulator = try await ProxySimulator.start(settings: settings, home: home, events: events, group: group)
+            }
+            return InProcessStack(service: service, server: started, proxies: simulator, group: group, journal: journal)
         } catch {
             await server?.stop()
             events.finish()
@@ -40,15 +52,31 @@ struct InProcessStack: Sendable {
         }
     }
 
+    /// A server and both proxies on free loopback ports.
+    static func startOnLoopback(home: DataHome, mode: AuthPersistencePreset, poolSize: Int, reuse: UpstreamReusePolicy, recordJournal: Bool) async throws -> InProcessStack {
+        let loopback = ListenAddress(host: "127.0.0.1", port: 0)
+        return try await start(home: home, listen: loopback, persistence: mode.flags, recordJournal: recordJournal) { upstream in
+            ProxySimulatorSettings(upstream: upstream, forwardListen: loopback, reverseListen: loopback, poolSize: poolSize, reuse: reuse)
+        }
+    }
+
+    /// The proxies, which a stack from `startOnLoopback` always has.
+    func requireProxies() throws -> ProxySimulator {
+        guard let proxies else { throw CommandFailure("the in-process stack was started without proxies") }
+        return proxies
+    }
+
     /// Synthetic clients aimed at this stack.
     func client() -> SyntheticClient {
         SyntheticClient(endpoints: ClientEndpoints(
-            server: server.boundAddress, forwardProxy: proxies.forwardAddress, reverseProxy: proxies.reverseAddress,
+            server: server.boundAddress, forwardProxy: proxies?.forwardAddress, reverseProxy: proxies?.reverseAddress,
             caBundle: service.home.pkiDirectory.appendingPathComponent("ca-bundle.pem")), group: group)
     }
 
+    /// Stops the proxies and the server, ends the bus's streams, flushes the journal, releases
+    /// the threads.
     func stop() async {
-        await proxies.stop()
+        await proxies?.stop()
         await server.stop()
         events.finish()
         await journal?.value
