@@ -75,9 +75,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Helpers every test target shares (a seeded generator for property tests).
+        .target(
+            name: "CertMapTestSupport",
+            path: "Tests/CertMapTestSupport"
+        ),
         .testTarget(
             name: "CertMapCoreTests",
-            dependencies: ["CertMapCore"]
+            dependencies: ["CertMapCore", "CertMapTestSupport"]
         ),
         .testTarget(
             name: "CertMapServerTests",
@@ -99,16 +104,16 @@ let package = Package(
         ),
         .testTarget(
             name: "CertMapJournalTests",
-            dependencies: ["CertMapJournal", "CertMapCore"]
+            dependencies: ["CertMapJournal", "CertMapCore", "CertMapTestSupport"]
         ),
         .testTarget(
             name: "CertMapConsoleTests",
-            dependencies: ["CertMapConsole", "CertMapCore", "CertMapJournal"],
+            dependencies: ["CertMapConsole", "CertMapCore", "CertMapJournal", "CertMapTestSupport"],
             resources: [.copy("Snapshots")]
         ),
         .testTarget(
             name: "certmapTests",
-            dependencies: ["certmap"]
+            dependencies: ["certmap", "CertMapTestSupport"]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import CertMapJournal
+import CertMapTestSupport
 import Foundation
 import XCTest
 

@@ -1,5 +1,6 @@
 import CertMapCore
 import CertMapJournal
+import CertMapTestSupport
 import XCTest
 
 @testable import CertMapConsole

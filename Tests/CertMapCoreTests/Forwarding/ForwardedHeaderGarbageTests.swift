@@ -1,3 +1,4 @@
+import CertMapTestSupport
 import Foundation
 import XCTest
 @testable import CertMapCore
