@@ -31,10 +31,15 @@ let package = Package(
             name: "CertMapJournal",
             dependencies: ["CertMapCore"]
         ),
+        // What the server and the proxies share about sockets (TCP_QUICKACK, address text).
+        .target(
+            name: "CertMapNIOSupport",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
         .target(
             name: "CertMapServer",
             dependencies: [
-                "CertMapCore", "CertMapJournal",
+                "CertMapCore", "CertMapJournal", "CertMapNIOSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -47,7 +52,7 @@ let package = Package(
         .target(
             name: "CertMapProxy",
             dependencies: [
-                "CertMapCore", "CertMapJournal",
+                "CertMapCore", "CertMapJournal", "CertMapNIOSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import CertMapCore
 import CertMapJournal
+import CertMapNIOSupport
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -35,7 +36,7 @@ final class TunnelRequestHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        peer = context.channel.remoteAddress.map(Self.describe) ?? "?"
+        peer = context.channel.remoteAddress.map(\.displayText) ?? "?"
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -102,7 +103,7 @@ final class TunnelRequestHandler: ChannelInboundHandler, RemovableChannelHandler
         headers.add(name: "Content-Length", value: "0")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .custom(code: 200, reasonPhrase: "Connection established"), headers: headers))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        let upstreamLocal = upstream.localAddress.map(Self.describe) ?? "?"
+        let upstreamLocal = upstream.localAddress.map(\.displayText) ?? "?"
         events.publish(.proxyHop(ProxyHop(proxy: .forward, action: .tunnelOpened, clientConnection: number, clientPeer: peer, upstreamLocal: upstreamLocal)))
         do {
             let pipeline = context.pipeline.syncOperations
@@ -136,10 +137,5 @@ final class TunnelRequestHandler: ChannelInboundHandler, RemovableChannelHandler
         } else {
             context.close(promise: nil)
         }
-    }
-
-    static func describe(_ address: SocketAddress) -> String {
-        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
-        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 }

@@ -67,7 +67,7 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         case .end:
             guard let promise = pending, let head else { return }
             pending = nil
-            let local = context.channel.localAddress.map(TunnelRequestHandler.describe) ?? "?"
+            let local = context.channel.localAddress.map(\.displayText) ?? "?"
             promise.succeed(UpstreamResponse(head: head, body: body ?? ByteBuffer(), upstreamLocal: local))
         }
     }

@@ -1,5 +1,6 @@
 import CertMapCore
 import CertMapJournal
+import CertMapNIOSupport
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -32,7 +33,7 @@ final class ReverseRequestHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        peer = context.channel.remoteAddress.map(TunnelRequestHandler.describe) ?? "?"
+        peer = context.channel.remoteAddress.map(\.displayText) ?? "?"
     }
 
     func channelInactive(context: ChannelHandlerContext) {

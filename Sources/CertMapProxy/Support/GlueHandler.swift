@@ -1,3 +1,4 @@
+import CertMapNIOSupport
 import NIOCore
 
 /// Relays bytes between two channels on the same event loop, with backpressure: a side reads

@@ -1,6 +1,7 @@
 import CertMapCore
 import CertMapJournal
 import Foundation
+import CertMapNIOSupport
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -32,7 +33,7 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        peer = context.channel.remoteAddress.map(Self.describe) ?? "?"
+        peer = context.channel.remoteAddress.map(\.displayText) ?? "?"
         guard let id = service.openConnection(limit: limits.maxConnections) else {
             service.events.publish(.security(SecurityEvent(category: .limit, connection: nil, peer: peer, message: "connection refused: \(limits.maxConnections) connections are already open (server.limits.maxConnections)")))
             context.close(promise: nil)
@@ -55,7 +56,7 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case TLSUserEvent.handshakeCompleted = event {
             deadline?.cancel()
-            acknowledgeNow(context: context)
+            QuickAck.now(context.channel)
             handshakeCompleted(context: context)
         } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
             closeReason = "idle for \(limits.idleTimeoutSeconds)s (server.limits.idleTimeoutSeconds)"
@@ -97,20 +98,6 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
         receivingRequest = false
     }
 
-    /// Sends the pending TCP acknowledgement of the client's last handshake flight right away.
-    ///
-    /// A TLS 1.3 client writes its first request right behind its Finished message. If it leaves
-    /// Nagle's algorithm on (ApacheBench, many HTTP libraries) the request waits until Finished is
-    /// acknowledged, and Linux delays that ACK by 40 ms because the server has nothing to send yet:
-    /// every new connection's first request took 40 ms longer than with nginx (whose OpenSSL
-    /// sends session tickets at that moment, carrying the ACK). `TCP_QUICKACK` flushes it.
-    private func acknowledgeNow(context: ChannelHandlerContext) {
-        #if os(Linux)
-        let quickAck = ChannelOptions.Types.SocketOption(level: .tcp, name: NIOBSDSocket.Option(rawValue: CInt(TCP_QUICKACK)))
-        try? context.channel.syncOptions?.setOption(quickAck, value: 1)
-        #endif
-    }
-
     private func handshakeCompleted(context: ChannelHandlerContext) {
         guard let id else { return }
         if self.presented.certificates.isEmpty, let leaf = try? context.pipeline.syncOperations.nioSSL_peerCertificate() {
@@ -125,7 +112,7 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
         let proxyIdentity = presented.first.map { leaf in proxies.contains { $0.certificateFingerprint == leaf.sha256 } } ?? false
         let version = try? context.pipeline.syncOperations.nioSSL_tlsVersion()
         service.events.publish(.connectionOpened(ConnectionOpened(
-            connection: id, peer: peer, local: context.channel.localAddress.map(Self.describe) ?? "?", peerIsTrustedProxy: trusted,
+            connection: id, peer: peer, local: context.channel.localAddress.map(\.displayText) ?? "?", peerIsTrustedProxy: trusted,
             tlsVersion: version.map(Self.describe), cipherSuite: nil, certificate: presented.first.map(CertificateSummary.init)
         )))
         let info = ConnectionInfo(id: id, peer: peer, peerIsTrustedProxy: trusted, peerCertificateIsProxyIdentity: proxyIdentity, presented: self.presented)
@@ -161,11 +148,6 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
         } else {
             context.close(promise: nil)
         }
-    }
-
-    private static func describe(_ address: SocketAddress) -> String {
-        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
-        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 
     private static func describe(_ version: TLSVersion) -> String {
