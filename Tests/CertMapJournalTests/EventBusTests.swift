@@ -1,3 +1,4 @@
+import CertMapCore
 import CertMapJournal
 import XCTest
 
@@ -113,6 +114,25 @@ final class EventBusFilterTests: XCTestCase {
         bus.publish(.system(SystemEvent("after cancel")))
         XCTAssertEqual(sink.dropped, 0, "a cancelled sink is gone")
         XCTAssertEqual(kept.events.count, 2)
+    }
+}
+
+/// What `recent(_:)` keeps can be narrowed without narrowing what subscribers get.
+final class EventBusRecentTests: XCTestCase {
+    func testStepsReachSubscribersButAreNotKeptInRecentWhenExcepted() {
+        let bus = EventBus(recentCapacity: 4, keepsRecent: EventBus.exceptSteps)
+        let heard = LockedEvents()
+        let sink = bus.subscribe { event in
+            heard.append(event)
+            return true
+        }
+        let step = AuthStep(connection: 1, request: 1, step: TraceStep(stage: .map, outcome: .passed, summary: "mapped"), mode: "per-request")
+        for index in 1...3 {
+            bus.publish([.authStep(step), .authStep(step), .system(SystemEvent("request \(index)"))])
+        }
+        XCTAssertEqual(heard.events.count, 9, "subscribers get every event")
+        XCTAssertEqual(bus.recent().map(\.sequence), [3, 6, 9], "recent keeps only the kinds it is told to")
+        sink.cancel()
     }
 }
 

@@ -43,18 +43,33 @@ public final class EventBus: Sendable {
     }
 
     private let state: LockedState<State>
+    private let keepsRecent: @Sendable (CertMapEvent.Kind) -> Bool
 
-    /// - Parameter recentCapacity: how many recent events to keep for `recent(_:)`.
-    public init(recentCapacity: Int = 10_000) {
+    /// - Parameters:
+    ///   - recentCapacity: how many recent events to keep for `recent(_:)`.
+    ///   - keepsRecent: which kinds `recent(_:)` keeps (all by default; see `exceptSteps`).
+    public init(recentCapacity: Int = 10_000, keepsRecent: @escaping @Sendable (CertMapEvent.Kind) -> Bool = { _ in true }) {
         self.state = LockedState(State(recent: RingBuffer(capacity: recentCapacity)))
+        self.keepsRecent = keepsRecent
+    }
+
+    /// For `keepsRecent`: every kind but the per-step events. What reads `recent(_:)` in the
+    /// application (replaying a request, dry runs, saving Live as a session) needs requests,
+    /// connections and certificates, and a request's record carries its steps again; keeping the
+    /// steps as well made the ring hold an eighth as many requests and cost the server the
+    /// freeing of seven old events per request.
+    public static let exceptSteps: @Sendable (CertMapEvent.Kind) -> Bool = { kind in
+        if case .authStep = kind { return false }
+        return true
     }
 
     /// Stamps and delivers an event; returns it (with its sequence number).
     @discardableResult
     public func publish(_ kind: CertMapEvent.Kind, at time: Date = Date()) -> CertMapEvent {
+        let keep = keepsRecent(kind)
         let (event, evicted) = state.withLock { state in
             let event = Self.append(kind, at: time, to: &state)
-            return (event, state.recent.append(event))
+            return (event, keep ? state.recent.append(event) : nil)
         }
         // The evicted event is released here, outside the lock: freeing an old request's
         // record must not lengthen every other publisher's wait.
@@ -71,7 +86,7 @@ public final class EventBus: Sendable {
         state.withLock { state in
             for kind in kinds {
                 let event = Self.append(kind, at: time, to: &state)
-                if let old = state.recent.append(event) { evicted.append(old) }
+                if keepsRecent(kind), let old = state.recent.append(event) { evicted.append(old) }
             }
         }
         withExtendedLifetime(evicted) {}

@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let home = try homeOptions.preparedHome()
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
-        let events = EventBus()
+        let events = EventBus(keepsRecent: EventBus.exceptSteps)
         let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode?.flags)
         let format = logFormat
         let printer = Task { await EventPrinter(format: format).printReportingDrops(events) }

@@ -29,7 +29,7 @@ struct InProcessStack: Sendable {
         proxies: (ListenAddress) throws -> ProxySimulatorSettings?, subscribe: (EventBus) -> Void = { _ in }
     ) async throws -> InProcessStack {
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
-        let events = EventBus()
+        let events = EventBus(keepsRecent: EventBus.exceptSteps)
         subscribe(events)
         let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: persistence)
         let journal = recordJournal ? JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory))) : nil
