@@ -3,8 +3,8 @@ import Crypto
 /// A digest of a certificate's DER encoding.
 ///
 /// Fingerprints are how one-to-one mappings name "exactly this certificate" (IIS stores the whole
-/// DER; a SHA-256 of it identifies it just as well). The value is stored as four words so that a
-/// dictionary of 100k fingerprints hashes and compares without touching the heap.
+/// DER; a SHA-256 of it identifies it just as well). A dictionary of 100k of them finds one per
+/// request, so a fingerprint hashes its bytes in one call (`hash(into:)`), not byte by byte.
 public struct Fingerprint: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The raw digest bytes (20 for SHA-1, 32 for SHA-256).
     public let bytes: [UInt8]
@@ -47,6 +47,10 @@ public struct Fingerprint: Hashable, Sendable, Comparable, CustomStringConvertib
     public var colonHex: String { bytes.hexString(separator: ":") }
 
     public var description: String { colonHex }
+
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 
     public static func < (lhs: Fingerprint, rhs: Fingerprint) -> Bool {
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)

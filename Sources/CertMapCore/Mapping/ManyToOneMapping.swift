@@ -34,12 +34,14 @@ public struct ManyToOneMapping: Hashable, Sendable {
         self.rules = rules
     }
 
-    /// Tests all rules (stopping at the first that fails) and records each one tried.
-    public func evaluate(_ identity: CertificateIdentity) -> (matched: Bool, rules: [RuleEvaluation]) {
-        var tried: [RuleEvaluation] = []
+    /// Tests all rules (stopping at the first that fails) and records each one tried, as the
+    /// decision trace shows it.
+    public func evaluate(_ identity: CertificateIdentity) -> (matched: Bool, details: [TraceDetail]) {
+        var tried: [TraceDetail] = []
+        tried.reserveCapacity(rules.count)
         for rule in rules {
             let evaluation = rule.evaluate(identity)
-            tried.append(evaluation)
+            tried.append(TraceDetail(evaluation.matched ? .passed : .failed, evaluation.explanation))
             if !evaluation.matched { return (false, tried) }
         }
         return (!rules.isEmpty, tried)

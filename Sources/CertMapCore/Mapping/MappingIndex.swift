@@ -72,8 +72,7 @@ public struct MappingIndex: Sendable {
         )
         for ordinal in candidates {
             let mapping = manyToOne[ordinal]
-            let (matched, rules) = mapping.evaluate(identity)
-            let details = rules.map { TraceDetail($0.matched ? .passed : .failed, $0.explanation) }
+            let (matched, details) = mapping.evaluate(identity)
             let number = ordinal + 1
             guard matched else {
                 steps.append(TraceStep(stage: .map, outcome: .failed, summary: "many-to-one #\(number) \"\(mapping.name)\": no match", details: details))

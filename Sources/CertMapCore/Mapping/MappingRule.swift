@@ -37,22 +37,21 @@ public struct MappingRule: Hashable, Sendable {
         let prepared = identity.ruleValues(of: subfield, in: field)
         let values = prepared.raw
         guard !values.isEmpty else {
-            return RuleEvaluation(rule: self, matched: false, explanation: "\(label): the certificate has no \(field.rawValue) \(subfield.rawValue)")
+            return RuleEvaluation(matched: false, explanation: "\(label): the certificate has no \(field.rawValue) \(subfield.rawValue)")
         }
         if let hit = prepared.normalised(for: pattern).firstIndex(where: pattern.matches(normalised:)) {
-            return RuleEvaluation(rule: self, matched: true, explanation: "\(label): matches \"\(values[hit])\"")
+            return RuleEvaluation(matched: true, explanation: "\(label): matches \"\(values[hit])\"")
         }
         let seen = values.map { "\"\($0)\"" }.joined(separator: ", ")
         let caseHint =
             !pattern.isCaseSensitive
             ? "" : (values.contains(where: WildcardPattern(pattern.source, caseSensitive: false).matches) ? " (differs only in case)" : "")
-        return RuleEvaluation(rule: self, matched: false, explanation: "\(label): no match for \(seen)\(caseHint)")
+        return RuleEvaluation(matched: false, explanation: "\(label): no match for \(seen)\(caseHint)")
     }
 }
 
 /// The outcome of testing one rule, kept in the decision trace.
 public struct RuleEvaluation: Hashable, Sendable {
-    public let rule: MappingRule
     public let matched: Bool
     public let explanation: String
 }

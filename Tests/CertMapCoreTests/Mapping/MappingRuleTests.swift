@@ -54,9 +54,9 @@ final class MappingRuleTests: XCTestCase {
                 MappingRule(field: .subject, subfield: .commonName, match: "bob"),
             ]
         )
-        let (matched, rules) = mapping.evaluate(bob)
+        let (matched, details) = mapping.evaluate(bob)
         XCTAssertFalse(matched)
-        XCTAssertEqual(rules.map(\.matched), [true, false])
+        XCTAssertEqual(details.map(\.outcome), [.passed, .failed], "stops at the first rule that fails")
         XCTAssertFalse(ManyToOneMapping(name: "empty", account: "sales", rules: []).evaluate(bob).matched)
     }
 }
