@@ -103,7 +103,7 @@ struct SessionsImportCommand: AsyncParsableCommand {
         }
         let session = HARConversion.session(from: document)
         guard !session.requests.isEmpty else { throw CommandFailure("\(file): the HAR file has no certmap entries") }
-        let times = Dictionary(document.log.entries.map { ($0._certmap.record.traceID, RFC3339.parse($0.startedDateTime) ?? Date(timeIntervalSince1970: 0)) }, uniquingKeysWith: { first, _ in first })
+        let times = HARConversion.times(from: document)
         try store.save(session, times: times, as: sessionName)
         let connections = Set(session.requests.map(\.connection)).count
         print("imported session \"\(sessionName)\": \(session.requests.count) request(s) on \(connections) connection(s) → \(store.file(sessionName).path)")
