@@ -87,19 +87,19 @@ final class DryRunReplayerTests: XCTestCase {
     func testSteppingDecidesOneRequestPerStepAndContinueRunsToTheEnd() async throws {
         let session = try q190009()
         let control = ReplayControl(total: session.requests.count, paused: true)
-        let seen = OutcomeLog()
+        let seen = LockedState<[ReplayOutcome]>([])
         let replay = Task { [replayer = try replayer()] in
-            await replayer.replay(session, control: control) { seen.append($0) }
+            await replayer.replay(session, control: control) { outcome in seen.withLock { $0.append(outcome) } }
         }
         try await Task.sleep(for: .milliseconds(100))
-        XCTAssertEqual(seen.count, 0, "paused before the first request")
+        XCTAssertEqual(seen.withLock { $0.count }, 0, "paused before the first request")
         await control.step()
-        try await waitUntil { await control.playback.isAwaitingInput && seen.count == 1 }
+        try await waitUntil { await control.playback.isAwaitingInput && seen.withLock { $0.count } == 1 }
         await control.step()
-        try await waitUntil { await control.playback.isAwaitingInput && seen.count == 2 }
+        try await waitUntil { await control.playback.isAwaitingInput && seen.withLock { $0.count } == 2 }
         try await Task.sleep(for: .milliseconds(60))
-        XCTAssertEqual(seen.count, 2, "still paused after two steps")
-        XCTAssertEqual(seen.outcomes.map(\.diff), ["200 alice → 200 alice", "401.2 → 200 alice"])
+        XCTAssertEqual(seen.withLock { $0.count }, 2, "still paused after two steps")
+        XCTAssertEqual(seen.withLock { $0.map(\.diff) }, ["200 alice → 200 alice", "401.2 → 200 alice"])
         await control.resume()
         let report = await replay.value
         XCTAssertEqual(report.outcomes.count, 4)
@@ -140,13 +140,4 @@ final class DryRunReplayerTests: XCTestCase {
             try await Task.sleep(for: .milliseconds(5))
         }
     }
-}
-
-/// Outcomes heard from a replay's callback, in order.
-private final class OutcomeLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [ReplayOutcome] = []
-    func append(_ outcome: ReplayOutcome) { lock.withLock { stored.append(outcome) } }
-    var outcomes: [ReplayOutcome] { lock.withLock { stored } }
-    var count: Int { outcomes.count }
 }

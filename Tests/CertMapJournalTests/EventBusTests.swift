@@ -81,9 +81,9 @@ final class EventBusFilterTests: XCTestCase {
     func testABatchIsNumberedConsecutivelyAndDeliveredInOrder() async {
         let bus = EventBus()
         let stream = bus.subscribe()
-        let sunk = LockedEvents()
+        let sunk = LockedState<[CertMapEvent]>([])
         let sink = bus.subscribe { event in
-            sunk.append(event)
+            sunk.withLock { $0.append(event) }
             return true
         }
         bus.publish(.system(SystemEvent("before")))
@@ -92,28 +92,28 @@ final class EventBusFilterTests: XCTestCase {
         var sequences: [UInt64] = []
         for await event in stream.events { sequences.append(event.sequence) }
         XCTAssertEqual(sequences, [1, 2, 3, 4])
-        XCTAssertEqual(sunk.events.map(\.sequence), [1, 2, 3, 4], "a sink sees the same order, synchronously")
+        XCTAssertEqual(sunk.withLock { $0.map(\.sequence) }, [1, 2, 3, 4], "a sink sees the same order, synchronously")
         XCTAssertEqual(bus.recent().map(\.sequence), [1, 2, 3, 4])
         XCTAssertEqual(sink.dropped, 0)
     }
 
     func testASinkThatRefusesEventsHasItsDropsCountedAndCancellingStopsIt() {
         let bus = EventBus()
-        let kept = LockedEvents()
+        let kept = LockedState<[CertMapEvent]>([])
         let sink = bus.subscribe(wants: { if case .system = $0 { return true } else { return false } }) { event in
-            guard kept.events.count < 2 else { return false }
-            kept.append(event)
+            guard kept.withLock { $0.count } < 2 else { return false }
+            kept.withLock { $0.append(event) }
             return true
         }
         for index in 1...5 { bus.publish(.system(SystemEvent("event \(index)"))) }
         bus.publish(.security(SecurityEvent(category: .spoof, connection: nil, peer: "127.0.0.1:1", message: "ignored kind")))
-        XCTAssertEqual(kept.events.count, 2)
+        XCTAssertEqual(kept.withLock { $0.count }, 2)
         XCTAssertEqual(sink.dropped, 3, "only the wanted kinds count")
         XCTAssertEqual(bus.droppedEvents, 3)
         sink.cancel()
         bus.publish(.system(SystemEvent("after cancel")))
         XCTAssertEqual(sink.dropped, 0, "a cancelled sink is gone")
-        XCTAssertEqual(kept.events.count, 2)
+        XCTAssertEqual(kept.withLock { $0.count }, 2)
     }
 }
 
@@ -121,25 +121,17 @@ final class EventBusFilterTests: XCTestCase {
 final class EventBusRecentTests: XCTestCase {
     func testStepsReachSubscribersButAreNotKeptInRecentWhenExcepted() {
         let bus = EventBus(recentCapacity: 4, keepsRecent: EventBus.exceptSteps)
-        let heard = LockedEvents()
+        let heard = LockedState<[CertMapEvent]>([])
         let sink = bus.subscribe { event in
-            heard.append(event)
+            heard.withLock { $0.append(event) }
             return true
         }
         let step = AuthStep(connection: 1, request: 1, step: TraceStep(stage: .map, outcome: .passed, summary: "mapped"), mode: "per-request")
         for index in 1...3 {
             bus.publish([.authStep(step), .authStep(step), .system(SystemEvent("request \(index)"))])
         }
-        XCTAssertEqual(heard.events.count, 9, "subscribers get every event")
+        XCTAssertEqual(heard.withLock { $0.count }, 9, "subscribers get every event")
         XCTAssertEqual(bus.recent().map(\.sequence), [3, 6, 9], "recent keeps only the kinds it is told to")
         sink.cancel()
     }
-}
-
-/// Events a sink received, read by the test.
-private final class LockedEvents: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [CertMapEvent] = []
-    func append(_ event: CertMapEvent) { lock.withLock { stored.append(event) } }
-    var events: [CertMapEvent] { lock.withLock { stored } }
 }

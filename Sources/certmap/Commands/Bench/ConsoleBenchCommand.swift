@@ -1,5 +1,6 @@
 import ArgumentParser
 import CertMapConsole
+import CertMapCore
 import CertMapJournal
 import Foundation
 
@@ -31,6 +32,13 @@ struct ConsoleBenchCommand: AsyncParsableCommand {
         guard terminalSize != nil else { throw ValidationError("--size \"\(size)\": give WIDTHxHEIGHT, e.g. 120x40 (at least 40x10)") }
     }
 
+    /// p50, p99 and max, in milliseconds.
+    private static func percentiles(_ durations: [Duration]) -> [Double] {
+        let sorted = durations.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }.sorted()
+        guard !sorted.isEmpty else { return [0, 0, 0] }
+        return [sorted[sorted.count / 2], sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))], sorted[sorted.count - 1]]
+    }
+
     private var terminalSize: TerminalSize? {
         let parts = size.split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2, parts[0] >= 40, parts[1] >= 10, parts[0] <= 1000, parts[1] <= 500 else { return nil }
@@ -51,16 +59,18 @@ struct ConsoleBenchCommand: AsyncParsableCommand {
         let terminal = terminalSize ?? TerminalSize(width: 120, height: 40)
         let inbox = ConsoleInbox()
         let subscription = inbox.subscribe(to: bus)
-        let turns = TurnLog()
+        let turns = LockedState<[ConsoleTurn]>([])
         let consoleCPU = ProcessCPU.now()
         let finished = DispatchSemaphore(value: 0)
-        let frames = LockedFrameCount()
+        // Frames drawn and the last frame's status bar, handed over from the console's thread.
+        let lastFrames = LockedState((count: 0, statusBar: ""))
         let thread = Thread {
             let backend = BufferBackend(width: terminal.width, height: terminal.height, keepsEveryFrame: false)
             let host = ConsoleHost(state: ConsoleState(width: terminal.width, height: terminal.height, now: Date()), backend: backend, driver: IdleDriver(), inbox: inbox)
-            host.onTurn = { turns.append($0) }
+            host.onTurn = { turn in turns.withLock { $0.append(turn) } }
             _ = host.run(events: nil)
-            frames.set(backend.framesDrawn, status: String(backend.lastFrame?.text.split(separator: "\n").dropLast().last ?? ""))
+            let statusBar = String(backend.lastFrame?.text.split(separator: "\n").dropLast().last ?? "")
+            lastFrames.withLock { $0 = (backend.framesDrawn, statusBar) }
             finished.signal()
         }
         thread.name = "certmap-bench-console"
@@ -73,13 +83,16 @@ struct ConsoleBenchCommand: AsyncParsableCommand {
         finished.wait()
         let attached = ProcessCPU.now() - consoleCPU
 
+        let turnLog = turns.withLock { $0 }
+        let (frames, statusBar) = lastFrames.withLock { $0 }
         let result = ConsoleBenchResult(
             rate: rate, seconds: seconds, size: size, baselineEvents: baselineEvents, events: published,
-            reduced: turns.actions, dropped: inbox.droppedCount, frames: frames.count,
-            frameMilliseconds: turns.framePercentiles, turnMilliseconds: turns.turnPercentiles,
+            reduced: turnLog.reduce(0) { $0 + $1.actions }, dropped: inbox.droppedCount, frames: frames,
+            frameMilliseconds: Self.percentiles(turnLog.compactMap(\.frame)),
+            turnMilliseconds: Self.percentiles(turnLog.filter { $0.frame != nil }.map(\.total)),
             baselineCPUMicrosPerEvent: baseline / Double(max(1, baselineEvents)) * 1e6,
             attachedCPUMicrosPerEvent: attached / Double(max(1, published)) * 1e6,
-            statusBar: frames.status)
+            statusBar: statusBar)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -131,35 +144,6 @@ struct ConsoleBenchResult: Codable {
         #endif
         return text
     }
-}
-
-/// The console's turns, collected on its thread, read after it stopped.
-private final class TurnLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var turns: [ConsoleTurn] = []
-
-    func append(_ turn: ConsoleTurn) { lock.withLock { turns.append(turn) } }
-
-    var actions: Int { lock.withLock { turns.reduce(0) { $0 + $1.actions } } }
-    var framePercentiles: [Double] { percentiles(lock.withLock { turns.compactMap(\.frame) }) }
-    var turnPercentiles: [Double] { percentiles(lock.withLock { turns.filter { $0.frame != nil }.map(\.total) }) }
-
-    private func percentiles(_ durations: [Duration]) -> [Double] {
-        let sorted = durations.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }.sorted()
-        guard !sorted.isEmpty else { return [0, 0, 0] }
-        return [sorted[sorted.count / 2], sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))], sorted[sorted.count - 1]]
-    }
-}
-
-/// Frames drawn and the last status bar, handed from the console's thread.
-private final class LockedFrameCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var frames = 0
-    private var statusBar = ""
-
-    func set(_ count: Int, status: String) { lock.withLock { (frames, statusBar) = (count, status) } }
-    var count: Int { lock.withLock { frames } }
-    var status: String { lock.withLock { statusBar } }
 }
 
 /// The console's driver in the benchmark: nothing to drive.
