@@ -31,10 +31,10 @@ let package = Package(
             name: "CertMapJournal",
             dependencies: ["CertMapCore"]
         ),
-        // What the server and the proxies share about sockets (TCP_QUICKACK, address text).
+        // What the server and the proxies share about sockets (listener options, TCP_QUICKACK, address text).
         .target(
             name: "CertMapNIOSupport",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .target(
             name: "CertMapServer",

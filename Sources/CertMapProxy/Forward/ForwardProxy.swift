@@ -1,5 +1,6 @@
 import CertMapCore
 import CertMapJournal
+import CertMapNIOSupport
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -22,10 +23,7 @@ public final class ForwardProxy: Sendable {
 
     public static func start(settings: ForwardProxySettings, events: EventBus, group: EventLoopGroup) async throws -> ForwardProxy {
         let counter = ProxyConnectionCounter(limit: settings.maxTunnels)
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+        let bootstrap = ServerBootstrap.listener(group: group)
             .childChannelOption(.autoRead, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

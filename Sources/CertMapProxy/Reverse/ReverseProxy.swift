@@ -1,5 +1,6 @@
 import CertMapCore
 import CertMapJournal
+import CertMapNIOSupport
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -51,10 +52,7 @@ public final class ReverseProxy: Sendable {
         let pool = UpstreamPool(settings: .init(upstream: settings.upstream, outboundHost: settings.outboundHost, size: settings.poolSize, reuse: settings.reuse, tls: clientTLS), group: group)
         let builder = ForwardedRequestBuilder(format: settings.forwardedFormat)
         let counter = ProxyConnectionCounter(limit: settings.maxConnections)
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+        let bootstrap = ServerBootstrap.listener(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let number = counter.open() else {

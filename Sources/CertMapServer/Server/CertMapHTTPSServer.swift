@@ -1,5 +1,6 @@
 import CertMapCore
 import CertMapJournal
+import CertMapNIOSupport
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -37,10 +38,7 @@ public final class CertMapHTTPSServer: Sendable {
             privateKey: service.home.resolve(document.server.privateKey),
             caBundle: service.home.resolve(document.trust.caBundle)
         )
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+        let bootstrap = ServerBootstrap.listener(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try Self.configure(channel, service: service, tls: tls)
