@@ -80,7 +80,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Helpers every test target shares (a seeded generator for property tests).
+        // Helpers the test targets share (a seeded generator for property tests, external tools as processes).
         .target(
             name: "CertMapTestSupport",
             path: "Tests/CertMapTestSupport"
@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "CertMapServerTests",
             dependencies: [
-                "CertMapServer", "CertMapCore", "CertMapJournal",
+                "CertMapServer", "CertMapCore", "CertMapJournal", "CertMapTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(
             name: "CertMapProxyTests",
             dependencies: [
-                "CertMapProxy", "CertMapServer", "CertMapCore", "CertMapJournal",
+                "CertMapProxy", "CertMapServer", "CertMapCore", "CertMapJournal", "CertMapTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -1,52 +1,15 @@
+import CertMapTestSupport
 import Foundation
 import XCTest
 
 /// Independent TLS clients (curl, openssl s_client) run as processes, so the server is tested
 /// against peers that share none of its code.
 enum ExternalClients {
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    struct Missing: Error, CustomStringConvertible {
-        let description: String
-    }
+    typealias Output = ExternalTool.Output
+    typealias Missing = ExternalTool.Missing
 
     static func run(_ tool: String, _ arguments: [String], input: Data? = nil, timeout: TimeInterval = 20) async throws -> Output {
-        let path = "/usr/bin/\(tool)"
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw Missing(description: "\(path) is not installed (apt-get install \(tool); .ci/run installs it)")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(input)
-            try stdin.fileHandleForWriting.close()
-        }
-        let killer = Task {
-            try await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
-            if process.isRunning { process.terminate() }
-        }
-        let (stdout, stderr) = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let stdout = out.fileHandleForReading.readDataToEndOfFile()
-                let stderr = err.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (stdout, stderr))
-            }
-        }
-        killer.cancel()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        try await ExternalTool.run(tool, arguments, input: input, timeout: timeout)
     }
 
     /// One curl invocation fetching `paths` in order over one kept-alive connection; returns
