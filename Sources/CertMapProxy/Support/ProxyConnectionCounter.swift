@@ -1,8 +1,9 @@
+import CertMapNIOSupport
 import NIOConcurrencyHelpers
 
 /// Numbers a proxy's client connections (1, 2, 3, ...) and bounds how many are open at once.
 final class ProxyConnectionCounter: Sendable {
-    private let state = NIOLockedValueBox((next: UInt64(0), open: 0))
+    private let state = NIOLockedValueBox(ConnectionAdmission())
     let limit: Int
 
     init(limit: Int) {
@@ -11,15 +12,10 @@ final class ProxyConnectionCounter: Sendable {
 
     /// A number for a new connection, or nil when `limit` are already open.
     func open() -> UInt64? {
-        state.withLockedValue { state in
-            guard state.open < limit else { return nil }
-            state.open += 1
-            state.next += 1
-            return state.next
-        }
+        state.withLockedValue { $0.admit(limit: limit) }
     }
 
     func close() {
-        state.withLockedValue { $0.open -= 1 }
+        state.withLockedValue { $0.release() }
     }
 }

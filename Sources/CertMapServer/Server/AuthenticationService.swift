@@ -1,5 +1,6 @@
 import CertMapCore
 import CertMapJournal
+import CertMapNIOSupport
 import Foundation
 import NIOConcurrencyHelpers
 
@@ -17,9 +18,8 @@ public final class AuthenticationService: Sendable {
         var validator: (generation: UInt64, validator: CertificateValidator)?
         var checks: [Fingerprint: CertificateCheck] = [:]
         var checksGeneration: UInt64 = 0
-        var nextConnection: ConnectionID = 0
+        var connections = ConnectionAdmission()
         var nextTrace: UInt64 = 0
-        var openConnections = 0
         var recordedCertificates: Set<Fingerprint> = []
     }
 
@@ -98,16 +98,11 @@ public final class AuthenticationService: Sendable {
 
     /// Admits a new connection unless `limit` are open; returns its id, or nil to refuse it.
     func openConnection(limit: Int) -> ConnectionID? {
-        state.withLockedValue { state in
-            guard state.openConnections < limit else { return nil }
-            state.openConnections += 1
-            state.nextConnection += 1
-            return state.nextConnection
-        }
+        state.withLockedValue { $0.connections.admit(limit: limit) }
     }
 
     func closeConnection() {
-        state.withLockedValue { $0.openConnections -= 1 }
+        state.withLockedValue { $0.connections.release() }
     }
 
     /// Publishes the certificate's DER the first time it is seen (bounded to 100k fingerprints),
