@@ -23,6 +23,11 @@ public final class EventBus: Sendable {
         case stream(AsyncStream<CertMapEvent>.Continuation)
         case sink(@Sendable (CertMapEvent) -> Bool)
 
+        var continuation: AsyncStream<CertMapEvent>.Continuation? {
+            if case .stream(let continuation) = self { return continuation }
+            return nil
+        }
+
         func deliver(_ event: CertMapEvent) -> Bool {
             switch self {
             case .stream(let continuation):
@@ -112,14 +117,8 @@ public final class EventBus: Sendable {
     /// counted).
     public func subscribe(bufferSize: Int = 8192, wants: @escaping @Sendable (CertMapEvent.Kind) -> Bool = { _ in true }) -> EventSubscription {
         let (stream, continuation) = AsyncStream.makeStream(of: CertMapEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
-        let id = state.withLock { state in
-            state.nextSubscriber += 1
-            state.subscribers[state.nextSubscriber] = Subscriber(delivery: .stream(continuation), wants: wants)
-            return state.nextSubscriber
-        }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
-        }
+        let id = register(.stream(continuation), wants: wants)
+        continuation.onTermination = { [weak self] _ in self?.cancel(subscriber: id) }
         return EventSubscription(id: id, events: stream, bus: self)
     }
 
@@ -128,12 +127,16 @@ public final class EventBus: Sendable {
     /// never I/O), and returns false when it had to drop the event (counted as for a stream).
     /// Ends with `cancel(_:)` or `finish()`.
     public func subscribe(wants: @escaping @Sendable (CertMapEvent.Kind) -> Bool = { _ in true }, sink: @escaping @Sendable (CertMapEvent) -> Bool) -> EventSinkSubscription {
-        let id = state.withLock { state in
+        EventSinkSubscription(id: register(.sink(sink), wants: wants), bus: self)
+    }
+
+    /// Adds a subscriber; returns its id.
+    private func register(_ delivery: Delivery, wants: @escaping @Sendable (CertMapEvent.Kind) -> Bool) -> UInt64 {
+        state.withLock { state in
             state.nextSubscriber += 1
-            state.subscribers[state.nextSubscriber] = Subscriber(delivery: .sink(sink), wants: wants)
+            state.subscribers[state.nextSubscriber] = Subscriber(delivery: delivery, wants: wants)
             return state.nextSubscriber
         }
-        return EventSinkSubscription(id: id, bus: self)
     }
 
     func cancel(subscriber: UInt64) {
@@ -154,14 +157,11 @@ public final class EventBus: Sendable {
         state.withLock { $0.subscribers[subscriber]?.dropped ?? 0 }
     }
 
-    /// Ends every subscription's stream (at shutdown).
+    /// Ends every subscription's stream and removes every sink (at shutdown).
     public func finish() {
-        let continuations = state.withLock { state -> [AsyncStream<CertMapEvent>.Continuation] in
-            defer { state.subscribers = state.subscribers.filter { if case .stream = $0.value.delivery { return true } else { return false } } }
-            return state.subscribers.values.compactMap { subscriber in
-                if case .stream(let continuation) = subscriber.delivery { return continuation }
-                return nil
-            }
+        let continuations = state.withLock { state in
+            state.subscribers = state.subscribers.filter { $0.value.delivery.continuation != nil }
+            return state.subscribers.values.compactMap(\.delivery.continuation)
         }
         continuations.forEach { $0.finish() }
     }
