@@ -53,6 +53,8 @@ public struct ConsoleState: Hashable, Sendable {
     public var sessionCursor = ListCursor(follow: false)
     /// The last replay (of a session, or of one request with `r` on Live).
     public var replay: SessionReplay?
+    /// The last replay while it is still running (paused counts), nil once it ended.
+    public var runningReplay: SessionReplay? { replay?.playback.isActive == true ? replay : nil }
     /// The pace the next replay starts at (`>` on the Sessions screen when none runs).
     public var replaySpeed: ReplaySpeed = .max
 

@@ -6,7 +6,7 @@ enum SessionKeys {
     static func run(_ command: ConsoleCommand, in state: inout ConsoleState) -> [ConsoleRequest] {
         switch command {
         case .replay:
-            if let replay = state.replay, replay.playback.isActive {
+            if let replay = state.runningReplay {
                 state.show("\(replay.title) is still replaying; x on Sessions stops it", severity: .warning)
                 return []
             }
@@ -20,20 +20,20 @@ enum SessionKeys {
             state.show("replaying \(flow.record.traceID)…")
             return [.replayRequest(traceID: flow.record.traceID)]
         case .stepReplay:
-            guard state.replay?.playback.isActive == true else {
+            guard state.runningReplay != nil else {
                 guard state.screen == .sessions && state.detail == nil else { return [] }
                 return start(paused: true, in: &state)
             }
             return [.controlReplay(.step)]
         case .replaySpeed:
-            guard state.replay?.playback.isActive == true else {
+            guard state.runningReplay != nil else {
                 state.replaySpeed = state.replaySpeed.next
                 state.show("the next replay goes at \(state.replaySpeed)")
                 return []
             }
             return [.controlReplay(.nextSpeed)]
         case .toggleReplayPause, .continueReplay, .stopReplay:
-            guard state.replay?.playback.isActive == true else {
+            guard state.runningReplay != nil else {
                 state.show("no replay is running; enter replays the selected session, . steps through it", severity: .warning)
                 return []
             }

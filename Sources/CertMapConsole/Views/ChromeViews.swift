@@ -76,8 +76,8 @@ enum FooterView {
             commands = [(.nextTab, "next tab"), (.moveDown, "scroll"), (.diagnose, "diagnosis"), (.toggleHelp, "help"), (.back, "back")]
         case .connections:
             commands = [(.filterConnection, "its requests"), (.moveDown, "down"), (.moveUp, "up"), (.toggleHelp, "help"), (.back, "back")]
-        case .sessions where state.replay?.playback.isActive == true:
-            commands = [(.stepReplay, "step"), (.toggleReplayPause, state.replay?.playback.state == .paused ? "continue" : "pause"), (.replaySpeed, "speed"), (.stopReplay, "stop"), (.toggleHelp, "help")]
+        case .sessions where state.runningReplay != nil:
+            commands = [(.stepReplay, "step"), (.toggleReplayPause, state.runningReplay?.playback.state == .paused ? "continue" : "pause"), (.replaySpeed, "speed"), (.stopReplay, "stop"), (.toggleHelp, "help")]
         case .sessions:
             commands = [(.replay, "replay"), (.stepReplay, "step"), (.newSession, "save Live"), (.deleteSession, "delete"), (.moveDown, "down"), (.toggleHelp, "help"), (.back, "back")]
         case .mappings:
