@@ -4,14 +4,11 @@ public struct PlannedRequest: Hashable, Sendable {
     public var path: String
     /// Extra headers, e.g. a forged `Client-Cert` for the header-spoofing scenario, or `Via`.
     public var headers: [String: String]
-    /// How long to wait before sending it (replay at recorded pace), on top of the plan's think time.
-    public var delay: Duration
 
-    public init(method: String = "GET", path: String, headers: [String: String] = [:], delay: Duration = .zero) {
+    public init(method: String = "GET", path: String, headers: [String: String] = [:]) {
         self.method = method
         self.path = path
         self.headers = headers
-        self.delay = delay
     }
 }
 

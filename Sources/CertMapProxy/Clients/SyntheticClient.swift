@@ -41,7 +41,6 @@ public final class SyntheticClient: Sendable {
         var connections = 0
         for (index, request) in plan.requests.enumerated() {
             if index > 0 && plan.thinkTime > .zero { try? await Task.sleep(for: plan.thinkTime) }
-            if request.delay > .zero { try? await Task.sleep(for: request.delay) }
             if let gate, await gate() == .stop { break }
             if Task.isCancelled { break }
             if channel?.isActive != true {
