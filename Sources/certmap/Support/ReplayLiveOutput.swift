@@ -9,7 +9,8 @@ final class ReplayLiveOutput: @unchecked Sendable {
     private let lock = NSLock()
     private let printsRows: Bool
     private let showsKeys: Bool
-    private let statusIsTerminal: Bool
+    /// The status line rewritten in place, when stderr is a terminal.
+    private let statusLine: ProgressLine
     /// Nothing on stderr (a scripted, uncontrolled run).
     private let quiet: Bool
     private var status: ReplayPlayback?
@@ -22,7 +23,7 @@ final class ReplayLiveOutput: @unchecked Sendable {
         self.printsRows = printsRows
         self.showsKeys = showsKeys
         self.quiet = quiet
-        self.statusIsTerminal = !quiet && isatty(STDERR_FILENO) == 1
+        self.statusLine = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
     }
 
     func start(_ session: ReplaySession, how: String) {
@@ -39,11 +40,11 @@ final class ReplayLiveOutput: @unchecked Sendable {
         guard !quiet else { return }
         lock.withLock {
             status = playback
-            if statusIsTerminal {
-                FileHandle.standardError.write(Data("\r\u{1B}[K\(statusLine(playback))".utf8))
+            if statusLine.enabled {
+                statusLine.show(text(of: playback))
             } else if announced.map({ $0 != (playback.state, playback.speed) }) ?? true, playback.state != .finished {
                 announced = (playback.state, playback.speed)
-                FileHandle.standardError.write(Data("replay: \(statusLine(playback))\n".utf8))
+                FileHandle.standardError.write(Data("replay: \(text(of: playback))\n".utf8))
             }
         }
     }
@@ -51,21 +52,21 @@ final class ReplayLiveOutput: @unchecked Sendable {
     /// Ends the status line.
     func finish() {
         lock.withLock {
-            if statusIsTerminal && status != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if status != nil { statusLine.show("") }
             status = nil
         }
     }
 
-    private func statusLine(_ playback: ReplayPlayback) -> String {
+    private func text(of playback: ReplayPlayback) -> String {
         playback.line + (showsKeys && playback.isActive ? "  (\(ReplayKey.help))" : "")
     }
 
     /// Prints a line on stdout without tearing the status line on a shared terminal.
     private func write(stdout line: String) {
         lock.withLock {
-            if statusIsTerminal && status != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if status != nil { statusLine.show("") }
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
-            if statusIsTerminal, let status { FileHandle.standardError.write(Data(statusLine(status).utf8)) }
+            if let status { statusLine.show(text(of: status)) }
         }
     }
 }
