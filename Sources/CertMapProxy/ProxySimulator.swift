@@ -47,8 +47,12 @@ public final class ProxySimulator: Sendable {
     }
 
     public static func start(settings: ProxySimulatorSettings, home: DataHome, events: EventBus, group: EventLoopGroup) async throws -> ProxySimulator {
-        for warning in ServerTrustCheck.warnings(settings: settings, home: home) {
+        let findings = ProxyTrustCheck.check(settings: settings, home: home)
+        for warning in findings.warnings {
             events.publish(.system(SystemEvent("warning: \(warning)")))
+        }
+        if let error = findings.errors.first {
+            throw ProxyError.unsafeTrust(error)
         }
         var forward: ForwardProxy?
         if let listen = settings.forwardListen {

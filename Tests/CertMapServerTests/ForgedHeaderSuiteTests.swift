@@ -81,7 +81,7 @@ final class ForgedHeaderSuiteTests: XCTestCase {
         XCTAssertEqual(records.count, (forgeries.count - 1) * 2)
         XCTAssertTrue(records.allSatisfy { $0.decision.account == nil && !$0.certificateSource.hasPrefix("forwarded") })
         XCTAssertEqual(spoofEvents(harness).count, (forgeries.count - 1) * 2, "every forged request that reached authentication is reported")
-        XCTAssertTrue(spoofEvents(harness).allSatisfy { $0.message.contains("not a trusted proxy") })
+        XCTAssertTrue(spoofEvents(harness).allSatisfy { $0.message.contains("is not a certificate forwarder") })
     }
 
     func testAForwardedHeaderSmuggledInAFoldedLineNeverAuthenticates() async throws {

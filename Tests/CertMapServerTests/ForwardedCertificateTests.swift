@@ -3,8 +3,9 @@ import CertMapJournal
 import CertMapServer
 import XCTest
 
-/// Forwarded certificates: believed only from trusted proxies (127.0.0.2 in the demo
-/// configuration), stripped and reported from anyone else, 400 when malformed.
+/// Forwarded certificates: believed only from a certificate forwarder (in the demo configuration
+/// the reverse proxy: 127.0.0.3 presenting proxy.crt), stripped and reported from anyone else —
+/// including the proxied-connection address 127.0.0.2 — and 400 when malformed.
 final class ForwardedCertificateTests: XCTestCase {
     private func header(_ harness: ServerHarness, forwarding user: String) throws -> String {
         "X-SSL-Client-Cert: " + (try NginxEscaping.escapedPEM(of: harness.credential(user).certificate))
@@ -27,9 +28,9 @@ final class ForwardedCertificateTests: XCTestCase {
         return output.stdout.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }
     }
 
-    func testTrustedProxyForwardsEachUsersCertificateOnOnePooledConnection() async throws {
+    func testForwarderForwardsEachUsersCertificateOnOnePooledConnection() async throws {
         let harness = try await ServerHarness.start(self)
-        let lines = try await fetch(harness, from: "127.0.0.2", tlsCertificate: "proxy", forwarding: ["alice", "bob", "alice"])
+        let lines = try await fetch(harness, from: "127.0.0.3", tlsCertificate: "proxy", forwarding: ["alice", "bob", "alice"])
         XCTAssertEqual(lines, ["200 200 alice", "200 200 sales", "200 200 alice"])
         let records = harness.requestRecords()
         XCTAssertEqual(Set(records.map(\.connection)).count, 1, "all three users shared one upstream connection")
@@ -39,7 +40,7 @@ final class ForwardedCertificateTests: XCTestCase {
 
     func testPerConnectionModeServesTheFirstUsersIdentityToTheNextUser() async throws {
         let harness = try await ServerHarness.start(self, mode: .perConnection)
-        let lines = try await fetch(harness, from: "127.0.0.2", tlsCertificate: "proxy", forwarding: ["alice", "bob"])
+        let lines = try await fetch(harness, from: "127.0.0.3", tlsCertificate: "proxy", forwarding: ["alice", "bob"])
         XCTAssertEqual(lines, ["200 200 alice", "200 200 alice"], "the naive cache leaks alice's identity to bob")
         let records = harness.requestRecords()
         XCTAssertEqual(records.map(\.certificateSource), ["forwarded:escapedPEM", "persisted"])
@@ -58,30 +59,41 @@ final class ForwardedCertificateTests: XCTestCase {
             return nil
         }
         XCTAssertEqual(spoofs.count, 2)
-        XCTAssertTrue(spoofs[0].message.contains("X-SSL-Client-Cert") && spoofs[0].message.contains("not a trusted proxy"), spoofs[0].message)
+        XCTAssertTrue(spoofs[0].message.contains("X-SSL-Client-Cert") && spoofs[0].message.contains("not a certificate forwarder"), spoofs[0].message)
         XCTAssertTrue(harness.requestRecords().allSatisfy { $0.decision.account == nil })
     }
 
-    func testMalformedForwardedHeaderFromTrustedProxyGets400AndTheServerKeepsServing() async throws {
+    func testMalformedForwardedHeaderFromAForwarderGets400AndTheServerKeepsServing() async throws {
         let harness = try await ServerHarness.start(self)
         let output = try await ExternalClients.run("curl", [
-            "-sS", "--interface", "127.0.0.2", "--cacert", harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path,
+            "-sS", "--interface", "127.0.0.3", "--cert", harness.credential("proxy").certificate, "--key", harness.credential("proxy").key, "--cacert", harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path,
             "-H", "X-SSL-Client-Cert: -----BEGIN%20CERTIFICATE-----%0Anot-base64%0A-----END%20CERTIFICATE-----",
             "-w", "\\n%{http_code}", "https://127.0.0.1:\(harness.port)/",
         ])
         XCTAssertTrue(output.stdout.hasSuffix("\n400"), output.stdout)
         XCTAssertTrue(output.stdout.contains("X-SSL-Client-Cert"), output.stdout)
-        let after = try await fetch(harness, from: "127.0.0.2", tlsCertificate: "proxy", forwarding: ["bob"])
+        let after = try await fetch(harness, from: "127.0.0.3", tlsCertificate: "proxy", forwarding: ["bob"])
         XCTAssertEqual(after, ["200 200 sales"])
     }
 
-    func testPinnedProxyCertificateIsNeverMappedAsAUser() async throws {
+    func testTheForwardersOwnCertificateIsNeverMappedAsAUser() async throws {
         let harness = try await ServerHarness.start(self)
-        let proxyIdentity = try CertificateLoader.certificates(at: URL(fileURLWithPath: harness.credential("proxy").certificate))[0]
-        var document = harness.service.configuration.current.document
-        document.server.trustedProxies = [TrustedProxyEntry(address: "127.0.0.2", sha256: proxyIdentity.sha256.colonHex)]
-        try harness.service.configuration.apply(document)
-        let lines = try await fetch(harness, from: "127.0.0.2", tlsCertificate: "proxy", forwarding: [nil, "alice"])
+        let lines = try await fetch(harness, from: "127.0.0.3", tlsCertificate: "proxy", forwarding: [nil, "alice"])
         XCTAssertEqual(lines, ["403 403.7", "200 200 alice"])
+    }
+
+    func testAProxiedConnectionAddressMayNotForwardEvenWithTheForwardersCertificateElsewhere() async throws {
+        let harness = try await ServerHarness.start(self)
+        // 127.0.0.2 counts as proxied (the CONNECT proxy's tunnels), but is no forwarder.
+        let tunnel = try await fetch(harness, from: "127.0.0.2", tlsCertificate: nil, forwarding: ["alice"])
+        XCTAssertEqual(tunnel, ["403 403.7"])
+        let tunnelAsErin = try await fetch(harness, from: "127.0.0.2", tlsCertificate: "erin", forwarding: ["alice"])
+        XCTAssertEqual(tunnelAsErin, ["401 401.2"], "judged on erin's own TLS certificate")
+        // The forwarder's pin is narrowed to 127.0.0.3: its certificate from another address is not it.
+        let wrongAddress = try await fetch(harness, from: "127.0.0.4", tlsCertificate: "proxy", forwarding: ["alice"])
+        XCTAssertEqual(wrongAddress, ["401 401.2"], "the proxy certificate is judged as a client certificate and maps to nothing")
+        let records = harness.requestRecords()
+        XCTAssertEqual(records.map(\.route), ["forward", "forward", "direct"])
+        XCTAssertTrue(records.allSatisfy { $0.certificateSource != "forwarded:escapedPEM" })
     }
 }

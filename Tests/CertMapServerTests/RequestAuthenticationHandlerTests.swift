@@ -25,11 +25,14 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
         try? FileManager.default.removeItem(at: home.url)
     }
 
-    private func makeChannel(peerIsTrustedProxy: Bool = false, limits: ServerLimits = ServerLimits()) throws -> (EmbeddedChannel, AuthenticationService, ConnectionLifecycleHandler) {
+    private static let forwarder = ProxyTrust.PeerRole(proxied: true, forwarder: "test forwarder", certificateIsForwarderIdentity: true, forwarderIsWeak: false)
+    private static let proxiedAddress = ProxyTrust.PeerRole(proxied: true, forwarder: nil, certificateIsForwarderIdentity: false, forwarderIsWeak: false)
+
+    private func makeChannel(role: ProxyTrust.PeerRole = .direct, limits: ServerLimits = ServerLimits()) throws -> (EmbeddedChannel, AuthenticationService, ConnectionLifecycleHandler) {
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
         let service = AuthenticationService(configuration: configuration, home: home, events: EventBus())
         let lifecycle = ConnectionLifecycleHandler(service: service, presented: PresentedChain(), limits: limits)
-        let info = ConnectionInfo(id: 1, peer: "127.0.0.9:4000", peerIsTrustedProxy: peerIsTrustedProxy, peerCertificateIsProxyIdentity: false, presented: PresentedChain())
+        let info = ConnectionInfo(id: 1, peer: "127.0.0.9:4000", role: role, presented: PresentedChain())
         let handler = RequestAuthenticationHandler(service: service, connection: info, limits: limits, lifecycle: lifecycle)
         let channel = EmbeddedChannel(handler: handler)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.9", port: 4000)).wait()
@@ -107,18 +110,20 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
         XCTAssertEqual(records.map(\.decision.statusText), ["403.7", "200"])
     }
 
-    func testForgedHeaderFromAnUntrustedPeerIsReportedAndIgnored() throws {
-        let (channel, service, _) = try makeChannel(peerIsTrustedProxy: false)
-        let (head, _) = try send(channel, "/", headers: [("Client-Cert", ":AAAA:")])
-        XCTAssertEqual(head.headers["X-CertMap-Decision"].first, "403.7")
-        XCTAssertTrue(service.events.recent().contains {
-            if case .security(let security) = $0.kind { return security.category == .spoof && security.message.contains("Client-Cert") }
-            return false
-        })
+    func testForgedHeaderFromAPeerThatIsNoForwarderIsReportedAndIgnored() throws {
+        for role in [ProxyTrust.PeerRole.direct, Self.proxiedAddress] {
+            let (channel, service, _) = try makeChannel(role: role)
+            let (head, _) = try send(channel, "/", headers: [("Client-Cert", ":AAAA:")])
+            XCTAssertEqual(head.headers["X-CertMap-Decision"].first, "403.7", "\(role)")
+            XCTAssertTrue(service.events.recent().contains {
+                if case .security(let security) = $0.kind { return security.category == .spoof && security.message.contains("Client-Cert") }
+                return false
+            }, "\(role)")
+        }
     }
 
-    func testMalformedHeaderFromATrustedProxyGets400NamingTheHeader() throws {
-        let (channel, _, _) = try makeChannel(peerIsTrustedProxy: true)
+    func testMalformedHeaderFromAForwarderGets400NamingTheHeader() throws {
+        let (channel, _, _) = try makeChannel(role: Self.forwarder)
         let (head, body) = try send(channel, "/", headers: [("Client-Cert", "not-a-byte-sequence")])
         XCTAssertEqual(head.status, .badRequest)
         XCTAssertTrue(body.contains("Client-Cert"), body)
@@ -133,12 +138,14 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
         XCTAssertEqual(head.headers["Connection"].first, "close")
     }
 
-    func testProxyIndicationComesFromTheTrustedPeerOrTheProxyHeaders() {
+    func testProxyIndicationComesFromThePeersRoleOrTheProxyHeaders() {
         var headers = HTTPHeaders()
-        XCTAssertFalse(ProxyIndication(peerIsTrustedProxy: false, requestHeaders: headers).isProxied)
-        XCTAssertTrue(ProxyIndication(peerIsTrustedProxy: true, requestHeaders: headers).isProxied)
+        XCTAssertFalse(ProxyIndication(role: .direct, requestHeaders: headers).isProxied)
+        XCTAssertTrue(ProxyIndication(role: Self.proxiedAddress, requestHeaders: headers).isProxied)
+        XCTAssertEqual(ProxyIndication(role: Self.proxiedAddress, requestHeaders: headers).route, "forward")
+        XCTAssertEqual(ProxyIndication(role: Self.forwarder, requestHeaders: headers).route, "reverse")
         headers.add(name: "X-Forwarded-For", value: "10.1.2.3")
-        let byHeader = ProxyIndication(peerIsTrustedProxy: false, requestHeaders: headers)
+        let byHeader = ProxyIndication(role: .direct, requestHeaders: headers)
         XCTAssertTrue(byHeader.isProxied)
         XCTAssertEqual(byHeader.explanation, "proxied: the request carries x-forwarded-for")
     }

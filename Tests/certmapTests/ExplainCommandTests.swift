@@ -63,6 +63,19 @@ final class ExplainCommandTests: XCTestCase {
         }
     }
 
+    func testCACertificatesAreNotClientCertificatesAndGet403Point16BeforeMapping() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        for file in ["root-ca.crt", "intermediate-ca.crt"] {
+            let result = try certmap.run(["explain", "--cert", certmap.pki.appendingPathComponent(file).path, "--json"])
+            XCTAssertEqual(result.status, 0, "\(file): \(result.stderr)")
+            let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
+            XCTAssertEqual(report["decision"] as? String, "403.16", file)
+            XCTAssertEqual(report["reason"] as? String, "certificateIsAuthority", file)
+            let stages = try XCTUnwrap(report["trace"] as? [[String: Any]]).compactMap { $0["stage"] as? String }
+            XCTAssertFalse(stages.contains("map"), "a CA certificate must be refused before mapping: \(stages)")
+        }
+    }
+
     func testExplainTextNamesTheDenyMappingAndItsRules() throws {
         let certmap = try CertMapProcess.withTemporaryHome(self)
         let result = try certmap.run(["explain", "--cert", certmap.pki.appendingPathComponent("dave.crt").path])

@@ -36,12 +36,16 @@ public struct RequestDiagnosis: Hashable, Sendable {
             self.init(
                 headline: headline, cause: "\(record.path) requires a client certificate and the request had none (source: \(record.certificateSource)).",
                 fix: record.proxied
-                    ? "Make the proxy forward the client certificate (Client-Cert, X-Forwarded-Client-Cert) and list it as a trusted proxy, or connect directly."
+                    ? "Make the proxy forward the client certificate (Client-Cert, X-Forwarded-Client-Cert) and list it in server.certificateForwarders by its certificate pin, or connect directly."
                     : "Configure the client to present its certificate, or relax the resource's policy to accept.")
         case .untrustedCertificate:
             self.init(
                 headline: headline, cause: "The certificate \(subject), issued by \(record.certificate?.issuer ?? "an unknown issuer"), does not chain to a trusted root or is not valid for client authentication.",
                 fix: "If the issuer is legitimate, add its CA to the trust bundle; otherwise this is an impostor certificate and the 403 is right.")
+        case .certificateIsAuthority:
+            self.init(
+                headline: headline, cause: "The certificate \(subject) is a CA certificate (basicConstraints CA:TRUE): it issues certificates and never identifies a client, so it was refused before any mapping.",
+                fix: "Present the user's own end-entity certificate; no mapping or trust setting makes a CA certificate acceptable.")
         case .certificateExpired, .certificateNotYetValid:
             self.init(
                 headline: headline, cause: "The certificate \(subject) is outside its validity period at the time of the request.",

@@ -26,7 +26,7 @@ public struct ConnectionSummary: Hashable, Sendable {
     public let id: ConnectionID
     public var openedAt: Date
     public var peer: String
-    /// The peer is a trusted proxy, or a request carried proxy headers.
+    /// The peer is a proxied-connection address or a certificate forwarder, or a request carried proxy headers.
     public var proxied: Bool
     public var route: String
     public var tlsVersion: String?
@@ -84,7 +84,7 @@ public struct ConnectionTable: Hashable, Sendable {
     mutating func open(_ opened: ConnectionOpened, at time: Date) -> Int {
         let summary = ConnectionSummary(
             id: opened.connection, openedAt: time, peer: opened.peer, proxied: opened.peerIsTrustedProxy,
-            route: opened.peerIsTrustedProxy ? "proxied" : "direct", tlsVersion: opened.tlsVersion,
+            route: opened.forwarder != nil ? "forwarder" : (opened.peerIsTrustedProxy ? "proxied" : "direct"), tlsVersion: opened.tlsVersion,
             certificateCommonName: opened.certificate?.commonName)
         return insert(summary)
     }

@@ -35,6 +35,9 @@ public struct ConfigDocument: Codable, Hashable, Sendable {
         self.server = server
     }
 
+    /// How loading changed an older file (one line per change), for the loader to show once.
+    public var migrationNotes: [String] { server.migrationNotes.lines }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case version, mapping, trust, accounts, oneToOne, manyToOne, resources, server
     }

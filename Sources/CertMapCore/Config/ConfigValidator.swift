@@ -97,13 +97,11 @@ public enum ConfigValidator {
 
     private static func validate(_ server: ServerSettings) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
-        for (index, proxy) in server.trustedProxies.enumerated() {
-            if IPAddressRange(proxy.address) == nil {
-                issues.append(ConfigIssue(path: "server.trustedProxies[\(index)].address", message: "\"\(proxy.address)\" is not an IP address or CIDR range"))
-            }
-            if let hex = proxy.sha256, Fingerprint(hex: hex)?.bytes.count != 32 {
-                issues.append(ConfigIssue(path: "server.trustedProxies[\(index)].sha256", message: "\"\(hex)\" is not a SHA-256 fingerprint"))
-            }
+        for (index, entry) in server.proxiedConnections.enumerated() where IPAddressRange(entry.address) == nil {
+            issues.append(ConfigIssue(path: "server.proxiedConnections[\(index)].address", message: "\"\(entry.address)\" is not an IP address or CIDR range"))
+        }
+        for (index, entry) in server.certificateForwarders.enumerated() {
+            issues += validate(entry, path: "server.certificateForwarders[\(index)]")
         }
         let limits = server.limits
         for (name, value) in [("maxHeaderBytes", Double(limits.maxHeaderBytes)), ("maxBodyBytes", Double(limits.maxBodyBytes)),
@@ -113,6 +111,50 @@ public enum ConfigValidator {
             issues.append(ConfigIssue(path: "server.limits.\(name)", message: "must be greater than 0"))
         }
         return issues
+    }
+
+    private static func validate(_ entry: CertificateForwarderEntry, path: String) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        if let address = entry.address, IPAddressRange(address) == nil {
+            issues.append(ConfigIssue(path: "\(path).address", message: "\"\(address)\" is not an IP address or CIDR range"))
+        }
+        if let hex = entry.sha256, Fingerprint(hex: hex)?.bytes.count != 32 {
+            issues.append(ConfigIssue(path: "\(path).sha256", message: "\"\(hex)\" is not a SHA-256 fingerprint (64 hex digits, colons allowed)"))
+        }
+        switch (entry.ca, entry.subject) {
+        case (nil, _?):
+            issues.append(ConfigIssue(path: "\(path).ca", message: "a subject rule needs \"ca\": the PEM file of the CA that issues the forwarder's certificate (a subject alone can be copied by any CA)"))
+        case (_?, nil):
+            issues.append(ConfigIssue(path: "\(path).subject", message: "\"ca\" needs \"subject\": the forwarder certificate's exact subject (RFC 2253), or every certificate of that CA could forward identities"))
+        case (let ca?, _) where ca.trimmingSpaces.isEmpty:
+            issues.append(ConfigIssue(path: "\(path).ca", message: "must name a PEM file"))
+        default:
+            break
+        }
+        let identified = entry.sha256 != nil || entry.ca != nil || entry.subject != nil
+        if entry.addressOnly {
+            if identified {
+                issues.append(ConfigIssue(path: "\(path).addressOnly", message: "cannot be true together with sha256 or ca/subject; remove addressOnly to identify the forwarder by its certificate"))
+            } else if entry.address == nil {
+                issues.append(ConfigIssue(path: "\(path).address", message: "an address-only forwarder needs an address"))
+            }
+        } else if !identified {
+            issues.append(ConfigIssue(path: path, message: "needs \"sha256\" (the pin of the certificate the forwarder presents) or \"ca\" + \"subject\"; trusting an address alone needs \"addressOnly\": true and is weak"))
+        }
+        return issues
+    }
+
+    /// What loads but weakens security: each address-only certificate forwarder (any process
+    /// that can use the address could forge identities). Shown at start, by `config check`-style
+    /// commands and in the console; not an error, because some deployments have nothing better.
+    public static func weaknesses(_ document: ConfigDocument) -> [ConfigIssue] {
+        document.server.certificateForwarders.enumerated().compactMap { index, entry in
+            guard entry.addressOnly, let address = entry.address else { return nil }
+            return ConfigIssue(
+                path: "server.certificateForwarders[\(index)]",
+                message: "weak: \(entry.displayName) is believed by address alone, so any process that can connect from \(address) can forge a client identity; pin its certificate (sha256) instead"
+            )
+        }
     }
 
     private static func duplicates(_ names: [String], path: String, what: String) -> [ConfigIssue] {

@@ -5,8 +5,8 @@ import Foundation
 /// It exercises every decision the demo PKI can produce: alice and carol by one-to-one mapping,
 /// bob through the "Contoso sales" many-to-one mapping, dave hits the "Contoso contractors"
 /// deny mapping (403.12), erin maps to nothing (401.2), a disabled mapping for Fabrikam shows up
-/// in traces, and `/admin` admits only the `admins` group (bob gets 401.3 there). The proxy
-/// simulator's two outbound addresses are trusted proxies.
+/// in traces, and `/admin` admits only the `admins` group (bob gets 401.3 there). The forward
+/// proxy's outbound address counts as proxied; the reverse proxy is the certificate forwarder.
 public enum DemoConfiguration {
     /// Builds the demo document, embedding alice's and carol's certificates from `pkiDirectory`.
     public static func make(pkiDirectory: URL) throws -> ConfigDocument {
@@ -68,12 +68,13 @@ public enum DemoConfiguration {
                 ResourceEntry(path: "/public", clientCertificate: .ignore, allowAnonymous: true),
             ]
         )
-        // The forward proxy's tunnels come from 127.0.0.2 (trusted by address); the reverse
-        // proxy connects from 127.0.0.3 and must present its own certificate, which therefore
-        // never stands for a user.
-        document.server.trustedProxies = [
-            TrustedProxyEntry(address: "127.0.0.2"),
-            TrustedProxyEntry(address: "127.0.0.3", sha256: proxy.sha256.colonHex),
+        // The forward proxy's tunnels come from 127.0.0.2: proxied (for legacy-iis4), but a
+        // tunnel carries the client's own TLS, so nothing in it is a forwarded certificate. The
+        // reverse proxy connects from 127.0.0.3 presenting its own certificate: it is the one
+        // certificate forwarder, and that certificate never stands for a user.
+        document.server.proxiedConnections = [ProxiedConnectionEntry(address: "127.0.0.2")]
+        document.server.certificateForwarders = [
+            CertificateForwarderEntry(name: "certmap reverse proxy", sha256: proxy.sha256.colonHex, address: "127.0.0.3"),
         ]
         return document
     }

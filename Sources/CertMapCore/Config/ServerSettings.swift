@@ -3,33 +3,45 @@ public struct ServerSettings: Codable, Hashable, Sendable {
     /// When authentication is reset and re-mapped (SPEC §5). Written as a preset name
     /// (`"per-request"`) or as the four IIS flags.
     public var authPersistence: AuthPersistence
-    /// Peers whose forwarded-certificate headers are believed: `{"address": "127.0.0.2"}` or
-    /// `{"address": "10.0.0.0/8", "sha256": "AB:CD:..."}`.
-    public var trustedProxies: [TrustedProxyEntry]
-    /// Which forwarded-certificate headers trusted proxies may use, in precedence order.
+    /// Addresses whose connections count as proxied (`{"address": "127.0.0.2"}`), for
+    /// `legacy-iis4`. They may not forward certificates.
+    public var proxiedConnections: [ProxiedConnectionEntry]
+    /// TLS-terminating proxies whose forwarded-certificate headers are believed, identified by
+    /// the certificate they present (`{"sha256": "AB:CD:...", "address": "127.0.0.3"}`).
+    public var certificateForwarders: [CertificateForwarderEntry]
+    /// Which forwarded-certificate headers forwarders may use, in precedence order.
     public var forwardedHeaders: ForwardedHeaderSettings
     public var limits: ServerLimits
     /// The server's own certificate and key (PEM), relative to the home.
     public var certificate: String
     public var privateKey: String
+    /// What loading changed in an older file (one line per migrated `trustedProxies` entry);
+    /// never written, and ignored when documents are compared.
+    public var migrationNotes: ConfigMigrationNotes = ConfigMigrationNotes()
 
     public init(
         authPersistence: AuthPersistence = AuthPersistencePreset.perRequest.flags,
-        trustedProxies: [TrustedProxyEntry] = [TrustedProxyEntry(address: "127.0.0.2")],
+        proxiedConnections: [ProxiedConnectionEntry] = [ProxiedConnectionEntry(address: "127.0.0.2")],
+        certificateForwarders: [CertificateForwarderEntry] = [],
         forwardedHeaders: ForwardedHeaderSettings = ForwardedHeaderSettings(),
         limits: ServerLimits = ServerLimits(),
         certificate: String = "pki/server.crt",
         privateKey: String = "pki/server.key"
     ) {
         self.authPersistence = authPersistence
-        self.trustedProxies = trustedProxies
+        self.proxiedConnections = proxiedConnections
+        self.certificateForwarders = certificateForwarders
         self.forwardedHeaders = forwardedHeaders
         self.limits = limits
         self.certificate = certificate
         self.privateKey = privateKey
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case authPersistence, trustedProxies, forwardedHeaders, limits, certificate, privateKey }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case authPersistence, proxiedConnections, certificateForwarders, forwardedHeaders, limits, certificate, privateKey
+        /// Read from older files only, and migrated.
+        case trustedProxies
+    }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
@@ -44,11 +56,15 @@ public struct ServerSettings: Codable, Hashable, Sendable {
         } else {
             authPersistence = try container.decodeIfPresent(AuthPersistence.self, forKey: .authPersistence) ?? defaults.authPersistence
         }
-        trustedProxies = try container.decodeIfPresent([TrustedProxyEntry].self, forKey: .trustedProxies) ?? defaults.trustedProxies
+        let legacy = try container.decodeIfPresent([LegacyTrustedProxyEntry].self, forKey: .trustedProxies)
+        proxiedConnections = try container.decodeIfPresent([ProxiedConnectionEntry].self, forKey: .proxiedConnections)
+            ?? (legacy == nil ? defaults.proxiedConnections : [])
+        certificateForwarders = try container.decodeIfPresent([CertificateForwarderEntry].self, forKey: .certificateForwarders) ?? []
         forwardedHeaders = try container.decodeIfPresent(ForwardedHeaderSettings.self, forKey: .forwardedHeaders) ?? defaults.forwardedHeaders
         limits = try container.decodeIfPresent(ServerLimits.self, forKey: .limits) ?? defaults.limits
         certificate = try container.decodeIfPresent(String.self, forKey: .certificate) ?? defaults.certificate
         privateKey = try container.decodeIfPresent(String.self, forKey: .privateKey) ?? defaults.privateKey
+        if let legacy { migrate(legacy) }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -58,7 +74,8 @@ public struct ServerSettings: Codable, Hashable, Sendable {
         } else {
             try container.encode(authPersistence, forKey: .authPersistence)
         }
-        try container.encode(trustedProxies, forKey: .trustedProxies)
+        try container.encode(proxiedConnections, forKey: .proxiedConnections)
+        try container.encode(certificateForwarders, forKey: .certificateForwarders)
         try container.encode(forwardedHeaders, forKey: .forwardedHeaders)
         try container.encode(limits, forKey: .limits)
         try container.encode(certificate, forKey: .certificate)
@@ -66,22 +83,36 @@ public struct ServerSettings: Codable, Hashable, Sendable {
     }
 }
 
-/// A trusted proxy as written in the configuration file.
-public struct TrustedProxyEntry: Codable, Hashable, Sendable {
-    public var address: String
-    public var sha256: String?
+extension ServerSettings {
+    /// Splits the old `trustedProxies` list into the two roles it mixed: a pinned entry (it
+    /// presents a certificate) becomes a certificate forwarder narrowed to its address; an
+    /// address-only entry becomes a proxied-connection address, which forwards nothing — an
+    /// address is not an identity.
+    mutating func migrate(_ legacy: [LegacyTrustedProxyEntry]) {
+        for (index, entry) in legacy.enumerated() {
+            if let sha256 = entry.sha256 {
+                certificateForwarders.append(CertificateForwarderEntry(sha256: sha256, address: entry.address))
+                migrationNotes.lines.append("server.trustedProxies[\(index)] (\(entry.address) presenting SHA-256 \(sha256.prefix(11))…) is now server.certificateForwarders[\(certificateForwarders.count - 1)]: it may forward client certificates")
+            } else {
+                proxiedConnections.append(ProxiedConnectionEntry(address: entry.address))
+                migrationNotes.lines.append("server.trustedProxies[\(index)] (\(entry.address), no certificate) is now server.proxiedConnections[\(proxiedConnections.count - 1)]: its connections count as proxied, but forwarded certificates from it are no longer believed; to believe them, add it to server.certificateForwarders with the sha256 of its certificate")
+            }
+        }
+    }
+}
 
-    public init(address: String, sha256: String? = nil) {
-        self.address = address
-        self.sha256 = sha256
+/// Lines saying how an older configuration file was read (migrated entries). Carried with the
+/// document so whoever loaded it can show them once; equal to any other, so it never makes two
+/// documents differ, and never encoded.
+public struct ConfigMigrationNotes: Hashable, Sendable {
+    public var lines: [String] = []
+
+    public init(lines: [String] = []) {
+        self.lines = lines
     }
 
-    /// The compiled form, or nil when the address or fingerprint does not parse (the validator reports it).
-    public var trustedProxy: TrustedProxy? {
-        guard let range = IPAddressRange(address) else { return nil }
-        guard let sha256 else { return TrustedProxy(range: range) }
-        return Fingerprint(hex: sha256).map { TrustedProxy(range: range, certificateFingerprint: $0) }
-    }
+    public static func == (lhs: ConfigMigrationNotes, rhs: ConfigMigrationNotes) -> Bool { true }
+    public func hash(into hasher: inout Hasher) {}
 }
 
 /// Protective limits with defaults that suit an administration tool on loopback.

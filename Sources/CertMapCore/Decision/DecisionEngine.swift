@@ -1,8 +1,8 @@
 /// Decides one request from its certificate, validation verdict and path: the pure heart of certmap.
 ///
 /// Order (as IIS applies it): resource policy (recorded as a `source` step: it decides whether a
-/// certificate is looked at) → certificate presence (403.7) → validation
-/// (403.16/403.17/403.13) → mapping (one-to-one, then many-to-one; 403.12 for deny, 401.2 when
+/// certificate is looked at) → certificate presence (403.7) → not a CA certificate (403.16) →
+/// validation (403.16/403.17/403.13) → mapping (one-to-one, then many-to-one; 403.12 for deny, 401.2 when
 /// nothing matches) → account (401.1) → resource authorization (401.3). Each step is recorded in
 /// the trace. No I/O, no clocks, no shared state: the same input always gives the same decision.
 public struct DecisionEngine: Sendable {
@@ -26,6 +26,10 @@ public struct DecisionEngine: Sendable {
             return decideWithoutCertificate(request, resource: resource, policyText: policyText, trace: trace)
         }
         trace.record(.source, .info, policyText)
+        if certificate.isCertificateAuthority {
+            trace.record(.validate, .failed, "\(certificate.subject.rfc2253): \(DecisionReason.certificateIsAuthority.summary)")
+            return finish(.certificateIsAuthority, account: nil, mapping: nil, trace: trace)
+        }
         let check = request.check ?? CertificateCheck(verdict: .untrusted, notes: ["the certificate was not validated"])
         let validationDetails = check.notes.map { TraceDetail(check.verdict == .valid ? .passed : .info, $0) }
         if let failure = check.failureReason {

@@ -12,6 +12,9 @@ public enum DecisionReason: String, Hashable, Sendable, Codable, CaseIterable {
     case certificateRequired
     /// 403.16: the certificate does not chain to a trusted root (or is not valid for client auth).
     case untrustedCertificate
+    /// 403.16: the certificate is a CA certificate (`basicConstraints CA:TRUE`): it issues
+    /// certificates and never identifies a client, so it is refused before any mapping.
+    case certificateIsAuthority
     /// 403.17: the certificate (or one in its chain) has expired.
     case certificateExpired
     /// 403.17: the certificate (or one in its chain) is not valid yet.
@@ -38,7 +41,7 @@ public enum DecisionReason: String, Hashable, Sendable, Codable, CaseIterable {
     public var status: Int {
         switch self {
         case .allowed, .anonymous: return 200
-        case .certificateRequired, .untrustedCertificate, .certificateExpired, .certificateNotYetValid,
+        case .certificateRequired, .untrustedCertificate, .certificateIsAuthority, .certificateExpired, .certificateNotYetValid,
             .certificateRevoked, .deniedByMapping:
             return 403
         case .notMapped, .anonymousNotAllowed, .accountDisabled, .accountUnknown, .resourceNotAllowed,
@@ -52,7 +55,7 @@ public enum DecisionReason: String, Hashable, Sendable, Codable, CaseIterable {
         switch self {
         case .allowed, .anonymous: return nil
         case .certificateRequired: return 7
-        case .untrustedCertificate: return 16
+        case .untrustedCertificate, .certificateIsAuthority: return 16
         case .certificateExpired, .certificateNotYetValid: return 17
         case .certificateRevoked: return 13
         case .notMapped, .anonymousNotAllowed, .legacyResetWithoutRemap: return 2
@@ -68,7 +71,7 @@ public enum DecisionReason: String, Hashable, Sendable, Codable, CaseIterable {
         switch self {
         case .allowed, .anonymous: return "200"
         case .certificateRequired: return "403.7"
-        case .untrustedCertificate: return "403.16"
+        case .untrustedCertificate, .certificateIsAuthority: return "403.16"
         case .certificateExpired, .certificateNotYetValid: return "403.17"
         case .certificateRevoked: return "403.13"
         case .notMapped, .anonymousNotAllowed, .legacyResetWithoutRemap: return "401.2"
@@ -85,6 +88,7 @@ public enum DecisionReason: String, Hashable, Sendable, Codable, CaseIterable {
         case .anonymous: return "no account; the resource allows anonymous requests"
         case .certificateRequired: return "client certificate required but none was presented"
         case .untrustedCertificate: return "certificate is not trusted (no valid chain to a trusted root, or not for client authentication)"
+        case .certificateIsAuthority: return "the certificate is a CA certificate (basicConstraints CA:TRUE), which never identifies a client"
         case .certificateExpired: return "certificate has expired"
         case .certificateNotYetValid: return "certificate is not valid yet"
         case .certificateRevoked: return "certificate has been revoked"

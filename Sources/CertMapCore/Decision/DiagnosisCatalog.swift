@@ -24,6 +24,8 @@ public enum DiagnosisCatalog {
             return Entry(title: "mapping names a missing account", fix: "create the account or correct the mapping's account name")
         case .untrustedCertificate:
             return Entry(title: "untrusted certificate", fix: "add the issuing CA to trust.caBundle if it is legitimate; otherwise these are impostor certificates and 403.16 is right")
+        case .certificateIsAuthority:
+            return Entry(title: "CA certificate presented", fix: "present the user's own (end-entity) certificate; a CA certificate is refused whatever the mappings say")
         case .certificateExpired:
             return Entry(title: "expired certificate", fix: "issue the users new certificates (and check the server clock)")
         case .certificateNotYetValid:
@@ -31,7 +33,7 @@ public enum DiagnosisCatalog {
         case .certificateRevoked:
             return Entry(title: "revoked certificate", fix: "issue new certificates; revoked ones are refused by design")
         case .certificateRequired:
-            return Entry(title: "missing client certificate", fix: "make clients present certificates, and make proxies forward them from a trusted address (server.trustedProxies)")
+            return Entry(title: "missing client certificate", fix: "make clients present certificates, and have TLS-terminating proxies forward them as configured certificate forwarders (server.certificateForwarders, identified by their certificate)")
         case .anonymousNotAllowed:
             return Entry(title: "anonymous request refused", fix: "present a client certificate, or set allowAnonymous on the resource")
         case .resourceNotAllowed:

@@ -1,9 +1,9 @@
 /// Extracts the client certificate a TLS-terminating proxy forwarded in HTTP headers.
 ///
-/// SPEC §5: behind a trusted proxy the TLS peer is the proxy, so the client's certificate comes
+/// Behind a TLS-terminating proxy the TLS peer is the proxy, so the client's certificate comes
 /// from a header — RFC 9440 `Client-Cert`, Envoy `X-Forwarded-Client-Cert`, nginx's escaped PEM or
 /// HAProxy's base64 DER, in that order of precedence. The server calls `parse(headers:)` only for
-/// a configured trusted proxy; for anyone else it uses `presentHeaderNames(in:)` to strip the same
+/// a configured certificate forwarder (identified by the certificate it presents); for anyone else it uses `presentHeaderNames(in:)` to strip the same
 /// headers and report the spoofing attempt.
 ///
 /// Pure: no I/O and no NIO types, so the server, the replay dry-run and the tests share it.

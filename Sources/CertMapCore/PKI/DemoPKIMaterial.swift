@@ -28,7 +28,12 @@ struct DemoPKIMaterial {
             let key = PKICredential.newKey()
             let signer = spec.role == .impostorUser ? untrusted : issuer
             let certificate = try signer.issueLeaf(spec.profile, publicKey: key.publicKey)
-            credentials.append(PKICredential(name: spec.name, role: spec.role, certificate: certificate, privateKey: key))
+            // The server and the proxy present their certificates over TLS, so their files carry
+            // the issuing CA after the leaf: a peer that trusts only the root can verify them.
+            let presentsOverTLS = spec.role == .server || spec.role == .proxy
+            credentials.append(PKICredential(
+                name: spec.name, role: spec.role, certificate: certificate, privateKey: key,
+                chain: presentsOverTLS ? [issuing.certificate] : []))
         }
         let revoked = credentials.first { $0.role == .revokedUser }!.certificate
         let crl = try CertificateRevocationList.issue(

@@ -3,13 +3,16 @@ import Foundation
 import SwiftASN1
 import X509
 
-/// A certificate with its private key, as the PKI writes them: `NAME.crt` (PEM certificate)
-/// and `NAME.key` (PKCS#8 PEM, mode 0600).
+/// A certificate with its private key, as the PKI writes them: `NAME.crt` (PEM certificate,
+/// then its intermediates, leaf first, as a TLS peer sends them) and `NAME.key` (PKCS#8 PEM,
+/// mode 0600).
 struct PKICredential: Sendable {
     var name: String
     var role: DemoPKIManifest.Role
     var certificate: Certificate
     var privateKey: Certificate.PrivateKey
+    /// Intermediates written after the leaf in `NAME.crt` (not the root).
+    var chain: [Certificate] = []
 
     /// Characters allowed in credential names, so a name can never escape the directory.
     static func validate(name: String) throws {
@@ -36,7 +39,8 @@ struct PKICredential: Sendable {
     func write(to directory: URL, replace: Bool) throws -> DemoPKIManifest.Credential {
         let keyPEM = try privateKey.serializeAsPEM().pemString + "\n"
         try PKIFiles.writePrivateKey(keyPEM, to: keyURL(in: directory), replace: replace)
-        try PKIFiles.writePublicFile(try CertificateEncoding.pem(certificate), to: certificateURL(in: directory), replace: replace)
+        let pem = try ([certificate] + chain).map(CertificateEncoding.pem).joined()
+        try PKIFiles.writePublicFile(pem, to: certificateURL(in: directory), replace: replace)
         return manifestEntry(in: directory)
     }
 

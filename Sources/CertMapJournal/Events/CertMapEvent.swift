@@ -55,13 +55,17 @@ public struct ConnectionOpened: Codable, Hashable, Sendable {
     public let connection: ConnectionID
     public let peer: String
     public let local: String
-    /// The TCP peer is a configured trusted proxy.
+    /// The connection counts as proxied: its peer is a proxied-connection address or a
+    /// certificate forwarder (the JSON name predates the two roles and is kept for old journals).
     public let peerIsTrustedProxy: Bool
     public let tlsVersion: String?
     public let cipherSuite: String?
     public let certificate: CertificateSummary?
+    /// The certificate forwarder the peer was identified as, if any: only then are its
+    /// forwarded-certificate headers believed.
+    public let forwarder: String?
 
-    public init(connection: ConnectionID, peer: String, local: String, peerIsTrustedProxy: Bool, tlsVersion: String?, cipherSuite: String?, certificate: CertificateSummary?) {
+    public init(connection: ConnectionID, peer: String, local: String, peerIsTrustedProxy: Bool, tlsVersion: String?, cipherSuite: String?, certificate: CertificateSummary?, forwarder: String? = nil) {
         self.connection = connection
         self.peer = peer
         self.local = local
@@ -69,6 +73,7 @@ public struct ConnectionOpened: Codable, Hashable, Sendable {
         self.tlsVersion = tlsVersion
         self.cipherSuite = cipherSuite
         self.certificate = certificate
+        self.forwarder = forwarder
     }
 }
 
@@ -110,7 +115,7 @@ public struct RequestRecord: Codable, Hashable, Sendable {
     public let method: String
     public let path: String
     public let peer: String
-    /// `direct`, or `proxied` (trusted proxy peer or Via/Forwarded/X-Forwarded-For), plus the
+    /// `direct`, or `proxied` (certificate forwarder or proxied-connection peer, or Via/Forwarded/X-Forwarded-For), plus the
     /// forwarded-certificate format when one was used.
     public let route: String
     public let proxied: Bool
@@ -148,9 +153,10 @@ public struct RequestRecord: Codable, Hashable, Sendable {
 /// Something an operator must know about for security: forged headers, malformed input, limits.
 public struct SecurityEvent: Codable, Hashable, Sendable {
     public enum Category: String, Codable, Hashable, Sendable {
-        /// Forwarded-certificate headers from a peer that is not a trusted proxy (stripped).
+        /// Forwarded-certificate headers from a peer that is not a certificate forwarder, or sent by
+        /// a client to the reverse proxy (stripped either way).
         case spoof
-        /// A malformed forwarded-certificate header from a trusted proxy (answered 400).
+        /// A malformed forwarded-certificate header from a certificate forwarder (answered 400).
         case malformedForwardedHeader
         /// A limit was hit: header size, body size, timeouts, connection count.
         case limit

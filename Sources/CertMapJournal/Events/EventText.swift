@@ -8,7 +8,7 @@ public enum EventText {
         switch event.kind {
         case .connectionOpened(let opened):
             let certificate = opened.certificate.map { "CN=\($0.commonName)" } ?? "no client certificate"
-            let proxy = opened.peerIsTrustedProxy ? " (trusted proxy)" : ""
+            let proxy = opened.forwarder.map { " (certificate forwarder \($0))" } ?? (opened.peerIsTrustedProxy ? " (proxied)" : "")
             return "\(time) conn#\(opened.connection) open   \(opened.peer)\(proxy) \(opened.tlsVersion ?? "?") \(certificate)"
         case .connectionClosed(let closed):
             return "\(time) conn#\(closed.connection) closed after \(closed.requests) request(s): \(closed.reason)"

@@ -6,8 +6,8 @@ public struct ForwardProxySettings: Hashable, Sendable {
     public var listen: ListenAddress
     /// The certmap server: the only place this proxy tunnels to (it is not an open proxy).
     public var upstream: ListenAddress
-    /// The address outbound connections come from (default 127.0.0.2, a trusted proxy in the
-    /// demo configuration).
+    /// The address outbound connections come from (default 127.0.0.2, a proxied-connection
+    /// address in the demo configuration; never a certificate forwarder).
     public var outboundHost: String
     public var maxTunnels: Int
     public var connectTimeoutSeconds: Int64

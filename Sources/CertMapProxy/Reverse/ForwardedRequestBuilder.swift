@@ -16,6 +16,14 @@ struct ForwardedRequestBuilder: Sendable {
         Set(ForwardedCertificateFormat.allCases.flatMap { $0.headerNames(settings: encoder.settings) }.map { $0.lowercased() })
     }
 
+    /// The forwarded-certificate headers the client itself sent (which `upstreamHead` drops), in
+    /// the order sent, so the proxy can report the attempt.
+    func clientForwardedHeaderNames(in head: HTTPRequestHead) -> [String] {
+        let names = forwardedCertificateHeaders
+        var seen: Set<String> = []
+        return head.headers.map(\.name).filter { names.contains($0.lowercased()) && seen.insert($0.lowercased()).inserted }
+    }
+
     func upstreamHead(from head: HTTPRequestHead, clientPeer: String, leaf: [UInt8]?, chain: [[UInt8]]) -> HTTPRequestHead {
         var upstream = HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri)
         let stripped = forwardedCertificateHeaders.union(Self.hopByHop)

@@ -66,6 +66,11 @@ final class ReverseRequestHandler: ChannelInboundHandler {
         let chain = presented.chain(fallback: try? context.pipeline.syncOperations.nioSSL_peerCertificate())
         let leaf = chain.first
         let upstreamHead = builder.upstreamHead(from: head, clientPeer: peer, leaf: leaf?.der, chain: chain.dropFirst().map(\.der))
+        let claimed = builder.clientForwardedHeaderNames(in: head)
+        if !claimed.isEmpty {
+            let message = "reverse proxy removed forwarded-certificate header(s) \(claimed.joined(separator: ", ")) sent by client r\(number); the server receives only the certificate this client presented in TLS (\(leaf?.subject.rfc2253 ?? "none"))"
+            events.publish(.security(SecurityEvent(category: .spoof, connection: nil, peer: peer, message: message)))
+        }
         let keepAlive = head.isKeepAlive
         let hop = { (upstreamLocal: String?) in
             ProxyHop(

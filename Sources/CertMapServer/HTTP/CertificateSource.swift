@@ -1,7 +1,7 @@
 import CertMapCore
 
 /// Where a request's certificate came from, in the order SPEC §5 checks: a forwarded header
-/// from a trusted proxy, else the TLS peer certificate of the connection.
+/// from a certificate forwarder, else the TLS peer certificate of the connection.
 enum CertificateSource: Hashable, Sendable {
     case tls(leaf: CertificateIdentity, chain: [CertificateIdentity])
     case forwarded(format: String, header: String, leaf: CertificateIdentity, chain: [CertificateIdentity])
@@ -33,7 +33,7 @@ enum CertificateSource: Hashable, Sendable {
     var explanation: String {
         switch self {
         case .tls(let leaf, _): return "TLS peer certificate of this connection: \(leaf.subject.rfc2253)"
-        case .forwarded(let format, let header, let leaf, _): return "forwarded by the trusted proxy in \(header) (\(format)): \(leaf.subject.rfc2253)"
+        case .forwarded(let format, let header, let leaf, _): return "forwarded by the certificate forwarder in \(header) (\(format)): \(leaf.subject.rfc2253)"
         case .none: return "no client certificate on the connection and none forwarded"
         }
     }

@@ -1,9 +1,11 @@
 import CertMapCore
 import NIOHTTP1
 
-/// Decides what forwarded-certificate headers mean for one request (SPEC §5): from a trusted
-/// proxy they are parsed (malformed → 400); from anyone else they are stripped, never believed,
-/// and reported as a spoofing attempt, and the request is judged on its own TLS identity.
+/// Decides what forwarded-certificate headers mean for one request: from a certificate forwarder
+/// (a TLS-terminating proxy identified by its own certificate) they are parsed (malformed → 400);
+/// from anyone else — a plain client, a CONNECT tunnel, a merely proxied address — they are
+/// stripped, never believed, reported as a spoofing attempt, and the request is judged on its
+/// own TLS identity.
 struct ForwardedCertificateGate: Sendable {
     enum Verdict: Hashable, Sendable {
         case notForwarded
@@ -19,9 +21,9 @@ struct ForwardedCertificateGate: Sendable {
         self.parser = ForwardedCertificateParser(settings: settings)
     }
 
-    func judge(_ headers: HTTPHeaders, peerIsTrustedProxy: Bool) -> Verdict {
+    func judge(_ headers: HTTPHeaders, peerMayForward: Bool) -> Verdict {
         let pairs = headers.map { (name: $0.name, value: $0.value) }
-        guard peerIsTrustedProxy else {
+        guard peerMayForward else {
             let present = parser.presentHeaderNames(in: pairs)
             return present.isEmpty ? .notForwarded : .spoofed(present)
         }

@@ -74,7 +74,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             authentication = ConnectionAuthentication(persistence: persistence)
         }
         let snapshot = service.configuration.current
-        let proxy = ProxyIndication(peerIsTrustedProxy: connection.peerIsTrustedProxy, requestHeaders: request.head.headers)
+        let proxy = ProxyIndication(role: connection.role, requestHeaders: request.head.headers)
         var trace = DecisionTrace()
         trace.record(.reset, .info, "request \(requestIndex) on connection \(connection.id): authentication context reset (\(persistence))")
         trace.record(.source, .info, proxy.explanation)
@@ -96,16 +96,16 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     }
 
     private enum Screening {
-        /// Go on, with the certificate a trusted proxy forwarded (if any).
+        /// Go on, with the certificate a forwarder forwarded (if any).
         case proceed(ForwardedCertificate?)
         /// The request was already answered (400 for a malformed header).
         case answered
     }
 
-    /// Applies the trusted-proxy rule to forwarded-certificate headers.
+    /// Applies the forwarder rule to forwarded-certificate headers.
     private func screenForwardedHeaders(context: ChannelHandlerContext, request: PendingRequest, snapshot: ConfigSnapshot, trace: inout DecisionTrace) -> Screening {
         let gate = ForwardedCertificateGate(settings: snapshot.document.server.forwardedHeaders)
-        switch gate.judge(request.head.headers, peerIsTrustedProxy: connection.peerIsTrustedProxy) {
+        switch gate.judge(request.head.headers, peerMayForward: connection.role.mayForwardCertificates) {
         case .notForwarded:
             return .proceed(nil)
         case .forwarded(let certificate):
@@ -116,7 +116,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             return .proceed(certificate)
         case .spoofed(let headers):
             let names = headers.joined(separator: ", ")
-            let message = "removed forwarded-certificate header(s) \(names): \(connection.peer) is not a trusted proxy; the request is judged on its own TLS identity"
+            let message = "removed forwarded-certificate header(s) \(names): \(connection.peer) is not a certificate forwarder\(connection.role.proxied ? " (a proxied connection such as a CONNECT tunnel carries the client's own TLS and headers)" : ""); the request is judged on its own TLS identity"
             trace.record(.source, .failed, message)
             service.events.publish(.security(SecurityEvent(category: .spoof, connection: connection.id, peer: connection.peer, message: message)))
             return .proceed(nil)
@@ -128,14 +128,14 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         }
     }
 
-    /// A forwarded certificate from a trusted proxy, else the connection's TLS peer certificate
-    /// (unless that is the proxy's own pinned certificate, which never stands for a user).
+    /// A forwarded certificate from a forwarder, else the connection's TLS peer certificate
+    /// (unless that is the forwarder's own certificate, which never stands for a user).
     private func certificateSource(forwarded: ForwardedCertificate?) -> CertificateSource {
         if let forwarded {
             return .forwarded(format: forwarded.format.rawValue, header: forwarded.headerName, leaf: forwarded.leaf, chain: forwarded.chain)
         }
         let presented = connection.presented.certificates
-        guard let leaf = presented.first, !connection.peerCertificateIsProxyIdentity else { return .none }
+        guard let leaf = presented.first, !connection.role.certificateIsForwarderIdentity else { return .none }
         return .tls(leaf: leaf, chain: Array(presented.dropFirst()))
     }
 
@@ -184,7 +184,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         let head = DecisionResponse.head(for: decision, traceID: traceID, version: request.head.version, keepAlive: keepAlive, bodyLength: body.utf8.count)
         let record = RequestRecord(
             traceID: traceID, connection: connection.id, request: requestIndex, method: request.head.method.rawValue, path: request.head.uri,
-            peer: connection.peer, route: proxy.route(certificateWasForwarded: source.hasPrefix("forwarded"), peerCertificateIsProxyIdentity: connection.peerCertificateIsProxyIdentity), proxied: proxy.isProxied, mode: mode,
+            peer: connection.peer, route: proxy.route, proxied: proxy.isProxied, mode: mode,
             certificateSource: source, certificate: certificate.map(CertificateSummary.init), decision: decision,
             durationMicros: Int((NIODeadline.now() - request.started).nanoseconds / 1000)
         )

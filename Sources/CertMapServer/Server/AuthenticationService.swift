@@ -16,6 +16,7 @@ public final class AuthenticationService: Sendable {
     private struct State {
         var persistence: AuthPersistence
         var validator: (generation: UInt64, validator: CertificateValidator)?
+        var proxyTrust: (generation: UInt64, trust: ProxyTrust)?
         var checks: [Fingerprint: CertificateCheck] = [:]
         var checksGeneration: UInt64 = 0
         var connections = ConnectionAdmission()
@@ -53,15 +54,45 @@ public final class AuthenticationService: Sendable {
         let previous = configuration.current.document.server.authPersistence
         let snapshot = try configuration.apply(document)
         events.publish(.system(SystemEvent("configuration generation \(snapshot.generation) applied")))
+        publishTrustNotes(of: document, migration: false)
         if document.server.authPersistence != previous {
             setPersistence(document.server.authPersistence)
         }
         return snapshot
     }
 
-    /// The trusted proxies of the current configuration.
-    var trustedProxies: [TrustedProxy] {
-        configuration.current.document.server.trustedProxies.compactMap(\.trustedProxy)
+    /// Publishes, one line each, what loading migrated from an older file (at start) and every
+    /// weak certificate forwarder (at start and whenever an edit is applied), so the serve
+    /// output, the console's log and the journal all say it.
+    public func publishTrustNotes(of document: ConfigDocument, migration: Bool = true) {
+        for note in migration ? document.migrationNotes : [] {
+            events.publish(.system(SystemEvent("note: config.json \(note) (the file is rewritten in the new form on the next save)")))
+        }
+        for weakness in ConfigValidator.weaknesses(document) {
+            events.publish(.system(SystemEvent("warning: config.json \(weakness)")))
+        }
+    }
+
+    /// The proxy roles of the current configuration, compiled once per generation. A forwarder
+    /// whose `ca` file cannot be read is left out (so its headers are stripped, never believed)
+    /// and the reason is published once.
+    var proxyTrust: ProxyTrust {
+        let snapshot = configuration.current
+        if let cached = state.withLockedValue({ $0.proxyTrust }), cached.generation == snapshot.generation {
+            return cached.trust
+        }
+        let trust: ProxyTrust
+        do {
+            trust = try ProxyTrust.load(snapshot.document.server, home: home)
+        } catch {
+            events.publish(.system(SystemEvent("warning: \(error); certificate forwarders that need this file are not trusted")))
+            let readable = snapshot.document.server.certificateForwarders.filter { $0.ca == nil }
+            var server = snapshot.document.server
+            server.certificateForwarders = readable
+            trust = (try? ProxyTrust.load(server, home: home)) ?? ProxyTrust(proxiedRanges: [], forwarders: [])
+        }
+        state.withLockedValue { $0.proxyTrust = (snapshot.generation, trust) }
+        return trust
     }
 
     /// Validates `leaf` once per configuration generation and caches the verdict by fingerprint.

@@ -52,6 +52,7 @@ public final class CertMapHTTPSServer: Sendable {
         }
         let server = try CertMapHTTPSServer(service: service, group: group, channel: channel)
         service.events.publish(.system(SystemEvent("HTTPS server listening on \(server.boundAddress) (\(service.persistence))")))
+        service.publishTrustNotes(of: service.configuration.current.document)
         return server
     }
 

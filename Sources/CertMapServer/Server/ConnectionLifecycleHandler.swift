@@ -8,7 +8,7 @@ import NIOSSL
 import NIOTLS
 
 /// Owns one connection's life between TLS and HTTP: admits it under `maxConnections`, waits for
-/// the handshake, decides whether the peer is a trusted proxy, installs the HTTP handlers,
+/// the handshake, judges the peer's proxy role (proxied, certificate forwarder), installs the HTTP handlers,
 /// enforces the handshake/header-read deadline (slowloris) and the idle timeout, and reports the
 /// connection opening, failing and closing as events. It sees decrypted bytes before the HTTP
 /// decoder, which is how it knows when a request starts arriving.
@@ -105,17 +105,14 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
         }
         let presented = self.presented.certificates
         let address = context.channel.remoteAddress?.ipAddress.flatMap(IPAddress.init)
-        let proxies = address.map { address in
-            service.trustedProxies.filter { $0.admits(address: address, certificate: presented.first?.sha256) }
-        } ?? []
-        let trusted = !proxies.isEmpty
-        let proxyIdentity = presented.first.map { leaf in proxies.contains { $0.certificateFingerprint == leaf.sha256 } } ?? false
+        let role = service.proxyTrust.role(address: address, leaf: presented.first)
         let version = try? context.pipeline.syncOperations.nioSSL_tlsVersion()
         service.events.publish(.connectionOpened(ConnectionOpened(
-            connection: id, peer: peer, local: context.channel.localAddress.map(\.displayText) ?? "?", peerIsTrustedProxy: trusted,
-            tlsVersion: version.map(Self.describe), cipherSuite: nil, certificate: presented.first.map(CertificateSummary.init)
+            connection: id, peer: peer, local: context.channel.localAddress.map(\.displayText) ?? "?", peerIsTrustedProxy: role.proxied,
+            tlsVersion: version.map(Self.describe), cipherSuite: nil, certificate: presented.first.map(CertificateSummary.init),
+            forwarder: role.forwarder
         )))
-        let info = ConnectionInfo(id: id, peer: peer, peerIsTrustedProxy: trusted, peerCertificateIsProxyIdentity: proxyIdentity, presented: self.presented)
+        let info = ConnectionInfo(id: id, peer: peer, role: role, presented: self.presented)
         let handler = RequestAuthenticationHandler(service: service, connection: info, limits: limits, lifecycle: self)
         requestHandler = handler
         do {

@@ -64,7 +64,7 @@ enum DiagnosisText {
             lines.append("")
             lines.append("\(spoofing.count) × spoofed forwarded-certificate header(s) from \(spoofing.peers.joined(separator: ", ")) (stripped, never authenticated)")
             lines.append("    example  \(spoofing.example)")
-            lines.append("    fix      find the client forging them; only addresses in server.trustedProxies may forward certificates")
+            lines.append("    fix      find the client forging them; only peers in server.certificateForwarders (identified by the certificate they present) may forward certificates")
         }
         return lines.joined(separator: "\n")
     }

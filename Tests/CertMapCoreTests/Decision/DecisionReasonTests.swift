@@ -156,9 +156,20 @@ final class DecisionReasonTests: XCTestCase {
         assertOutcome(engine.decide(nil, path: "/public/logo.png"), .anonymous, "200")
     }
 
+    func testACACertificateGets403Point16BeforeAnyMappingEvenWhenAMappingWouldMatch() throws {
+        let authority = try CertificateIdentity(
+            certificate: TestCertificates.certificate(subject: TestCertificates.issuerName, isCertificateAuthority: true)
+        )
+        let matchAll = F.engine(manyToOne: [ManyToOneMapping(name: "Contoso", account: "sales", rules: [F.rule(.organization, "Contoso")])])
+        let decision = matchAll.decide(authority)
+        assertOutcome(decision, .certificateIsAuthority, "403.16")
+        XCTAssertNil(decision.mapping)
+        XCTAssertTrue(decision.trace.steps(in: .map).isEmpty, "\(decision.trace.steps)")
+    }
+
     func testEveryReasonHasTheIISStatusAndSubstatus() {
         let expected: [DecisionReason: String] = [
-            .allowed: "200", .anonymous: "200", .certificateRequired: "403.7", .untrustedCertificate: "403.16",
+            .allowed: "200", .anonymous: "200", .certificateRequired: "403.7", .untrustedCertificate: "403.16", .certificateIsAuthority: "403.16",
             .certificateExpired: "403.17", .certificateNotYetValid: "403.17", .certificateRevoked: "403.13",
             .notMapped: "401.2", .anonymousNotAllowed: "401.2", .deniedByMapping: "403.12", .accountDisabled: "401.1",
             .accountUnknown: "401.1", .resourceNotAllowed: "401.3", .legacyResetWithoutRemap: "401.2",

@@ -1,6 +1,7 @@
 import CertMapCore
 import Foundation
 import X509
+import SwiftASN1
 import XCTest
 
 final class ChainValidatorTests: XCTestCase {
@@ -23,7 +24,8 @@ final class ChainValidatorTests: XCTestCase {
     }
 
     private func certificate(_ name: String) throws -> Certificate {
-        try Certificate(pemEncoded: String(contentsOf: pki.appendingPathComponent("\(name).crt"), encoding: .utf8))
+        // Server and proxy files hold the leaf then its intermediate; the leaf is the first.
+        try Certificate(pemDocument: PEMDocument.parseMultiple(pemString: String(contentsOf: pki.appendingPathComponent("\(name).crt"), encoding: .utf8))[0])
     }
 
     private func validate(

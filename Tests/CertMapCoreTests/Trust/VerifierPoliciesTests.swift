@@ -2,6 +2,7 @@
 import CertMapCore
 import Crypto
 import Foundation
+import SwiftASN1
 import XCTest
 
 /// The two policies also work inside swift-certificates' own `Verifier`, not only through
@@ -21,7 +22,8 @@ final class VerifierPoliciesTests: XCTestCase {
     }
 
     private func certificate(_ name: String) throws -> Certificate {
-        try Certificate(pemEncoded: String(contentsOf: pki.appendingPathComponent("\(name).crt"), encoding: .utf8))
+        // Server and proxy files hold the leaf then its intermediate; the leaf is the first.
+        try Certificate(pemDocument: PEMDocument.parseMultiple(pemString: String(contentsOf: pki.appendingPathComponent("\(name).crt"), encoding: .utf8))[0])
     }
 
     func testRevocationPolicyInsideAVerifierRejectsTheRevokedUserAndAcceptsAlice() async throws {

@@ -4,7 +4,8 @@ import XCTest
 
 /// A real nginx (Debian package) started by a test as a TLS-terminating reverse proxy in front of
 /// certmap, forwarding the client certificate in `X-SSL-Client-Cert` ($ssl_client_escaped_cert).
-/// Its upstream connections come from 127.0.0.2, the demo configuration's trusted proxy.
+/// Its upstream connections come from 127.0.0.3 presenting proxy.crt: the demo configuration's
+/// certificate forwarder (pinned certificate, narrowed to that address).
 final class NginxProcess: @unchecked Sendable {
     let port: Int
     private let process: Process
@@ -124,7 +125,7 @@ final class NginxProcess: @unchecked Sendable {
                         proxy_pass https://certmap;
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
-                        proxy_bind 127.0.0.2;
+                        proxy_bind 127.0.0.3;
                         proxy_ssl_certificate \(path("proxy.crt"));
                         proxy_ssl_certificate_key \(path("proxy.key"));
                         proxy_ssl_session_reuse on;

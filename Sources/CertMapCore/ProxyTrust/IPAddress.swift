@@ -1,32 +1,5 @@
 import Foundation
 
-/// A peer allowed to forward client certificates in headers: an address or CIDR range, and
-/// optionally the SHA-256 of the certificate it must present on its own TLS connection.
-///
-/// Forwarded-certificate headers are only believed from such peers (SPEC §5); from anyone else
-/// they are stripped and recorded as a spoofing attempt.
-public struct TrustedProxy: Hashable, Sendable, CustomStringConvertible {
-    public let range: IPAddressRange
-    public let certificateFingerprint: Fingerprint?
-
-    public init(range: IPAddressRange, certificateFingerprint: Fingerprint? = nil) {
-        self.range = range
-        self.certificateFingerprint = certificateFingerprint
-    }
-
-    /// Whether a connection from `address` presenting `certificate` (its TLS peer certificate,
-    /// if any) is this trusted proxy.
-    public func admits(address: IPAddress, certificate: Fingerprint?) -> Bool {
-        guard range.contains(address) else { return false }
-        guard let required = certificateFingerprint else { return true }
-        return certificate == required
-    }
-
-    public var description: String {
-        certificateFingerprint.map { "\(range) presenting SHA-256 \($0.colonHex.prefix(23))…" } ?? range.description
-    }
-}
-
 /// An IPv4 or IPv6 address as bytes, parsed with `inet_pton`.
 public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     public let bytes: [UInt8]
