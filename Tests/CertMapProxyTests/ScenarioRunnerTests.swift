@@ -76,11 +76,12 @@ final class ScenarioRunnerTests: XCTestCase {
     func testHeaderSpoofingAcceptsNoForgedIdentity() async throws {
         let harness = try await ProxyHarness.start(self)
         let report = try await runner(harness).run(BuiltinScenarios.headerSpoofing, mode: "per-request")
-        XCTAssertEqual(report.requests, 8, "two clients × four formats")
+        XCTAssertEqual(report.requests, 36, "three clients × four formats × three routes")
+        XCTAssertEqual(report.byRoute, ["direct": 12, "forward": 12, "reverse": 12])
         XCTAssertEqual(report.forgedAccepted, 0)
         XCTAssertEqual(report.misattributions, [])
         let spoofs = harness.events.recent().filter { if case .security(let event) = $0.kind { event.category == .spoof } else { false } }
-        XCTAssertEqual(spoofs.count, 8, "one spoof event per forged request")
+        XCTAssertEqual(spoofs.count, 36, "one spoof event per forged request, from the server or the reverse proxy that removed it")
     }
 
     func testExpiredAndRevokedAreRefusedOnEveryRoute() async throws {

@@ -50,9 +50,26 @@ final class ScenarioCommandTests: XCTestCase {
         let run = try certmap.run(["scenario", "run", "header-spoofing", "--json", "--no-journal"])
         XCTAssertEqual(run.status, 0, run.stderr)
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(report["requests"] as? Int, 8, "two clients × four forwarded formats")
+        XCTAssertEqual(report["requests"] as? Int, 36, "three clients × four forwarded formats × three routes")
         XCTAssertEqual(report["forgedAccepted"] as? Int, 0)
-        XCTAssertEqual(report["byDecision"] as? [String: Int], ["403.7": 4, "401.2": 4], "each judged on its own TLS identity")
+        XCTAssertEqual(report["byDecision"] as? [String: Int], ["403.7": 12, "401.2": 12, "200": 12], "each judged on its own TLS identity")
+        XCTAssertEqual(report["byRoute"] as? [String: Int], ["direct": 12, "forward": 12, "reverse": 12])
+    }
+
+    func testHeaderSpoofingFailsWithExitOneWhenAForgedIdentityIsBelieved() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        try certmap.run(["pki", "init"])
+        // A careless operator makes every local client a certificate forwarder.
+        let file = certmap.home.appendingPathComponent("config.json")
+        var config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        var server = config["server"] as? [String: Any] ?? [:]
+        server["certificateForwarders"] = [["name": "careless", "address": "127.0.0.1", "addressOnly": true]]
+        config["server"] = server
+        try JSONSerialization.data(withJSONObject: config).write(to: file)
+        let run = try certmap.run(["scenario", "run", "header-spoofing", "--json", "--no-journal"])
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], run.stdout)
+        XCTAssertGreaterThanOrEqual(report["forgedAccepted"] as? Int ?? 0, 4, run.stdout)
     }
 
     func testAScenarioFileWithAMistakeIsNamedByFileAndField() throws {

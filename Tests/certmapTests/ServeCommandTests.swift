@@ -68,4 +68,32 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(terminated.stdout, "200 401 ", terminated.stderr)
         XCTAssertEqual(serve.stop(), 0)
     }
+    func testOpenSSLVerifiesTheServedChainAgainstTheRootCertificateAlone() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        try certmap.run(["pki", "init"])
+        let serve = try ServeProcess(self, certmap: certmap, arguments: ["--no-proxies"])
+        let root = certmap.pki.appendingPathComponent("root-ca.crt").path
+        let result = try CertMapProcess.openssl(["s_client", "-connect", "127.0.0.1:\(serve.port)", "-servername", "localhost", "-CAfile", root, "-verify_return_error", "-brief"])
+        XCTAssertTrue(result.stderr.contains("Verification: OK") || result.stdout.contains("Verify return code: 0 (ok)"), result.stdout + result.stderr)
+        XCTAssertEqual(serve.stop(), 0)
+    }
+
+    func testServeSaysWhatItMigratedAndWarnsAboutAnAddressOnlyForwarder() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        try certmap.run(["pki", "init"])
+        let file = certmap.home.appendingPathComponent("config.json")
+        var config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        var server = config["server"] as? [String: Any] ?? [:]
+        server["trustedProxies"] = [["address": "127.0.0.9"]]
+        server["certificateForwarders"] = [["name": "lab haproxy", "address": "127.0.0.8", "addressOnly": true]]
+        config["server"] = server
+        try JSONSerialization.data(withJSONObject: config).write(to: file)
+
+        let serve = try ServeProcess(self, certmap: certmap, arguments: ["--no-proxies"])
+        let migrated = serve.waitFor({ $0.contains("server.trustedProxies[0] (127.0.0.9, no certificate) is now server.proxiedConnections") }, seconds: 5)
+        XCTAssertNotNil(migrated, "\(serve.lines)")
+        let weak = serve.waitFor({ $0.contains("server.certificateForwarders[0]: weak: lab haproxy is believed by address alone") }, seconds: 5)
+        XCTAssertNotNil(weak, "\(serve.lines)")
+        XCTAssertEqual(serve.stop(), 0)
+    }
 }

@@ -17,11 +17,14 @@ public enum BuiltinScenarios {
         concurrency: 8, maxRequests: 1_000, maxDurationSeconds: 60, loadUsers: 24)
 
     public static let headerSpoofing = ScenarioDefinition(
-        name: "header-spoofing", summary: "Direct clients (none, erin) forge alice's certificate in every forwarded-certificate header format.",
-        shows: "0 forged identities accepted; one security/spoof event per forged request.",
+        name: "header-spoofing",
+        summary: "Clients without a certificate, unmapped (erin) and mapped (bob) forge alice's certificate in every forwarded-certificate format, on every route: direct, CONNECT tunnel, reverse proxy.",
+        shows: "0 forged identities accepted (exit 1 otherwise); each client is judged on its own certificate; one security/spoof event per forged request.",
         mode: .perRequest,
-        groups: [.init(identities: ["none", "erin"], route: .direct, connections: 1, paths: ["/"], forge: "alice")],
-        concurrency: 2, maxRequests: 100, maxDurationSeconds: 30)
+        groups: [ClientRoute.direct, .forward, .reverse].map { route in
+            .init(identities: ["none", "erin", "bob"], route: route, connections: 1, paths: ["/"], forge: "alice")
+        },
+        concurrency: 3, maxRequests: 200, maxDurationSeconds: 30)
 
     public static let expiredAndRevoked = ScenarioDefinition(
         name: "expired-and-revoked", summary: "Expired, not-yet-valid, revoked and impostor certificates on every route.",
