@@ -2,6 +2,7 @@ import CertMapCore
 import CertMapJournal
 import CertMapServer
 import Foundation
+import CertMapTestSupport
 import XCTest
 
 /// Oversized and slow requests, garbage on the TLS port, too many connections: each gets a clear
@@ -114,7 +115,7 @@ private final class RawConnection {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else { throw NginxProcess.Unavailable(description: "cannot connect to 127.0.0.1:\(port)") }
+        guard result == 0 else { throw PeerUnavailable(description: "cannot connect to 127.0.0.1:\(port)") }
     }
 
     func close() {

@@ -1,6 +1,7 @@
 import CertMapCore
 import CertMapJournal
 import CertMapServer
+import CertMapTestSupport
 import XCTest
 
 /// certmap behind a real nginx terminating TLS and forwarding `$ssl_client_escaped_cert`.
@@ -24,10 +25,10 @@ final class NginxReverseProxyTests: XCTestCase {
         let alice = try await get(nginx.port, harness, user: "alice")
         let bob = try await get(nginx.port, harness, user: "bob")
         let aliceAgain = try await get(nginx.port, harness, user: "alice")
-        XCTAssertEqual([alice, bob, aliceAgain], ["200 200 alice", "200 200 sales", "200 200 alice"], nginx.errorLog)
+        XCTAssertEqual([alice, bob, aliceAgain], ["200 200 alice", "200 200 sales", "200 200 alice"], nginx.logText)
         let records = harness.requestRecords()
         XCTAssertEqual(records.map(\.certificateSource), ["forwarded:escapedPEM", "forwarded:escapedPEM", "forwarded:escapedPEM"])
-        XCTAssertTrue(records.allSatisfy { $0.peer.hasPrefix("127.0.0.2:") && $0.proxied })
+        XCTAssertTrue(records.allSatisfy { $0.peer.hasPrefix("127.0.0.3:") && $0.proxied })
         XCTAssertEqual(Set(records.map(\.route)), ["reverse"], "a forwarded certificate means a TLS-terminating (reverse) proxy")
     }
 
