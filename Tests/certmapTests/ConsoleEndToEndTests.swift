@@ -16,8 +16,8 @@ final class ConsoleEndToEndTests: XCTestCase {
         try tmux.send("1")
 
         try tmux.send("m")
-        XCTAssertNotNil(try tmux.waitFor { $0.contains("Switch authentication mode from per-request to legacy-iis4? (y/n)") })
-        try tmux.send("y")
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("Authentication persistence (now per-request)") && $0.contains("Q190009") }, tmux.screen)
+        try tmux.send("2")
         XCTAssertNotNil(try tmux.waitFor { $0.contains("mode legacy-iis4") }, tmux.screen)
 
         let codes = try curl(certmap, port: port, user: "alice", paths: ["/", "/img/1.png"], headers: ["Via: 1.1 squid"])
@@ -37,7 +37,11 @@ final class ConsoleEndToEndTests: XCTestCase {
 
         try tmux.send("q")
         try tmux.send("q")
-        XCTAssertNotNil(try tmux.waitFor { $0.contains("Quit certmap? (y/n)") }, tmux.screen)
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("Quit certmap? [y/N]") }, tmux.screen)
+        try tmux.send("Enter")
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("cancelled") && $0.contains("1 Live") }, "Enter must not quit: \(tmux.screen)")
+        try tmux.send("q")
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("Quit certmap? [y/N]") }, tmux.screen)
         try tmux.send("y")
         let exited = try tmux.waitFor { $0.contains("certmap exited 0") }
         XCTAssertNotNil(exited, "the console did not exit cleanly: \(tmux.screen)")

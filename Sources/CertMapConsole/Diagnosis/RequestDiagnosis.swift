@@ -79,7 +79,7 @@ public struct RequestDiagnosis: Hashable, Sendable {
             self.init(
                 headline: headline,
                 cause: "Authentication was reset after request \(previous) of this proxied connection and the certificate was not re-mapped (\(record.mode), KB Q190009). The first request on the connection was mapped; every later one arrives with no identity and gets 401.",
-                fix: "Switch the authentication mode to per-request (m cycles through the modes and asks before each switch): every request is then re-mapped from its certificate, as IIS does since NT4 SP4.")
+                fix: "Switch the authentication mode to per-request (press m and choose per-request): every request is then re-mapped from its certificate, as IIS does since NT4 SP4.")
         }
     }
 }

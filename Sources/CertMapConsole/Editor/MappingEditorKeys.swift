@@ -21,7 +21,7 @@ enum MappingEditorKeys {
             state.mappingForm = .newManyToOne()
         case .deleteMapping:
             guard let selected else { return [] }
-            state.confirmation = Confirmation(question: "Delete the mapping \"\(name(of: selected, in: draft.document))\"? (y/n)", action: .deleteMapping(selected))
+            state.confirmation = Confirmation(question: "Delete the mapping \"\(name(of: selected, in: draft.document))\"?", action: .deleteMapping(selected))
         case .toggleMapping:
             guard let selected else { return [] }
             let wasEnabled = isEnabled(selected, in: draft.document)
@@ -55,7 +55,7 @@ enum MappingEditorKeys {
             } else if let issue = draft.issues.first {
                 state.show("cannot save: \(issue)", severity: .error)
             } else {
-                state.confirmation = Confirmation(question: "Save \(draft.pendingEdits) edit(s) and apply them live? (y/n)", action: .saveMappings)
+                state.confirmation = Confirmation(question: "Save \(draft.pendingEdits) edit(s) and apply them live?", action: .saveMappings)
             }
         default:
             break
@@ -84,7 +84,7 @@ enum MappingEditorKeys {
             state.dryRun = nil
             state.screen = .live
             state.show("unsaved mapping edits discarded")
-        case .quit, .switchMode, .deleteSession:
+        case .quit, .deleteSession:
             break
         }
         state.draft = draft

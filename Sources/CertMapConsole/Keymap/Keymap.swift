@@ -47,7 +47,7 @@ public struct Keymap: Hashable, Sendable {
         KeyBinding([.character("Q")], .quit, .global, "quit now"),
         KeyBinding([.tab], .nextTab, .global, "next screen"),
         KeyBinding([.backTab], .previousTab, .global, "previous screen"),
-        KeyBinding([.character("m")], .switchMode, .global, "switch auth persistence mode (asks first)"),
+        KeyBinding([.character("m")], .switchMode, .global, "choose the auth persistence mode from a list"),
         KeyBinding([.character("p")], .togglePause, .global, "pause or resume demo traffic"),
         KeyBinding([.character("s")], .startScenario, .global, "start a scenario (q190009, pooled-proxy, header-spoofing, ...)"),
     ]

@@ -16,6 +16,8 @@ public struct ConsoleState: Hashable, Sendable {
     public var helpScroll = 0
     public var prompt: Prompt?
     public var confirmation: Confirmation?
+    /// The open mode chooser (`m`), if any.
+    public var modeChooser: ModeChooser?
     public var message: StatusMessage?
 
     public var flows: FlowList
@@ -35,7 +37,7 @@ public struct ConsoleState: Hashable, Sendable {
 
     /// The authentication persistence mode in force, as the host reported it.
     public var mode: String
-    /// The modes `m` cycles through, in order.
+    /// The modes the chooser (`m`) lists, in order.
     public var modes: [String]
     public var trafficPaused = false
     public var droppedEvents: UInt64 = 0
@@ -102,9 +104,4 @@ public struct ConsoleState: Hashable, Sendable {
         detail.flatMap { flows.row(traceID: $0.traceID) }
     }
 
-    /// The mode `m` would switch to.
-    public var nextMode: String {
-        guard let index = modes.firstIndex(of: mode) else { return modes.first ?? mode }
-        return modes[(index + 1) % modes.count]
-    }
 }

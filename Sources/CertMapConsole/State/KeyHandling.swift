@@ -7,6 +7,9 @@ enum KeyHandling {
         if let confirmation = state.confirmation {
             return answer(confirmation, with: key, in: &state)
         }
+        if var chooser = state.modeChooser {
+            return choose(with: key, in: &chooser, state: &state)
+        }
         if state.mappingForm != nil {
             MappingEditorKeys.edit(key, in: &state)
             return []
@@ -17,7 +20,9 @@ enum KeyHandling {
         if state.isHelpVisible {
             switch key {
             case .character("?"), .character("q"), .escape: state.isHelpVisible = false
-            case .character("Q"): return [.quit]
+            case .character("Q"):
+                state.isHelpVisible = false
+                return run(.quit, in: &state)
             case .character("j"), .down: state.helpScroll = min(state.helpScroll + 1, HelpOverlayView.maximumScroll(state))
             case .character("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
             default: break
@@ -32,25 +37,39 @@ enum KeyHandling {
 
     private static func answer(_ confirmation: Confirmation, with key: Key, in state: inout ConsoleState) -> [ConsoleRequest] {
         switch key {
-        case .character("y"), .character("Y"), .enter:
+        case .character("y"), .character("Y"):
             state.confirmation = nil
             switch confirmation.action {
             case .quit:
                 return [.quit]
-            case .switchMode(let mode):
-                state.show("switching authentication mode to \(mode)…")
-                return [.switchMode(to: mode)]
             case .saveMappings, .deleteMapping, .discardEdits:
                 return MappingEditorKeys.confirm(confirmation.action, in: &state)
             case .deleteSession(let name):
                 state.show("deleting session \(name)…")
                 return [.deleteSession(name)]
             }
-        case .character("n"), .character("N"), .character("q"), .escape:
+        default:
             state.confirmation = nil
             state.show("cancelled")
-        default:
-            break
+        }
+        return []
+    }
+
+    private static func choose(with key: Key, in chooser: inout ModeChooser, state: inout ConsoleState) -> [ConsoleRequest] {
+        switch chooser.handle(key) {
+        case .open:
+            state.modeChooser = chooser
+        case .cancelled:
+            state.modeChooser = nil
+            state.show("mode unchanged (\(state.mode))")
+        case .chose(let mode):
+            state.modeChooser = nil
+            guard mode != state.mode else {
+                state.show("already in \(mode)")
+                return []
+            }
+            state.show("switching authentication mode to \(mode)…", severity: mode == "per-connection" ? .warning : .info)
+            return [.switchMode(to: mode)]
         }
         return []
     }
@@ -161,15 +180,19 @@ enum KeyHandling {
             if state.detail != nil {
                 state.detail = nil
             } else if state.screen == .mappings, let draft = state.draft, draft.isDirty {
-                state.confirmation = Confirmation(question: "Discard \(draft.pendingEdits) unsaved mapping edit(s)? (y/n)", action: .discardEdits)
+                state.confirmation = Confirmation(question: "Discard \(draft.pendingEdits) unsaved mapping edit(s)?", action: .discardEdits)
             } else if state.screen != .live {
                 state.screen = .live
             } else if let draft = state.draft, draft.isDirty {
-                state.confirmation = Confirmation(question: "Quit and discard \(draft.pendingEdits) unsaved mapping edit(s)? (y/n)", action: .quit)
+                state.confirmation = Confirmation(question: "Quit and discard \(draft.pendingEdits) unsaved mapping edit(s)?", action: .quit)
             } else {
-                state.confirmation = Confirmation(question: "Quit certmap? (y/n)", action: .quit)
+                state.confirmation = Confirmation(question: "Quit certmap?", action: .quit)
             }
         case .quit:
+            if let draft = state.draft, draft.isDirty {
+                state.confirmation = Confirmation(question: "Quit and discard \(draft.pendingEdits) unsaved mapping edit(s)?", action: .quit)
+                return []
+            }
             return [.quit]
         case .nextTab, .previousTab:
             let step = command == .nextTab ? 1 : -1
@@ -201,9 +224,7 @@ enum KeyHandling {
             state.screen = .live
             applyFilter(.connection(connection.id), text: "~conn \(connection.id)", in: &state)
         case .switchMode:
-            let next = state.nextMode
-            state.confirmation = Confirmation(
-                question: "Switch authentication mode from \(state.mode) to \(next)? (y/n)", action: .switchMode(to: next))
+            state.modeChooser = ModeChooser(modes: state.modes, current: state.mode)
         case .togglePause:
             state.show(state.trafficPaused ? "resuming demo traffic…" : "pausing demo traffic…")
             return [.pauseTraffic(!state.trafficPaused)]

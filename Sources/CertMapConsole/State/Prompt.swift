@@ -33,10 +33,10 @@ public struct Prompt: Hashable, Sendable {
     }
 }
 
-/// A yes/no question: what to do on `y`.
+/// A yes/no question: what to do on `y`. Only `y` or `Y` confirms; every other key — Enter and
+/// Esc included — cancels, so a stray key never quits, deletes or discards.
 public struct Confirmation: Hashable, Sendable {
     public enum Action: Hashable, Sendable {
-        case switchMode(to: String)
         case quit
         case saveMappings
         case deleteMapping(MappingReference)
@@ -47,6 +47,9 @@ public struct Confirmation: Hashable, Sendable {
 
     public var question: String
     public var action: Action
+
+    /// The question as shown, with the default (no) in capitals.
+    public var text: String { question + " [y/N]" }
 
     public init(question: String, action: Action) {
         self.question = question

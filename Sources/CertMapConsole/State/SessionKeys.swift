@@ -43,7 +43,7 @@ enum SessionKeys {
             state.prompt = Prompt(purpose: .sessionName)
         case .deleteSession:
             guard let session = selected(state) else { return [] }
-            state.confirmation = Confirmation(question: "Delete the session \"\(session.name)\"? (y/n)", action: .deleteSession(session.name))
+            state.confirmation = Confirmation(question: "Delete the session \"\(session.name)\"?", action: .deleteSession(session.name))
         default:
             break
         }

@@ -51,7 +51,7 @@ enum FooterView {
         let y = buffer.height - 1
         let ellipsis = state.glyphs.ellipsis
         if let confirmation = state.confirmation {
-            buffer.draw([Span(" " + confirmation.question, .prompt)], x: 0, y: y, maxWidth: buffer.width, ellipsis: ellipsis)
+            buffer.draw([Span(" " + confirmation.text, .prompt)], x: 0, y: y, maxWidth: buffer.width, ellipsis: ellipsis)
         } else if let prompt = state.prompt {
             var spans: StyledLine = [Span(" \(prompt.purpose.label): ", .prompt), Span(prompt.text + "_", .normal)]
             if let error = prompt.error {

@@ -32,17 +32,21 @@ public enum ConsoleView {
         if state.isHelpVisible {
             HelpOverlayView.render(state, into: &buffer)
         }
+        if state.modeChooser != nil {
+            ModeChooserView.render(state, into: &buffer)
+        }
     }
 }
 
 /// Below the minimum size: what is wrong and what is needed, centred, instead of a mangled screen.
 enum TooSmallView {
     static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer) {
-        let lines = [
+        var lines = [
             "Terminal too small",
             "\(buffer.width)x\(buffer.height), certmap needs at least \(ScreenLayout.minimumWidth)x\(ScreenLayout.minimumHeight)",
             "Enlarge the window; Q quits",
         ]
+        if let confirmation = state.confirmation { lines.append(confirmation.text) }
         let top = max(0, (buffer.height - lines.count) / 2)
         for (offset, line) in lines.enumerated() where top + offset < buffer.height {
             buffer.writeCentered(line, in: buffer.area, y: top + offset, role: offset == 0 ? .warning : .normal, ellipsis: state.glyphs.ellipsis)

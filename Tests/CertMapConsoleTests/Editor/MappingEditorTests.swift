@@ -73,7 +73,7 @@ final class MappingEditorTests: XCTestCase {
     func testDeletingAsksFirst() {
         var state = mappingsScreen()
         F.press([.character("j"), .character("d")], on: &state)
-        XCTAssertEqual(state.confirmation?.question, "Delete the mapping \"contractors\"? (y/n)")
+        XCTAssertEqual(state.confirmation?.text, "Delete the mapping \"contractors\"? [y/N]")
         F.press([.character("n")], on: &state)
         XCTAssertEqual(state.draft?.document.manyToOne.count, 4)
         F.press([.character("d"), .character("y")], on: &state)
@@ -90,7 +90,18 @@ final class MappingEditorTests: XCTestCase {
         XCTAssertEqual(state.draft?.isDirty, false)
 
         F.press([.character("3"), .character(" "), .character("1"), .character("q")], on: &state)
-        XCTAssertEqual(state.confirmation?.question, "Quit and discard 1 unsaved mapping edit(s)? (y/n)")
+        XCTAssertEqual(state.confirmation?.text, "Quit and discard 1 unsaved mapping edit(s)? [y/N]")
+    }
+
+    func testCapitalQWithUnsavedEditsAsksInsteadOfDroppingThem() {
+        var state = mappingsScreen()
+        F.press([.character(" ")], on: &state)
+        XCTAssertEqual(F.press([.character("Q")], on: &state), [], "unsaved edits are never dropped without asking")
+        XCTAssertEqual(state.confirmation?.action, .quit)
+        XCTAssertEqual(F.press([.enter], on: &state), [], "Enter cancels")
+        XCTAssertEqual(state.draft?.isDirty, true)
+        XCTAssertEqual(F.press([.character("?"), .character("Q")], on: &state), [], "nor from the help overlay")
+        XCTAssertEqual(F.press([.character("y")], on: &state), [.quit])
     }
 
     func testAConfigurationChangeFromElsewhereKeepsPendingEdits() {

@@ -43,7 +43,7 @@ final class ConsoleHostTests: XCTestCase {
         let driver = RecordingDriver()
         let backend = ScriptedBackend(steps: [
             .init(waitFor: "mode per-request", key: .character("m")),
-            .init(waitFor: "(y/n)", key: .character("y")),
+            .init(waitFor: "Authentication persistence (now per-request)", key: .character("2")),
             .init(waitFor: "mode legacy-iis4", key: .character("p")),
             .init(waitFor: "demo traffic paused", key: .character("Q")),
         ])

@@ -174,16 +174,43 @@ final class ConsoleReducerTests: XCTestCase {
         XCTAssertEqual(F.press([.character("Q")], on: &state), [.quit])
     }
 
-    func testModeSwitchAsksThenRequestsAndWaitsForTheHost() {
+    func testModeKeyOpensAChooserAndSwitchesOnlyToTheModePicked() {
         var state = F.state()
         XCTAssertEqual(F.press([.character("m")], on: &state), [])
-        XCTAssertEqual(state.confirmation?.action, .switchMode(to: "per-connection"))
-        XCTAssertEqual(F.press([.character("y")], on: &state), [.switchMode(to: "per-connection")])
+        XCTAssertEqual(state.modeChooser?.current, "legacy-iis4")
+        XCTAssertEqual(state.modeChooser?.selected, 1, "the current mode is selected first")
+        XCTAssertEqual(F.press([.character("x"), .tab], on: &state), [], "stray keys neither switch nor close")
+        XCTAssertNotNil(state.modeChooser)
+        XCTAssertEqual(F.press([.character("k"), .enter], on: &state), [.switchMode(to: "per-request")], "legacy-iis4 to per-request never passes per-connection")
+        XCTAssertNil(state.modeChooser)
         XCTAssertEqual(state.mode, "legacy-iis4", "the mode shown changes only when the host confirms")
-        ConsoleReducer.apply(.modeChanged("per-connection"), to: &state)
-        XCTAssertEqual(state.mode, "per-connection")
-        XCTAssertEqual(state.nextMode, "per-request")
-        XCTAssertEqual(state.message?.text, "authentication mode is now per-connection")
+        ConsoleReducer.apply(.modeChanged("per-request"), to: &state)
+        XCTAssertEqual(state.mode, "per-request")
+        XCTAssertEqual(state.message?.text, "authentication mode is now per-request")
+        XCTAssertEqual(F.press([.character("m"), .character("3")], on: &state), [.switchMode(to: "per-connection")], "a digit picks directly")
+        XCTAssertEqual(state.message?.severity, .warning, "picking the identity-leaking mode is shown as a warning")
+    }
+
+    func testTheModeChooserCancelsOnEscapeAndPickingTheCurrentModeChangesNothing() {
+        var state = F.state()
+        XCTAssertEqual(F.press([.character("m"), .escape], on: &state), [])
+        XCTAssertNil(state.modeChooser)
+        XCTAssertEqual(state.message?.text, "mode unchanged (legacy-iis4)")
+        XCTAssertEqual(F.press([.character("m"), .enter], on: &state), [])
+        XCTAssertEqual(state.message?.text, "already in legacy-iis4")
+    }
+
+    func testOnlyYConfirmsAndEnterEscapeOrAnyOtherKeyCancels() {
+        for key: Key in [.enter, .escape, .character("n"), .character("x"), .character(" "), .down, .tab] {
+            var state = F.state()
+            F.press([.character("q")], on: &state)
+            XCTAssertEqual(state.confirmation?.text, "Quit certmap? [y/N]")
+            XCTAssertEqual(F.press([key], on: &state), [], "\(key) must not quit")
+            XCTAssertNil(state.confirmation, "\(key) cancels")
+            XCTAssertEqual(state.message?.text, "cancelled")
+        }
+        var state = F.state()
+        XCTAssertEqual(F.press([.character("q"), .character("Y")], on: &state), [.quit])
     }
 
     func testPauseRequestsTheOppositeOfTheCurrentState() {

@@ -85,7 +85,8 @@ final class ScreenSnapshotTests: XCTestCase {
     func testDetailAuthTraceOfForwardedCertificate() { check("detail-trace-bob", keys: [.character("k"), .enter, .tab, .tab]) }
     func testHelpOverlayOnLive() { check("help-live", keys: [.character("?")]) }
     func testHelpOverlayInDetail() { check("help-detail", keys: [.enter, .character("?")]) }
-    func testModeSwitchConfirmation() { check("confirm-mode", keys: [.character("m")]) }
+    func testModeChooser() { check("mode-chooser", keys: [.character("m")]) }
+    func testQuitConfirmationSaysNoIsTheDefault() { check("confirm-quit", keys: [.character("q")]) }
     func testFilterPromptWithParseError() { check("filter-error", keys: [.character("f")] + F.type("~s abc & (") + [.enter]) }
 
     func testEmptyLiveScreen() {
