@@ -10,7 +10,10 @@ struct PKIInitCommand: AsyncParsableCommand {
         discussion: """
             Users: alice, bob, carol (mapped), dave (matches a deny mapping), erin (unmapped), \
             expired, notyet, revoked (listed in crl.pem) and impostor (alice's exact subject from \
-            an untrusted CA). Refuses to replace an existing PKI unless --force.
+            an untrusted CA). Refuses to replace an existing PKI unless --force; with --force the \
+            configuration's references to the replaced demo certificates (one-to-one mappings of \
+            demo users, the reverse proxy's pin) move to the new ones, each change is printed, and \
+            mappings of your own that the new CA no longer trusts are named.
             """
     )
 
@@ -22,6 +25,7 @@ struct PKIInitCommand: AsyncParsableCommand {
     func run() async throws {
         let home = homeOptions.dataHome
         try home.create()
+        let before = DemoPKIRepoint.certificates(in: home.pkiDirectory)
         let manifest = try DemoPKI.initialize(in: home.pkiDirectory, now: Date(), force: force)
         var rows = [["name", "role", "subject", "sha-256"]]
         for credential in manifest.credentials {
@@ -29,8 +33,36 @@ struct PKIInitCommand: AsyncParsableCommand {
         }
         print("demo PKI written to \(home.pkiDirectory.path)")
         print(TextTable.render(rows))
-        for line in try HomeBootstrap.prepare(home, now: Date()) {
+        let created = try HomeBootstrap.prepare(home, now: Date())
+        for line in created {
             print(line)
+        }
+        if created.isEmpty, !before.isEmpty {
+            try repointConfiguration(home: home, from: before)
+        }
+    }
+
+    /// Moves the configuration from the replaced demo certificates to the new ones.
+    private func repointConfiguration(home: DataHome, from old: [String: CertificateIdentity]) throws {
+        let store = ConfigStore(home: home)
+        var document: ConfigDocument
+        do {
+            document = try store.load()
+        } catch {
+            print("configuration not updated (it does not load; fix it, then re-point by hand): \(error)")
+            return
+        }
+        let report = DemoPKIRepoint.repoint(&document, old: old, new: DemoPKIRepoint.certificates(in: home.pkiDirectory))
+        if !report.changes.isEmpty {
+            try store.save(document)
+            print("updated \(store.file.path) (previous version kept as config.json.1):")
+            report.changes.forEach { print("  " + $0) }
+        } else {
+            print("configuration unchanged: it names none of the replaced demo certificates")
+        }
+        if !report.dangling.isEmpty {
+            print("left as they are (yours), but broken by the new PKI:")
+            report.dangling.forEach { print("  " + $0) }
         }
     }
 }
