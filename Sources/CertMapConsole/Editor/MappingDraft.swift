@@ -16,6 +16,10 @@ public struct MappingDraft: Hashable, Sendable {
     public private(set) var base: ConfigDocument
     /// The edited configuration (equal to `base` when nothing is pending).
     public private(set) var document: ConfigDocument
+    /// The configuration the pending edits were made against. It stays put when another writer's
+    /// change becomes `base` under pending edits, so saving compares the file with what the
+    /// operator actually edited and never silently overwrites the other change.
+    public private(set) var origin: ConfigDocument
     private var undoStack: [Step] = []
     private var redoStack: [Step] = []
     static let historyLimit = 100
@@ -23,6 +27,7 @@ public struct MappingDraft: Hashable, Sendable {
     public init(base: ConfigDocument) {
         self.base = base
         self.document = base
+        self.origin = base
     }
 
     /// Whether the draft differs from the configuration in force.
@@ -73,14 +78,26 @@ public struct MappingDraft: Hashable, Sendable {
         base = document
         if self.document == document || undoStack.isEmpty {
             self.document = document
+            origin = document
             undoStack.removeAll()
             redoStack.removeAll()
         }
     }
 
+    /// Takes `base` as the configuration in force and `document` as the draft (after another
+    /// writer changed the file: the merge, or mine kept over theirs); undoable as one edit.
+    public mutating func adopt(base: ConfigDocument, document: ConfigDocument, label: String) {
+        self.base = base
+        origin = base
+        undoStack.append(Step(before: self.document, label: label))
+        redoStack.removeAll()
+        self.document = document
+    }
+
     /// Drops every pending edit.
     public mutating func discard() {
         document = base
+        origin = base
         undoStack.removeAll()
         redoStack.removeAll()
     }

@@ -65,13 +65,38 @@ enum MappingEditorKeys {
         return requests
     }
 
+    /// The operator's answer to a save that found the file changed elsewhere.
+    static func resolve(_ conflict: SaveConflict, with key: Key, in state: inout ConsoleState) -> [ConsoleRequest] {
+        state.saveConflict = nil
+        guard var draft = state.draft else { return [] }
+        defer { state.draft = draft }
+        switch conflict.choice(for: key) {
+        case .merge:
+            guard let merged = conflict.merged else { return [] }
+            draft.adopt(base: conflict.theirs, document: merged, label: "merge with the file on disk")
+            state.show("saving your edits merged with the file on disk…")
+            return [.saveMappings(merged, editedFrom: conflict.theirs)]
+        case .keepMine:
+            draft.adopt(base: conflict.theirs, document: conflict.mine, label: "keep mine over the file on disk")
+            state.show("saving your edits over the file on disk (its previous version is kept as config.json.1)…")
+            return [.saveMappings(conflict.mine, editedFrom: conflict.theirs)]
+        case .takeTheirs:
+            draft = MappingDraft(base: conflict.theirs)
+            state.show("took the file on disk; your unsaved edits were dropped", severity: .warning)
+        case .cancel:
+            state.show("not saved; your edits are still pending (w saves again)")
+        }
+        state.mappingCursor.update(count: draft.entries.count, page: state.pageHeight)
+        return []
+    }
+
     /// Carries out a confirmed mapping question.
     static func confirm(_ action: Confirmation.Action, in state: inout ConsoleState) -> [ConsoleRequest] {
         guard var draft = state.draft else { return [] }
         switch action {
         case .saveMappings:
             state.show("saving mappings…")
-            return [.saveMappings(draft.document)]
+            return [.saveMappings(draft.document, editedFrom: draft.origin)]
         case .deleteMapping(let reference):
             draft.apply("delete \(name(of: reference, in: draft.document))") { document in
                 switch reference {

@@ -26,6 +26,8 @@ public enum ConsoleAction: Hashable, Sendable {
     /// The host saved the draft and applied it live (answer to `.saveMappings`); a
     /// `.configurationLoaded` with the saved document comes with it.
     case mappingsSaved(generation: UInt64)
+    /// The host did not save: the file changed since the draft began (answer to `.saveMappings`).
+    case saveConflict(SaveConflict)
     /// The saved sessions (answer to `.listSessions`, and after a save or delete).
     case sessionsListed([SessionSummary])
     /// A replay started (nothing answered yet).
@@ -49,9 +51,10 @@ public enum ConsoleRequest: Hashable, Sendable {
     /// Re-decide recent requests with `document` instead of the mappings in force; nothing is
     /// applied. Answered with `.dryRunFinished`.
     case dryRunMappings(ConfigDocument)
-    /// Save `document` atomically and apply it live. Answered with `.configurationLoaded` and
-    /// `.mappingsSaved`, or `.requestFailed`.
-    case saveMappings(ConfigDocument)
+    /// Save `document`, edited from `editedFrom`, atomically and apply it live — only if the file
+    /// still holds `editedFrom`. Answered with `.configurationLoaded` and `.mappingsSaved`,
+    /// `.saveConflict` when another writer changed the file, or `.requestFailed`.
+    case saveMappings(ConfigDocument, editedFrom: ConfigDocument)
     case listSessions
     /// Save the requests in the console's memory matching `filter` (all when empty) as a session.
     case saveSession(name: String, filter: String)

@@ -61,6 +61,8 @@ public enum ConsoleReducer {
             state.show("replay: \(stopped)\(replay.report.changedCount) of \(replay.report.outcomes.count) decisions would change")
         case .notice(let text):
             state.show(text)
+        case .saveConflict(let conflict):
+            state.saveConflict = conflict
         case .mappingsSaved(let generation):
             state.dryRun = nil
             state.show("mappings saved and applied live as configuration generation \(generation)")

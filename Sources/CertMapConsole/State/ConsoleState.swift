@@ -16,6 +16,8 @@ public struct ConsoleState: Hashable, Sendable {
     public var helpScroll = 0
     public var prompt: Prompt?
     public var confirmation: Confirmation?
+    /// A save waiting for the operator to choose merge, keep mine or take theirs.
+    public var saveConflict: SaveConflict?
     /// The open mode chooser (`m`), if any.
     public var modeChooser: ModeChooser?
     public var message: StatusMessage?

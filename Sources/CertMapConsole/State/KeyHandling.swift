@@ -7,6 +7,9 @@ enum KeyHandling {
         if let confirmation = state.confirmation {
             return answer(confirmation, with: key, in: &state)
         }
+        if let conflict = state.saveConflict {
+            return MappingEditorKeys.resolve(conflict, with: key, in: &state)
+        }
         if var chooser = state.modeChooser {
             return choose(with: key, in: &chooser, state: &state)
         }

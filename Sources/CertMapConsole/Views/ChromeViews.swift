@@ -52,6 +52,8 @@ enum FooterView {
         let ellipsis = state.glyphs.ellipsis
         if let confirmation = state.confirmation {
             buffer.draw([Span(" " + confirmation.text, .prompt)], x: 0, y: y, maxWidth: buffer.width, ellipsis: ellipsis)
+        } else if let conflict = state.saveConflict {
+            buffer.draw([Span(" " + conflict.text, .warning)], x: 0, y: y, maxWidth: buffer.width, ellipsis: ellipsis)
         } else if let prompt = state.prompt {
             var spans: StyledLine = [Span(" \(prompt.purpose.label): ", .prompt), Span(prompt.text + "_", .normal)]
             if let error = prompt.error {

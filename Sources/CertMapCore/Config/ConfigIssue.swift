@@ -28,6 +28,8 @@ public enum ConfigError: Error, Hashable, CustomStringConvertible {
     case io(file: String, detail: String)
     /// The existing file could not be loaded, so certmap refuses to overwrite it.
     case refusingToOverwrite(file: String, detail: String)
+    /// Another writer saved the file after the editor loaded it (`current` is what is there now).
+    case changedOnDisk(file: String, current: ConfigDocument, changes: [String])
 
     public var description: String {
         switch self {
@@ -41,6 +43,9 @@ public enum ConfigError: Error, Hashable, CustomStringConvertible {
             return "\(file): \(detail)"
         case .refusingToOverwrite(let file, let detail):
             return "\(file): not overwriting a configuration that does not load (\(detail)); fix or move it first"
+        case .changedOnDisk(let file, _, let changes):
+            let what = changes.isEmpty ? "" : " (\(changes.joined(separator: ", ")))"
+            return "\(file) was changed by another writer since it was loaded\(what); nothing was saved"
         }
     }
 }

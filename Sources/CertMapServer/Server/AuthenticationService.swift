@@ -48,14 +48,22 @@ public final class AuthenticationService: Sendable {
 
     /// Applies an edited configuration live as the next generation (validated first; on error
     /// nothing changes). When its `server.authPersistence` differs from the previous
-    /// configuration's, the new mode takes effect too, from the next request on.
+    /// configuration's, the new mode takes effect too, from the next request on. A document
+    /// equal to the one in force changes nothing (the console's save and the file watcher may
+    /// both see the same new file).
+    /// - Parameters:
+    ///   - source: who applied it, for the event ("saved from the console", "config.json changed on disk").
+    ///   - changes: what changed, one item each, for the event.
     @discardableResult
-    public func apply(_ document: ConfigDocument) throws -> ConfigSnapshot {
-        let previous = configuration.current.document.server.authPersistence
+    public func apply(_ document: ConfigDocument, source: String? = nil, changes: [String] = []) throws -> ConfigSnapshot {
+        let current = configuration.current
+        guard document != current.document else { return current }
         let snapshot = try configuration.apply(document)
-        events.publish(.system(SystemEvent("configuration generation \(snapshot.generation) applied")))
+        let from = source.map { " (\($0))" } ?? ""
+        let what = changes.isEmpty ? "" : ": " + changes.joined(separator: ", ")
+        events.publish(.system(SystemEvent("configuration generation \(snapshot.generation) applied\(from)\(what)")))
         publishTrustNotes(of: document, migration: false)
-        if document.server.authPersistence != previous {
+        if document.server.authPersistence != current.document.server.authPersistence {
             setPersistence(document.server.authPersistence)
         }
         return snapshot

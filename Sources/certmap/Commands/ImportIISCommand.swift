@@ -40,7 +40,8 @@ struct ImportIISCommand: AsyncParsableCommand {
         }
         let result = try IISConfigurationReader.read(data, source: file)
         let store = ConfigStore(home: try homeOptions.preparedHome())
-        let (document, changes) = IISImportMerge.apply(result, to: try store.load(), mode: replace ? .replace : .merge)
+        let base = try store.load()
+        let (document, changes) = IISImportMerge.apply(result, to: base, mode: replace ? .replace : .merge)
         let issues = ConfigValidator.validate(document)
         guard issues.isEmpty else { throw ConfigError.invalid(file: store.file.path, issues: issues) }
 
@@ -55,7 +56,7 @@ struct ImportIISCommand: AsyncParsableCommand {
         } else if changes.isEmpty {
             print("nothing to change; \(store.file.path) left as it was")
         } else {
-            try store.save(document)
+            try store.save(document, editedFrom: base)
             print("saved \(store.file.path) (\(changes.count) change\(changes.count == 1 ? "" : "s"))")
         }
     }

@@ -64,12 +64,14 @@ struct MappingsAddCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = ConfigStore(home: try homeOptions.preparedHome())
-        var document = try store.load()
-        if let account, createAccount, !document.accounts.contains(where: { $0.name == account }) {
-            document.accounts.append(AccountEntry(name: account))
+        // Read, change and write under the writers' lock: a console or another command saving
+        // at the same moment can neither be overwritten nor overwrite this.
+        let summary = try store.update { document in
+            if let account, createAccount, !document.accounts.contains(where: { $0.name == account }) {
+                document.accounts.append(AccountEntry(name: account))
+            }
+            return try cert != nil ? addOneToOne(to: &document) : addManyToOne(to: &document)
         }
-        let summary = try cert != nil ? addOneToOne(to: &document) : addManyToOne(to: &document)
-        try store.save(document)
         print("\(summary); saved \(store.file.path)")
     }
 

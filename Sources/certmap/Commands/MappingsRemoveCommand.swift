@@ -23,21 +23,22 @@ struct MappingsRemoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = ConfigStore(home: try homeOptions.preparedHome())
-        var document = try store.load()
-        let inOneToOne = (kind ?? .oneToOne) == .oneToOne && document.oneToOne.contains { $0.name == name }
-        let inManyToOne = (kind ?? .manyToOne) == .manyToOne && document.manyToOne.contains { $0.name == name }
-        switch (inOneToOne, inManyToOne) {
-        case (false, false):
-            let known = (document.oneToOne.map(\.name) + document.manyToOne.map(\.name)).map { "\"\($0)\"" }.joined(separator: ", ")
-            throw CommandFailure("no mapping named \"\(name)\"; mappings are: \(known.isEmpty ? "(none)" : known)")
-        case (true, true):
-            throw CommandFailure("both a one-to-one and a many-to-one mapping are named \"\(name)\"; add --kind one-to-one or --kind many-to-one")
-        case (true, false):
-            document.oneToOne.removeAll { $0.name == name }
-        case (false, true):
-            document.manyToOne.removeAll { $0.name == name }
+        let inOneToOne = try store.update { document in
+            let inOneToOne = (kind ?? .oneToOne) == .oneToOne && document.oneToOne.contains { $0.name == name }
+            let inManyToOne = (kind ?? .manyToOne) == .manyToOne && document.manyToOne.contains { $0.name == name }
+            switch (inOneToOne, inManyToOne) {
+            case (false, false):
+                let known = (document.oneToOne.map(\.name) + document.manyToOne.map(\.name)).map { "\"\($0)\"" }.joined(separator: ", ")
+                throw CommandFailure("no mapping named \"\(name)\"; mappings are: \(known.isEmpty ? "(none)" : known)")
+            case (true, true):
+                throw CommandFailure("both a one-to-one and a many-to-one mapping are named \"\(name)\"; add --kind one-to-one or --kind many-to-one")
+            case (true, false):
+                document.oneToOne.removeAll { $0.name == name }
+            case (false, true):
+                document.manyToOne.removeAll { $0.name == name }
+            }
+            return inOneToOne
         }
-        try store.save(document)
         print("removed \(inOneToOne ? "one-to-one" : "many-to-one") \"\(name)\"; saved \(store.file.path)")
     }
 }

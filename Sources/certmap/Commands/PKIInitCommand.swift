@@ -45,16 +45,17 @@ struct PKIInitCommand: AsyncParsableCommand {
     /// Moves the configuration from the replaced demo certificates to the new ones.
     private func repointConfiguration(home: DataHome, from old: [String: CertificateIdentity]) throws {
         let store = ConfigStore(home: home)
-        var document: ConfigDocument
+        let base: ConfigDocument
         do {
-            document = try store.load()
+            base = try store.load()
         } catch {
             print("configuration not updated (it does not load; fix it, then re-point by hand): \(error)")
             return
         }
+        var document = base
         let report = DemoPKIRepoint.repoint(&document, old: old, new: DemoPKIRepoint.certificates(in: home.pkiDirectory))
         if !report.changes.isEmpty {
-            try store.save(document)
+            try store.save(document, editedFrom: base)
             print("updated \(store.file.path) (previous version kept as config.json.1):")
             report.changes.forEach { print("  " + $0) }
         } else {

@@ -18,7 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
             Try: curl --cacert <home>/pki/ca-bundle.pem --cert <home>/pki/alice.crt --key <home>/pki/alice.key https://localhost:8443/ \
             The proxy simulator starts too: a CONNECT proxy (curl --proxy http://127.0.0.1:8080 ... https://localhost:8443/) and a \
             TLS reverse proxy forwarding the client certificate (curl --cert ... https://localhost:9443/); --no-proxies turns them off.
-            Events are also recorded as JSON lines in <home>/journal (rotated by size). Stops cleanly \
+            Events are also recorded as JSON lines in <home>/journal (rotated by size). Changes to \
+            <home>/config.json by any writer are applied within a second (an invalid file is refused \
+            and the last good configuration keeps serving); SIGHUP reloads at once. Stops cleanly \
             on SIGINT or SIGTERM, after flushing the journal.
             """
     )
@@ -51,40 +53,22 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = try homeOptions.preparedHome()
-        let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
-        let events = EventBus(keepsRecent: EventBus.exceptSteps)
-        let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: mode?.flags)
         let format = logFormat
-        let printer = Task { await EventPrinter(format: format).printReportingDrops(events) }
-        let journal = noJournal ? nil : JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory)))
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let server: CertMapHTTPSServer
-        var proxies: ProxySimulator?
-        do {
-            server = try await CertMapHTTPSServer.start(service: service, listen: ListenAddress(parsing: listen), group: group)
-            do {
-                if let settings = try proxyOptions.settings(upstream: server.boundAddress) {
-                    proxies = try await ProxySimulator.start(settings: settings, home: home, events: events, group: group)
-                }
-            } catch {
-                await server.stop()
-                throw error
-            }
-        } catch {
-            events.finish()
-            await printer.value
-            await journal?.value
-            try? await group.shutdownGracefully()
-            throw error
-        }
+        var printer: Task<Void, Never>?
+        let stack = try await InProcessStack.start(
+            home: home, listen: ListenAddress(parsing: listen), persistence: mode?.flags, recordJournal: !noJournal,
+            proxies: { try proxyOptions.settings(upstream: $0) },
+            subscribe: { events in printer = EventPrinter(format: format).start(on: events) })
+        // Any writer's change to config.json reaches this server within a second; SIGHUP reloads now.
+        let watcher = ConfigFileWatcher(service: stack.service)
+        watcher.start()
+        let reload = SignalHandler(SIGHUP) { watcher.reload(reason: "SIGHUP") }
         let signal = await ShutdownSignal.wait()
-        events.publish(.system(SystemEvent("received \(signal), shutting down")))
-        await proxies?.stop()
-        await server.stop()
-        events.finish()
-        await printer.value
-        await journal?.value
-        try await group.shutdownGracefully()
+        reload.cancel()
+        watcher.stop()
+        stack.events.publish(.system(SystemEvent("received \(signal), shutting down")))
+        await stack.stop()
+        await printer?.value
     }
 }
 

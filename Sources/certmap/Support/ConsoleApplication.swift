@@ -51,8 +51,8 @@ struct ConsoleApplication: ConsoleDriver {
             return [.trafficPauseChanged(paused)]
         case .dryRunMappings(let document):
             return await dryRun(document)
-        case .saveMappings(let document):
-            return save(document)
+        case .saveMappings(let document, let base):
+            return save(document, editedFrom: base)
         case .listSessions:
             return [.sessionsListed(sessions.list())]
         case .saveSession(let name, let filter):
@@ -168,16 +168,19 @@ struct ConsoleApplication: ConsoleDriver {
     /// How many recent requests a dry run re-decides.
     static let dryRunRequests = 500
 
-    /// Writes the configuration atomically (keeping backups), then applies it live.
-    private func save(_ document: ConfigDocument) -> [ConsoleAction] {
+    /// Writes the configuration atomically (keeping backups) unless another writer changed the
+    /// file since the draft began, then applies it live.
+    private func save(_ document: ConfigDocument, editedFrom base: ConfigDocument) -> [ConsoleAction] {
         let issues = ConfigValidator.validate(document)
         guard issues.isEmpty else {
             return [.requestFailed("not saved: \(issues.map(\.description).joined(separator: "; "))")]
         }
         do {
-            try ConfigStore(home: service.home).save(document)
-            let snapshot = try service.apply(document)
+            try ConfigStore(home: service.home).save(document, editedFrom: base)
+            let snapshot = try service.apply(document, source: "saved from the console", changes: ConfigMerge.changes(from: base, to: document))
             return [.configurationLoaded(document), .mappingsSaved(generation: snapshot.generation)]
+        } catch ConfigError.changedOnDisk(_, let current, let changes) {
+            return [.saveConflict(SaveConflict(mine: document, base: base, theirs: current, changes: changes))]
         } catch {
             return [.requestFailed("not saved: \(error)")]
         }

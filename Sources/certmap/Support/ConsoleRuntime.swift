@@ -14,6 +14,8 @@ struct ConsoleRuntime: Sendable {
     /// Where the bus hands the console its events (subscribed before the server starts).
     let inbox: ConsoleInbox
     private let subscription: EventSinkSubscription
+    /// Applies other writers' changes to config.json and hands them to the mapping editor.
+    private let watcher: ConfigFileWatcher
 
     var service: AuthenticationService { stack.service }
     var server: CertMapHTTPSServer { stack.server }
@@ -31,7 +33,11 @@ struct ConsoleRuntime: Sendable {
             await stack.stop()
             throw CommandFailure("the console could not subscribe to the event bus")
         }
-        return ConsoleRuntime(stack: stack, inbox: inbox, subscription: sink)
+        let watcher = ConfigFileWatcher(service: stack.service) { snapshot in
+            inbox.post([.configurationLoaded(snapshot.document), .notice("config.json changed on disk: applied as configuration generation \(snapshot.generation)")])
+        }
+        watcher.start()
+        return ConsoleRuntime(stack: stack, inbox: inbox, subscription: sink, watcher: watcher)
     }
 
     /// Starts the demo scenario's traffic through the proxies (nil without proxies).
@@ -62,6 +68,7 @@ struct ConsoleRuntime: Sendable {
 
     /// Stops the console's subscription, then the stack.
     func stop() async {
+        watcher.stop()
         subscription.cancel()
         await stack.stop()
     }

@@ -7,9 +7,15 @@ struct EventPrinter {
 
     /// Prints until the bus finishes (nothing for `.none`), then says on stderr how many events
     /// it had to drop because it fell behind: a printed log with gaps must not look complete.
-    func printReportingDrops(_ bus: EventBus) async {
-        guard format != .none else { return }
+    /// Subscribes now (so no event published after this call is missed) and prints in the
+    /// returned task until the bus finishes; `nil` for `--log-format none`.
+    func start(on bus: EventBus) -> Task<Void, Never>? {
+        guard format != .none else { return nil }
         let subscription = bus.subscribe()
+        return Task { await printReportingDrops(subscription) }
+    }
+
+    func printReportingDrops(_ subscription: EventSubscription) async {
         await print(subscription)
         if subscription.dropped > 0 {
             FileHandle.standardError.write(Data("certmap: the event printer fell behind and dropped \(subscription.dropped) events\n".utf8))

@@ -41,3 +41,20 @@ private final class ResumeOnce: @unchecked Sendable {
         pending?.resume(returning: name)
     }
 }
+
+/// Runs `action` on every delivery of one signal (SIGHUP: reload) instead of its default action,
+/// until cancelled. (`@unchecked`: the source is set once and only cancelled afterwards.)
+final class SignalHandler: @unchecked Sendable {
+    private let source: DispatchSourceSignal
+
+    init(_ number: Int32, _ action: @escaping @Sendable () -> Void) {
+        signal(number, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue(label: "certmap.signal.\(number)"))
+        source.setEventHandler(handler: action)
+        source.resume()
+    }
+
+    func cancel() {
+        source.cancel()
+    }
+}

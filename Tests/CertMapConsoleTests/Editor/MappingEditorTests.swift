@@ -28,7 +28,7 @@ final class MappingEditorTests: XCTestCase {
         XCTAssertEqual(F.press([.character("w")], on: &state), [])
         XCTAssertEqual(state.confirmation?.action, .saveMappings)
         let requests = F.press([.character("y")], on: &state)
-        XCTAssertEqual(requests, [.saveMappings(state.draft!.document)])
+        XCTAssertEqual(requests, [.saveMappings(state.draft!.document, editedFrom: F.configuration)])
 
         let saved = state.draft!.document
         ConsoleReducer.apply(.configurationLoaded(saved), to: &state)

@@ -65,7 +65,7 @@ final class RecordingDriver: ConsoleDriver, @unchecked Sendable {
         case .switchMode(let mode): return [.modeChanged(mode)]
         case .pauseTraffic(let paused): return [.trafficPauseChanged(paused)]
         case .dryRunMappings: return [.dryRunFinished(MappingDryRun(examined: 3, changes: [], skipped: 0))]
-        case .saveMappings(let document): return [.configurationLoaded(document), .mappingsSaved(generation: 2)]
+        case .saveMappings(let document, _): return [.configurationLoaded(document), .mappingsSaved(generation: 2)]
         case .listSessions, .saveSession, .deleteSession, .replaySession, .replayRequest, .controlReplay: return [.sessionsListed([])]
         case .startScenario(let name): return [.notice("scenario \(name) finished")]
         case .quit: return []

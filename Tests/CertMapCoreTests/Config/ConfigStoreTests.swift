@@ -174,4 +174,43 @@ final class ConfigStoreTests: XCTestCase {
             XCTAssertTrue(detail.hasPrefix("cannot read: "), detail)
         }
     }
+
+    func testASaveEditedFromAnOlderVersionIsRefusedAndSaysWhatChangedOnDisk() throws {
+        try store.save(document(1))
+        let loaded = try store.load()
+        var theirs = loaded
+        theirs.manyToOne.append(ManyToOneEntry(name: "Fabrikam", account: "sales", rules: [RuleEntry(subfield: .organization, match: "Fabrikam")]))
+        try store.save(theirs, editedFrom: loaded)
+        let onDisk = try bytes(store.file)
+        var mine = loaded
+        mine.accounts.append(AccountEntry(name: "mine"))
+        XCTAssertThrowsError(try store.save(mine, editedFrom: loaded)) { error in
+            guard case ConfigError.changedOnDisk(_, let current, let changes) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(current, theirs)
+            XCTAssertEqual(changes, ["added many-to-one \"Fabrikam\""])
+            XCTAssertTrue("\(error)".hasSuffix("was changed by another writer since it was loaded (added many-to-one \"Fabrikam\"); nothing was saved"), "\(error)")
+        }
+        XCTAssertEqual(try bytes(store.file), onDisk, "nothing was written")
+    }
+
+    func testConcurrentUpdatesFromManyWritersLoseNothing() throws {
+        try store.save(document(1))
+        let writers = 8, each = 10
+        let home = store.home
+        let failures = LockedState(0)
+        DispatchQueue.concurrentPerform(iterations: writers) { writer in
+            for number in 0..<each {
+                do {
+                    try ConfigStore(home: home).update { document in
+                        document.accounts.append(AccountEntry(name: "w\(writer)-\(number)"))
+                    }
+                } catch {
+                    failures.withLock { $0 += 1 }
+                }
+            }
+        }
+        XCTAssertEqual(failures.withLock { $0 }, 0)
+        let names = Set(try store.load().accounts.map(\.name))
+        XCTAssertEqual(names.filter { $0.hasPrefix("w") }.count, writers * each, "every writer's account survived")
+    }
 }
