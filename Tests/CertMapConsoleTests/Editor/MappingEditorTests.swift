@@ -113,4 +113,60 @@ final class MappingEditorTests: XCTestCase {
         XCTAssertEqual(state.draft?.base, other)
         XCTAssertEqual(state.draft?.isDirty, true, "the operator's unsaved edit survives")
     }
+
+    /// The file as another writer left it: the console's configuration plus one mapping.
+    private func changedElsewhere() -> ConfigDocument {
+        var theirs = F.configuration
+        theirs.manyToOne.append(ManyToOneEntry(name: "added elsewhere", account: theirs.accounts[0].name, rules: [RuleEntry(subfield: .organization, match: "Elsewhere")]))
+        return theirs
+    }
+
+    func testSavingAfterAnotherWriterChangedTheFileSendsWhatTheEditsWereMadeAgainst() {
+        var state = mappingsScreen()
+        F.press([.character(" ")], on: &state)
+        let mine = state.draft!.document
+        ConsoleReducer.apply(.configurationLoaded(changedElsewhere()), to: &state)
+        F.press([.character("w")], on: &state)
+        XCTAssertEqual(F.press([.character("y")], on: &state), [.saveMappings(mine, editedFrom: F.configuration)], "compared with the file the edits started from, never the newer one")
+    }
+
+    func testASaveConflictOffersMergeAndMergingSavesBothEdits() {
+        var state = mappingsScreen()
+        F.press([.character(" ")], on: &state)
+        let mine = state.draft!.document
+        let theirs = changedElsewhere()
+        ConsoleReducer.apply(.saveConflict(SaveConflict(mine: mine, base: F.configuration, theirs: theirs, changes: ["added many-to-one \"added elsewhere\""])), to: &state)
+        let buffer = ConsoleView.render(state)
+        let footer = buffer.line(buffer.height - 1)
+        XCTAssertTrue(footer.contains("config.json was changed elsewhere: added many-to-one \"added elsewhere\". m merge both  k keep mine  t take theirs"), footer)
+        let requests = F.press([.character("m")], on: &state)
+        guard case .saveMappings(let merged, let base)? = requests.first else { return XCTFail("\(requests)") }
+        XCTAssertEqual(base, theirs, "the merge is saved over the file as it is now")
+        XCTAssertEqual(merged.manyToOne.map(\.name), theirs.manyToOne.map(\.name), "their mapping is kept")
+        XCTAssertEqual(merged.oneToOne, mine.oneToOne, "and so is my edit")
+        ConsoleReducer.apply(.configurationLoaded(merged), to: &state)
+        XCTAssertEqual(state.draft?.isDirty, false, "after the merged save nothing is pending")
+    }
+
+    func testASaveConflictCancelsOnAnyOtherKeyAndTakeTheirsDropsMyEdits() {
+        var state = mappingsScreen()
+        F.press([.character(" ")], on: &state)
+        let conflict = SaveConflict(mine: state.draft!.document, base: F.configuration, theirs: changedElsewhere(), changes: [])
+        ConsoleReducer.apply(.saveConflict(conflict), to: &state)
+        XCTAssertEqual(F.press([.enter], on: &state), [])
+        XCTAssertNil(state.saveConflict)
+        XCTAssertEqual(state.draft?.isDirty, true, "cancel keeps my edits pending")
+        ConsoleReducer.apply(.saveConflict(conflict), to: &state)
+        XCTAssertEqual(F.press([.character("t")], on: &state), [])
+        XCTAssertEqual(state.draft?.document, changedElsewhere())
+        XCTAssertEqual(state.draft?.isDirty, false)
+    }
+
+    func testKeepMineSavesMyDraftOverTheirs() {
+        var state = mappingsScreen()
+        F.press([.character(" ")], on: &state)
+        let mine = state.draft!.document
+        ConsoleReducer.apply(.saveConflict(SaveConflict(mine: mine, base: F.configuration, theirs: changedElsewhere(), changes: [])), to: &state)
+        XCTAssertEqual(F.press([.character("k")], on: &state), [.saveMappings(mine, editedFrom: changedElsewhere())])
+    }
 }
