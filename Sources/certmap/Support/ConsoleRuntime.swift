@@ -16,6 +16,8 @@ struct ConsoleRuntime: Sendable {
     private let subscription: EventSinkSubscription
     /// Applies other writers' changes to config.json and hands them to the mapping editor.
     private let watcher: ConfigFileWatcher
+    /// Scenarios started from the console, stopped before the stack.
+    private let work = BackgroundWork()
 
     var service: AuthenticationService { stack.service }
     var server: CertMapHTTPSServer { stack.server }
@@ -51,23 +53,27 @@ struct ConsoleRuntime: Sendable {
     /// Runs scenarios from the console: one line saying how it went, or what went wrong.
     func scenarioStarter() -> (@Sendable (String) async -> String)? {
         guard let proxies else { return nil }
-        let (service, server, group) = (self.service, self.server.boundAddress, self.group)
-        return { name in
-            do {
-                let scenario = try ScenarioCatalog(home: service.home).named(name)
-                let runner = try ScenarioEnvironment.runner(for: scenario, service: service, server: server, proxies: proxies, group: group)
-                let report = try await runner.run(scenario, mode: service.persistence.description, events: service.events)
-                let decisions = report.byDecision.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: " ")
-                let verdict = report.verdict.map { " — \($0)" } ?? ""
-                return "scenario \(name) under \(report.mode): \(report.requests) request(s), \(decisions); \(report.misattributions.count) misattributed\(verdict)"
-            } catch {
-                return "scenario \(name): \(error)"
-            }
+        let (service, server, group, work) = (self.service, self.server.boundAddress, self.group, self.work)
+        return { name in await work.run { await Self.runScenario(name, service: service, server: server, proxies: proxies, group: group) } }
+    }
+
+    private static func runScenario(_ name: String, service: AuthenticationService, server: ListenAddress, proxies: ProxySimulator, group: MultiThreadedEventLoopGroup) async -> String {
+        do {
+            let scenario = try ScenarioCatalog(home: service.home).named(name)
+            let runner = try ScenarioEnvironment.runner(for: scenario, service: service, server: server, proxies: proxies, group: group)
+            let report = try await runner.run(scenario, mode: service.persistence.description, events: service.events)
+            let decisions = report.byDecision.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: " ")
+            let verdict = report.verdict.map { " — \($0)" } ?? ""
+            return "scenario \(name) under \(report.mode): \(report.requests) request(s), \(decisions); \(report.misattributions.count) misattributed\(verdict)"
+        } catch {
+            return "scenario \(name): \(error)"
         }
     }
 
-    /// Stops the console's subscription, then the stack.
+    /// Stops running scenarios (their clients), the watcher, the console's subscription, then
+    /// the stack (proxies, server, event loops).
     func stop() async {
+        await work.stop()
         watcher.stop()
         subscription.cancel()
         await stack.stop()
