@@ -27,9 +27,11 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // zlib from the system, for the journal's gzip-compressed segments.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "CertMapJournal",
-            dependencies: ["CertMapCore"]
+            dependencies: ["CertMapCore", "CZlib"]
         ),
         // What the server and the proxies share about sockets (listener options, TCP_QUICKACK, address text).
         .target(

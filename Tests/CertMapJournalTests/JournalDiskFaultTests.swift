@@ -38,8 +38,8 @@ final class JournalDiskFaultTests: XCTestCase {
     /// too): the flush fails naming the new file, earlier files stay intact, and once the directory
     /// is back the buffered events are written — none lost, none duplicated.
     func testRotationIntoAnUnusableDirectoryFailsClearlyAndLosesNothing() throws {
-        // maxFileBytes 1: every flush starts a new file, so the next one must open a file.
-        let writer = try JournalWriter(settings: JournalSettings(directory: directory, maxFileBytes: 1))
+        // maxSegmentBytes 1: every flush starts a new segment, so the next one must open a file.
+        let writer = try JournalWriter(settings: JournalSettings(directory: directory, maxSegmentBytes: 1))
         for number in 1...4 {
             try writer.append(event(number))
             try writer.flush()
@@ -69,7 +69,7 @@ final class JournalDiskFaultTests: XCTestCase {
 
     func testReadOnlyJournalDirectoryFailsClearlyAndKeepsWhatWasWritten() throws {
         try XCTSkipIf(geteuid() == 0, "root ignores directory permissions; testRotationIntoAnUnusableDirectoryFailsClearlyAndLosesNothing covers this with ENOTDIR")
-        let writer = try JournalWriter(settings: JournalSettings(directory: directory, maxFileBytes: 1))
+        let writer = try JournalWriter(settings: JournalSettings(directory: directory, maxSegmentBytes: 1))
         for number in 1...4 {
             try writer.append(event(number))
             try writer.flush()

@@ -14,16 +14,14 @@ final class JournalReaderFuzzTests: XCTestCase {
 
     override func setUpWithError() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("certmap-journal-fuzz-\(UUID().uuidString)")
-        let writer = try JournalWriter(settings: JournalSettings(directory: directory))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         events = (1...40).map { number in
             CertMapEvent(sequence: UInt64(number), time: Date(timeIntervalSince1970: 1_790_000_000 + Double(number)),
                          kind: .system(SystemEvent("event \(number): \"quoted\", é, \\ backslash, { braces }")))
         }
-        for event in events { try writer.append(event) }
-        try writer.close()
-        let file = try XCTUnwrap(FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil).first)
-        lines = try Data(contentsOf: file).split(separator: 0x0A).map(Array.init)
-        XCTAssertEqual(lines.count, events.count)
+        // The lines of a plain segment (the format before compression, still read).
+        let encoder = EventJSON.encoder()
+        lines = try events.map { Array(try encoder.encode($0)) }
     }
 
     override func tearDown() {
@@ -91,6 +89,37 @@ final class JournalReaderFuzzTests: XCTestCase {
             let result = try JournalReader.read(file)
             XCTAssertEqual(result.events, [])
             XCTAssertEqual(result.warnings.count, bytes.split(separator: 0x0A).count)
+        }
+    }
+
+    func testRandomDamageToACompressedSegmentKeepsEveryBlockBeforeTheDamage() throws {
+        var generator = SeededGenerator(seed: 0x6217)
+        let segments = directory.appendingPathComponent("segments")
+        let writer = try JournalWriter(settings: JournalSettings(directory: segments))
+        var boundaries: [UInt64] = []
+        for event in events {
+            try writer.append(event)
+            try writer.flush()
+            boundaries.append(writer.bytesWritten)
+        }
+        try writer.close()
+        let file = try XCTUnwrap(FileManager.default.contentsOfDirectory(at: segments, includingPropertiesForKeys: nil).first)
+        let original = try Data(contentsOf: file)
+        for iteration in 0..<Self.iterations {
+            var damaged = original
+            let offset = Int.random(in: 0..<original.count, using: &generator)
+            if Bool.random(using: &generator) {
+                damaged = damaged.prefix(offset)
+            } else {
+                damaged[offset] ^= UInt8.random(in: 1...255, using: &generator)
+            }
+            try damaged.write(to: file)
+            let result = try JournalReader.read(segments)
+            // Every event whose member ends before the damaged byte survives, in order.
+            let intact = boundaries.prefix { $0 <= UInt64(offset) }.count
+            XCTAssertEqual(Array(result.events.prefix(intact)), Array(events.prefix(intact)), "iteration \(iteration), offset \(offset)")
+            XCTAssertTrue(isSubsequence(result.events, of: events), "no event is invented — iteration \(iteration)")
+            XCTAssertFalse(result.warnings.isEmpty && result.events.count < events.count, "a loss is always a warning — iteration \(iteration)")
         }
     }
 

@@ -15,6 +15,7 @@ public struct ConfigDocument: Codable, Hashable, Sendable {
     public var manyToOne: [ManyToOneEntry]
     public var resources: [ResourceEntry]
     public var server: ServerSettings
+    public var journal: JournalRetention
 
     public init(
         mapping: MappingSettings = MappingSettings(),
@@ -23,7 +24,8 @@ public struct ConfigDocument: Codable, Hashable, Sendable {
         oneToOne: [OneToOneEntry] = [],
         manyToOne: [ManyToOneEntry] = [],
         resources: [ResourceEntry] = [],
-        server: ServerSettings = ServerSettings()
+        server: ServerSettings = ServerSettings(),
+        journal: JournalRetention = JournalRetention()
     ) {
         self.version = Self.currentVersion
         self.mapping = mapping
@@ -33,13 +35,14 @@ public struct ConfigDocument: Codable, Hashable, Sendable {
         self.manyToOne = manyToOne
         self.resources = resources
         self.server = server
+        self.journal = journal
     }
 
     /// How loading changed an older file (one line per change), for the loader to show once.
     public var migrationNotes: [String] { server.migrationNotes.lines }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case version, mapping, trust, accounts, oneToOne, manyToOne, resources, server
+        case version, mapping, trust, accounts, oneToOne, manyToOne, resources, server, journal
     }
 
     public init(from decoder: Decoder) throws {
@@ -60,6 +63,7 @@ public struct ConfigDocument: Codable, Hashable, Sendable {
         manyToOne = try container.decodeIfPresent([ManyToOneEntry].self, forKey: .manyToOne) ?? []
         resources = try container.decodeIfPresent([ResourceEntry].self, forKey: .resources) ?? []
         server = try container.decodeIfPresent(ServerSettings.self, forKey: .server) ?? ServerSettings()
+        journal = try container.decodeIfPresent(JournalRetention.self, forKey: .journal) ?? JournalRetention()
     }
 }
 

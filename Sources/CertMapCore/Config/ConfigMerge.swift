@@ -66,6 +66,7 @@ public enum ConfigMerge {
     private static var sections: [Section] {[
         Section("the mapping switches", \.mapping), Section("trust", \.trust), Section("accounts", \.accounts),
         Section("resources", \.resources), Section("server settings", \.server),
+        Section("journal retention", \.journal),
     ]}
 
     // MARK: - Named lists

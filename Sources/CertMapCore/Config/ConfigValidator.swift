@@ -7,6 +7,7 @@ public enum ConfigValidator {
         var issues: [ConfigIssue] = []
         let accountNames = Set(document.accounts.map(\.name))
         issues += duplicates(document.accounts.map(\.name), path: "accounts", what: "account")
+        issues += document.journal.issues
         for (index, account) in document.accounts.enumerated() where account.name.trimmingSpaces.isEmpty {
             issues.append(ConfigIssue(path: "accounts[\(index)].name", message: "must not be empty"))
         }

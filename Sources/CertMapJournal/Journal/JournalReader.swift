@@ -1,8 +1,9 @@
 import Foundation
 
-/// Reads journal files back, oldest first, skipping lines that cannot be decoded — a torn last
-/// line after a crash, or a corrupt one in the middle — with a warning naming file and line, so
-/// one bad line never costs the rest of the journal.
+/// Reads journal segments back, oldest first — compressed ones and the plain files of older
+/// versions — skipping what cannot be decoded (a torn last member or line after a crash, a
+/// corrupt line in the middle) with a warning naming file and line, so one bad spot never costs
+/// the rest of the journal.
 public enum JournalReader {
     public struct Result: Sendable {
         public var events: [CertMapEvent]
@@ -20,11 +21,18 @@ public enum JournalReader {
         var result = Result(events: [], warnings: [])
         let decoder = EventJSON.decoder()
         for file in files {
-            let data: Data
+            var data: Data
             do {
                 data = try Data(contentsOf: file)
             } catch {
                 throw JournalError.io(file: file.path, detail: "cannot read: \(error.localizedDescription)")
+            }
+            if JournalSettings.isCompressed(file) {
+                let (text, complete) = Gzip.decompress(data)
+                if !complete {
+                    result.warnings.append("\(file.lastPathComponent): the last block is torn or corrupt (the process probably stopped mid-write); read what came before it")
+                }
+                data = text
             }
             let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
             for (index, line) in lines.enumerated() where !line.isEmpty {

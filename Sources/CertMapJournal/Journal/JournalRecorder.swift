@@ -1,10 +1,17 @@
-/// Feeds every event from the bus into a journal writer, flushing at least every
-/// `flushInterval`; runs until the bus finishes, then flushes and closes the file.
+/// Feeds the bus's events into a journal writer, flushing at least every `flushInterval`; runs
+/// until the bus finishes, then flushes and closes the file. Authentication steps are not
+/// journalled on their own: each is already in its request's trace, stored once there.
 public enum JournalRecorder {
     /// Starts recording; await the returned task after `EventBus.finish()` to be sure every
     /// event is on disk. Write failures are published once as a system event and recording stops.
+    /// Everything but the live step-by-step copies of request traces.
+    @Sendable static func journalled(_ kind: CertMapEvent.Kind) -> Bool {
+        if case .authStep = kind { return false }
+        return true
+    }
+
     public static func start(bus: EventBus, writer: JournalWriter) -> Task<Void, Never> {
-        let subscription = bus.subscribe()
+        let subscription = bus.subscribe(wants: journalled)
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: writer.settings.flushInterval)

@@ -1,12 +1,16 @@
 import CertMapCore
 import Foundation
 
-/// Appends events to the journal as JSON lines, rotating files by size.
+/// Appends events to the journal as JSON lines in gzip members, one member per flush, rotating
+/// segments by size and pruning old ones by total size and age.
 ///
 /// Lines are buffered and written to the OS by `flush()` (the recorder calls it at least every
-/// `flushInterval`), so a crash loses at most that much and a torn last line is possible — the
-/// reader skips it. Events hold certificate summaries and fingerprints only; private keys and
-/// passwords never reach the event model, so they cannot reach the journal.
+/// `flushInterval`), so a crash loses at most that much and a torn last member is possible — the
+/// reader keeps everything before it. A new writer continues the newest segment while it has
+/// room. Each segment is self-contained: the first request that references a certificate in a
+/// segment is preceded by that certificate's record, so pruning older segments never leaves a
+/// request without its certificate. Events hold certificate summaries and fingerprints only;
+/// private keys and passwords never reach the event model, so they cannot reach the journal.
 public final class JournalWriter: Sendable {
     private struct State {
         var buffer = Data()
@@ -14,6 +18,10 @@ public final class JournalWriter: Sendable {
         var fileNumber: Int
         var fileBytes = 0
         var written: UInt64 = 0
+        /// Certificates whose record is in the current segment.
+        var inSegment: Set<String> = []
+        /// Certificate records seen, to repeat in a new segment when a request needs them.
+        var known: [String: CertificateRecord] = [:]
     }
 
     public let settings: JournalSettings
@@ -27,28 +35,70 @@ public final class JournalWriter: Sendable {
         } catch {
             throw JournalError.io(file: settings.directory.path, detail: "cannot create the journal directory: \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
         }
-        let next = (JournalSettings.files(in: settings.directory).last?.number ?? 0) + 1
-        self.state = LockedState(State(fileNumber: next))
+        // Continue the newest segment while it has room; a plain (pre-compression) file is left as it was.
+        let newest = JournalSettings.files(in: settings.directory).last
+        let size = newest.flatMap { try? FileManager.default.attributesOfItem(atPath: $0.url.path)[.size] as? Int } ?? 0
+        if let newest, JournalSettings.isCompressed(newest.url), size < settings.maxSegmentBytes {
+            self.state = LockedState(State(fileNumber: newest.number))
+        } else {
+            self.state = LockedState(State(fileNumber: (newest?.number ?? 0) + 1))
+        }
         self.encoder = EventJSON.encoder()
     }
 
-    /// Buffers one event as a line.
+    /// Buffers one event as a line (a request's certificate record first, when the segment
+    /// does not have it yet).
     public func append(_ event: CertMapEvent) throws {
-        var line = try encoder.encode(event)
-        line.append(0x0A)
-        state.withLock { $0.buffer.append(line) }
+        enum Plan { case skip, write, writeAfter(CertificateRecord) }
+        let plan: Plan = state.withLock { state in
+            // What is buffered goes to the segment current at the next flush: a new one when this
+            // one is full (or none is open yet), which starts without any certificate.
+            if state.buffer.isEmpty, state.descriptor < 0 || state.fileBytes >= settings.maxSegmentBytes {
+                state.inSegment.removeAll()
+            }
+            switch event.kind {
+            case .certificate(let record):
+                if state.known.count < 100_000 { state.known[record.sha256] = record }
+                return state.inSegment.insert(record.sha256).inserted ? .write : .skip
+            case .request(let request):
+                guard let sha = request.certificate?.sha256, let record = state.known[sha], state.inSegment.insert(sha).inserted else { return .write }
+                return .writeAfter(record)
+            default:
+                return .write
+            }
+        }
+        var lines = Data()
+        switch plan {
+        case .skip:
+            return
+        case .writeAfter(let record):
+            lines.append(try encoder.encode(CertMapEvent(sequence: event.sequence, time: event.time, kind: .certificate(record))))
+            lines.append(0x0A)
+        case .write:
+            break
+        }
+        lines.append(try encoder.encode(event))
+        lines.append(0x0A)
+        state.withLock { $0.buffer.append(lines) }
     }
 
-    /// Writes buffered lines to the current file, starting a new file when it is full.
+    /// Writes buffered lines to the current segment as one gzip member, starting a new segment
+    /// when it is full.
     public func flush() throws {
         try state.withLock { state in
             guard !state.buffer.isEmpty else { return }
-            if state.descriptor < 0 || state.fileBytes >= settings.maxFileBytes {
+            if state.descriptor < 0 || state.fileBytes >= settings.maxSegmentBytes {
                 try rotate(&state)
             }
-            try Self.write(state.buffer, to: state.descriptor, file: currentURL(state))
-            state.fileBytes += state.buffer.count
-            state.written += UInt64(state.buffer.count)
+            let member: Data
+            do {
+                member = try Gzip.member(state.buffer)
+            } catch {
+                throw JournalError.io(file: currentURL(state).path, detail: "\(error)")
+            }
+            try Self.write(member, to: state.descriptor, file: currentURL(state))
+            state.fileBytes += member.count
+            state.written += UInt64(member.count)
             state.buffer.removeAll(keepingCapacity: true)
         }
     }
@@ -76,6 +126,7 @@ public final class JournalWriter: Sendable {
         if state.descriptor >= 0 {
             fsync(state.descriptor)
             Foundation.close(state.descriptor)
+            state.descriptor = -1
             state.fileNumber += 1
         }
         let url = currentURL(state)
@@ -83,9 +134,26 @@ public final class JournalWriter: Sendable {
         guard state.descriptor >= 0 else {
             throw JournalError.io(file: url.path, detail: "cannot open for appending: \(String(cString: strerror(errno)))")
         }
-        state.fileBytes = 0
-        for old in JournalSettings.files(in: settings.directory).dropLast(settings.maxFiles) {
-            try? FileManager.default.removeItem(at: old.url)
+        var info = stat()
+        state.fileBytes = fstat(state.descriptor, &info) == 0 ? Int(info.st_size) : 0
+        prune(keeping: url, currentBytes: Int64(state.fileBytes))
+    }
+
+    /// Deletes the oldest segments beyond the total size, and those older than the maximum age;
+    /// never `current`.
+    private func prune(keeping current: URL, currentBytes: Int64) {
+        let now = Date()
+        var segments = JournalSettings.files(in: settings.directory).compactMap { file -> (url: URL, size: Int64, modified: Date)? in
+            guard file.url.lastPathComponent != current.lastPathComponent,
+                let attributes = try? FileManager.default.attributesOfItem(atPath: file.url.path)
+            else { return nil }
+            return (file.url, (attributes[.size] as? Int64) ?? Int64((attributes[.size] as? Int) ?? 0), (attributes[.modificationDate] as? Date) ?? now)
+        }
+        var total = segments.reduce(currentBytes) { $0 + $1.size }
+        while let oldest = segments.first, total > settings.maxTotalBytes || now.timeIntervalSince(oldest.modified) > settings.maxAge {
+            try? FileManager.default.removeItem(at: oldest.url)
+            total -= oldest.size
+            segments.removeFirst()
         }
     }
 

@@ -32,7 +32,11 @@ struct InProcessStack: Sendable {
         let events = EventBus(keepsRecent: EventBus.exceptSteps)
         subscribe(events)
         let service = AuthenticationService(configuration: configuration, home: home, events: events, persistence: persistence)
-        let journal = recordJournal ? JournalRecorder.start(bus: events, writer: try JournalWriter(settings: JournalSettings(directory: home.journalDirectory))) : nil
+        let retention = configuration.current.document.journal
+        let journalSettings = JournalSettings(
+            directory: home.journalDirectory, maxSegmentBytes: retention.segmentMegabytes * 1024 * 1024,
+            maxTotalBytes: Int64(retention.maxTotalMegabytes) * 1024 * 1024, maxAge: TimeInterval(retention.maxAgeDays) * 86_400)
+        let journal = recordJournal ? JournalRecorder.start(bus: events, writer: try JournalWriter(settings: journalSettings)) : nil
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var server: CertMapHTTPSServer?
         do {

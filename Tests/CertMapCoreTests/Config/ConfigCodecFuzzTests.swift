@@ -92,7 +92,7 @@ final class ConfigCodecFuzzTests: XCTestCase {
     func testFieldNameWithANewlineIsReportedOnOneLine() {
         let json = "{\"version\": 1, \"acco\\nunts\": []}"
         XCTAssertThrowsError(try ConfigCodec.decode(Data(json.utf8), file: "config.json")) { error in
-            XCTAssertEqual("\(error)", #"config.json: acco\nunts: unknown field "acco\nunts"; expected one of version, mapping, trust, accounts, oneToOne, manyToOne, resources, server"#)
+            XCTAssertEqual("\(error)", #"config.json: acco\nunts: unknown field "acco\nunts"; expected one of version, mapping, trust, accounts, oneToOne, manyToOne, resources, server, journal"#)
         }
     }
 

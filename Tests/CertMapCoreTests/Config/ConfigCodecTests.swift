@@ -117,7 +117,7 @@ final class ConfigCodecTests: XCTestCase {
         )
         XCTAssertEqual(
             C.decodeError(#"{"version": 1, "mappings": {}}"#),
-            #"config.json: mappings: unknown field "mappings"; expected one of version, mapping, trust, accounts, oneToOne, manyToOne, resources, server"#
+            #"config.json: mappings: unknown field "mappings"; expected one of version, mapping, trust, accounts, oneToOne, manyToOne, resources, server, journal"#
         )
         XCTAssertEqual(
             C.decodeError(#"{"version": 1, "accounts": [{"name": "a", "enabeld": false}]}"#),

@@ -23,6 +23,16 @@ final class ConfigValidatorTests: XCTestCase {
         XCTAssertEqual(ConfigValidator.validate(ConfigDocument()), [])
     }
 
+    func testJournalRetentionOutOfRangeIsNamedByField() throws {
+        XCTAssertEqual(issues { $0.journal = JournalRetention(maxTotalMegabytes: 0, maxAgeDays: 0, segmentMegabytes: 64) }, [
+            "journal.maxTotalMegabytes: must be at least 1", "journal.maxAgeDays: must be at least 1",
+            "journal.segmentMegabytes: must be at least 1 and at most journal.maxTotalMegabytes (0)",
+        ])
+        let decoded = try ConfigCodec.decode(Data(#"{"version": 1, "journal": {"maxAgeDays": 7}}"#.utf8), file: "c.json")
+        XCTAssertEqual(decoded.journal, JournalRetention(maxTotalMegabytes: 1024, maxAgeDays: 7, segmentMegabytes: 32), "unset fields keep their defaults")
+        XCTAssertThrowsError(try ConfigCodec.decode(Data(#"{"version": 1, "journal": {"maxAge": 7}}"#.utf8), file: "c.json"), "unknown fields are errors")
+    }
+
     func testUnknownAccountReferencesAreNamedWhereTheyOccur() {
         XCTAssertEqual(
             issues {

@@ -1,0 +1,2 @@
+// zlib, for the journal's gzip segments (Debian: zlib1g-dev).
+#include <zlib.h>
