@@ -58,7 +58,9 @@ final class DryRunReplayerTests: XCTestCase {
             CertMapEvent(sequence: 4, time: Date(), kind: .request(record(3, alice, source: "tls", account: "alice"))),
         ]
         let session = ReplaySession.select(from: events, where: SessionSelector(connection: 7, identity: "ALICE"))
-        XCTAssertEqual(session.requests.map(\.request), [1, 3])
+        XCTAssertEqual(session.requests.map(\.request), [1, 2, 3], "bob's request between alice's two comes along")
+        XCTAssertEqual(session.context, ["t-2"], "as context only")
+        XCTAssertEqual(session.selectedCount, 2)
         XCTAssertEqual(session.certificates[alice.sha256.colonHex]?.subject, alice.subject)
         XCTAssertNil(session.certificates[bob.sha256.colonHex], "bob's certificate record was not in the journal")
     }

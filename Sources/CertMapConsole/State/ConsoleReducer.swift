@@ -58,7 +58,7 @@ public enum ConsoleReducer {
             state.screen = .sessions
             state.detail = nil
             let stopped = replay.playback.state == .stopped ? "stopped after \(replay.outcomes.count) of \(replay.playback.total); " : ""
-            state.show("replay: \(stopped)\(replay.report.changedCount) of \(replay.report.outcomes.count) decisions would change")
+            state.show("replay: \(stopped)\(replay.report.changedOfCompared) decisions would change")
         case .notice(let text):
             state.show(text)
         case .saveConflict(let conflict):

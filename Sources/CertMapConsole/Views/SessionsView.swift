@@ -53,7 +53,7 @@ enum SessionsView {
         let report = replay.report
         var lines: [StyledLine] = [[
             Span("Replay of \(replay.title)", .header),
-            Span("  under \(report.mode), configuration generation \(report.generation): \(report.changedCount) of \(report.outcomes.count) changed", .muted),
+            Span("  under \(report.mode), configuration generation \(report.generation): \(report.changedOfCompared) changed", .muted),
         ]]
         let playback = replay.playback
         var status: StyledLine = [Span("  \(playback.line)", playback.state == .stopped ? .warning : playback.isActive ? .key : .muted)]

@@ -129,10 +129,14 @@ public struct RequestRecord: Codable, Hashable, Sendable {
     public let decision: Decision
     /// Time from the request head arriving to the decision being ready to write, in microseconds.
     public let durationMicros: Int
+    /// The server process that answered (connection numbers start again in every process, so
+    /// a connection is `run` + `connection`); nil in journals written before runs were named.
+    public let run: String?
 
     public init(
         traceID: String, connection: ConnectionID, request: Int, method: String, path: String, peer: String, route: String,
-        proxied: Bool, mode: String, certificateSource: String, certificate: CertificateSummary?, decision: Decision, durationMicros: Int
+        proxied: Bool, mode: String, certificateSource: String, certificate: CertificateSummary?, decision: Decision, durationMicros: Int,
+        run: String? = nil
     ) {
         self.traceID = traceID
         self.connection = connection
@@ -147,6 +151,21 @@ public struct RequestRecord: Codable, Hashable, Sendable {
         self.certificate = certificate
         self.decision = decision
         self.durationMicros = durationMicros
+        self.run = run
+    }
+
+    /// The connection this request came on, unique across runs.
+    public var connectionKey: ConnectionKey { ConnectionKey(run: run, connection: connection) }
+}
+
+/// A connection, unique across the runs a journal spans: the server process and its number.
+public struct ConnectionKey: Hashable, Sendable {
+    public let run: String?
+    public let connection: ConnectionID
+
+    public init(run: String?, connection: ConnectionID) {
+        self.run = run
+        self.connection = connection
     }
 }
 

@@ -21,8 +21,8 @@ public enum HARConversion {
                     content: .init(size: -1, mimeType: "text/plain"), redirectURL: "", headersSize: -1, bodySize: -1),
                 cache: .init(),
                 timings: .init(send: 0, wait: milliseconds, receive: 0),
-                connection: String(record.connection),
-                _certmap: .init(record: record, certificateDER: der)
+                connection: record.run.map { "\($0)/\(record.connection)" } ?? String(record.connection),
+                _certmap: .init(record: record, certificateDER: der, context: session.isContext(record) ? true : nil)
             )
         }
         return HARDocument(log: .init(version: "1.2", creator: .init(name: "certmap", version: "0.1.0"), entries: entries))
@@ -36,7 +36,8 @@ public enum HARConversion {
                 certificates[identity.sha256.colonHex] = identity
             }
         }
-        return ReplaySession(requests: document.log.entries.map(\._certmap.record), certificates: certificates)
+        let context = Set(document.log.entries.filter { $0._certmap.context == true }.map(\._certmap.record.traceID))
+        return ReplaySession(requests: document.log.entries.map(\._certmap.record), certificates: certificates, context: context)
     }
 
     /// When each entry's request started, by trace id (entries without a readable time are

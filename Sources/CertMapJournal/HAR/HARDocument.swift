@@ -72,5 +72,8 @@ public struct HARDocument: Codable, Hashable, Sendable {
         public var record: RequestRecord
         /// Base64 DER of the certificate the request presented, when the journal had it.
         public var certificateDER: String?
+        /// The entry is only context: an earlier request of a selected connection, replayed to
+        /// rebuild its state and never counted as a change (absent: selected).
+        public var context: Bool?
     }
 }

@@ -35,18 +35,18 @@ public struct DryRunReplayer: Sendable {
         _ session: ReplaySession, times: [String: Date] = [:], control: ReplayControl? = nil,
         onOutcome: (@Sendable (ReplayOutcome) -> Void)? = nil
     ) async -> ReplayReport {
-        var connections: [ConnectionID: ConnectionAuthentication] = [:]
+        var connections: [ConnectionKey: ConnectionAuthentication] = [:]
         var outcomes: [ReplayOutcome] = []
         for record in session.requests {
             if let control, await !control.proceed(recordedAt: times[record.traceID]) {
                 return ReplayReport(mode: persistence.description, generation: engine.generation, outcomes: outcomes, planned: session.requests.count, stopped: true)
             }
-            var connection = connections[record.connection] ?? ConnectionAuthentication(persistence: persistence)
+            var connection = connections[record.connectionKey] ?? ConnectionAuthentication(persistence: persistence)
             let certificate = record.certificate.flatMap { session.certificates[$0.sha256] }
             let decision = await decide(record, certificate: certificate, on: connection)
             connection.record(decision, certificateSubject: certificate?.subject.rfc2253, requestIsProxied: record.proxied)
-            connections[record.connection] = connection
-            let outcome = ReplayOutcome(original: record, now: decision, certificateMissing: record.certificate != nil && certificate == nil)
+            connections[record.connectionKey] = connection
+            let outcome = ReplayOutcome(original: record, now: decision, certificateMissing: record.certificate != nil && certificate == nil, context: session.isContext(record))
             outcomes.append(outcome)
             onOutcome?(outcome)
             await control?.answered()

@@ -17,14 +17,17 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
     public let certificateMissing: Bool
     /// Why this outcome may not be comparable (e.g. it went on a new connection).
     public let note: String?
+    /// Replayed only to rebuild its connection's state (an earlier request of a selected
+    /// connection); never counted as a change.
+    public let context: Bool
 
-    init(original: RequestRecord, now decision: Decision, certificateMissing: Bool) {
-        self.init(original: original, nowStatus: decision.statusText, nowAccount: decision.account, nowReason: decision.reason, certificateMissing: certificateMissing)
+    init(original: RequestRecord, now decision: Decision, certificateMissing: Bool, context: Bool = false) {
+        self.init(original: original, nowStatus: decision.statusText, nowAccount: decision.account, nowReason: decision.reason, certificateMissing: certificateMissing, context: context)
     }
 
     /// A request re-sent over the network: what the server answered now (`X-CertMap-Decision`,
     /// `-Account`, `-Reason`), or nothing when it could not be re-sent.
-    public init(original: RequestRecord, nowStatus: String, nowAccount: String?, nowReason: DecisionReason, certificateMissing: Bool, note: String? = nil) {
+    public init(original: RequestRecord, nowStatus: String, nowAccount: String?, nowReason: DecisionReason, certificateMissing: Bool, note: String? = nil, context: Bool = false) {
         self.connection = original.connection
         self.request = original.request
         self.method = original.method
@@ -37,10 +40,33 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
         self.nowReason = nowReason
         self.certificateMissing = certificateMissing
         self.note = note
+        self.context = context
     }
 
-    /// Whether the decision or the account differs.
-    public var changed: Bool { was != now || wasAccount != nowAccount }
+    enum CodingKeys: String, CodingKey {
+        case connection, request, method, path, identity, was, wasAccount, now, nowAccount, nowReason, certificateMissing, note, context
+    }
+
+    /// Reports written before context existed decode with `context` false.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        connection = try container.decode(ConnectionID.self, forKey: .connection)
+        request = try container.decode(Int.self, forKey: .request)
+        method = try container.decode(String.self, forKey: .method)
+        path = try container.decode(String.self, forKey: .path)
+        identity = try container.decodeIfPresent(String.self, forKey: .identity)
+        was = try container.decode(String.self, forKey: .was)
+        wasAccount = try container.decodeIfPresent(String.self, forKey: .wasAccount)
+        now = try container.decode(String.self, forKey: .now)
+        nowAccount = try container.decodeIfPresent(String.self, forKey: .nowAccount)
+        nowReason = try container.decode(DecisionReason.self, forKey: .nowReason)
+        certificateMissing = try container.decode(Bool.self, forKey: .certificateMissing)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        context = try container.decodeIfPresent(Bool.self, forKey: .context) ?? false
+    }
+
+    /// Whether the decision or the account differs (context never counts).
+    public var changed: Bool { !context && (was != now || wasAccount != nowAccount) }
 
     /// `401.2 → 200 alice`.
     public var diff: String {
@@ -73,6 +99,15 @@ public struct ReplayReport: Codable, Hashable, Sendable {
     }
 
     public var changedCount: Int { outcomes.filter(\.changed).count }
+
+    /// The outcomes that count: the selected requests, not their connections' context.
+    public var comparedCount: Int { outcomes.filter { !$0.context }.count }
+
+    /// `3 of 8`, plus the context replayed alongside (`+ 2 context`), for summaries.
+    public var changedOfCompared: String {
+        let context = outcomes.count - comparedCount
+        return "\(changedCount) of \(comparedCount)" + (context > 0 ? " (+\(context) earlier request(s) replayed as context)" : "")
+    }
 
     /// Distinct transitions with their counts, most frequent first: `("401.2 → 200 alice", 5)`.
     public var transitions: [(diff: String, count: Int)] {

@@ -66,7 +66,7 @@ public struct NetworkReplayer: Sendable {
             guard let identity else {
                 for record in records {
                     if let control, await !control.proceed(recordedAt: times[record.traceID]) { break }
-                    let outcome = ReplayOutcome(original: record, nowStatus: "not replayed", nowAccount: nil, nowReason: record.decision.reason, certificateMissing: true)
+                    let outcome = ReplayOutcome(original: record, nowStatus: "not replayed", nowAccount: nil, nowReason: record.decision.reason, certificateMissing: true, context: session.isContext(record))
                     outcomes.append(outcome)
                     onOutcome?(outcome)
                     await control?.answered()
@@ -85,7 +85,7 @@ public struct NetworkReplayer: Sendable {
                 // A paused replay can outlast the server's idle timeout: the request then went
                 // on a new connection, and persistence did not play out as recorded.
                 let note = answer.connection > 1 ? "sent on a new connection (the server closed the kept-alive one)" : nil
-                let outcome = ReplayOutcome(original: record, nowStatus: status, nowAccount: answer.account, nowReason: reason, certificateMissing: false, note: note)
+                let outcome = ReplayOutcome(original: record, nowStatus: status, nowAccount: answer.account, nowReason: reason, certificateMissing: false, note: note, context: session.isContext(record))
                 answered.withLock { $0.append(outcome) }
                 onOutcome?(outcome)
                 await control?.answered()
@@ -115,16 +115,16 @@ public struct NetworkReplayer: Sendable {
     /// connection is the proxy's upstream one, shared by users, so each run of requests with the
     /// same certificate becomes a client connection of its own.
     static func connectionGroups(_ session: ReplaySession) -> [[RequestRecord]] {
-        var order: [ConnectionID] = []
-        var byConnection: [ConnectionID: [RequestRecord]] = [:]
+        var order: [ConnectionKey] = []
+        var byConnection: [ConnectionKey: [RequestRecord]] = [:]
         for record in session.requests {
-            if byConnection[record.connection] == nil { order.append(record.connection) }
-            byConnection[record.connection, default: []].append(record)
+            if byConnection[record.connectionKey] == nil { order.append(record.connectionKey) }
+            byConnection[record.connectionKey, default: []].append(record)
         }
         var groups: [[RequestRecord]] = []
         for connection in order {
             for record in byConnection[connection] ?? [] {
-                if let last = groups.last?.last, last.connection == connection, route(of: record).0 != .reverse || last.certificate?.sha256 == record.certificate?.sha256 {
+                if let last = groups.last?.last, last.connectionKey == connection, route(of: record).0 != .reverse || last.certificate?.sha256 == record.certificate?.sha256 {
                     groups[groups.count - 1].append(record)
                 } else {
                     groups.append([record])

@@ -186,7 +186,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             traceID: traceID, connection: connection.id, request: requestIndex, method: request.head.method.rawValue, path: request.head.uri,
             peer: connection.peer, route: proxy.route, proxied: proxy.isProxied, mode: mode,
             certificateSource: source, certificate: certificate.map(CertificateSummary.init), decision: decision,
-            durationMicros: Int((NIODeadline.now() - request.started).nanoseconds / 1000)
+            durationMicros: Int((NIODeadline.now() - request.started).nanoseconds / 1000), run: service.run
         )
         // Published before the response is written, so whoever reads the response can already
         // see its record (tests and scenarios read both); the steps and the record go together,

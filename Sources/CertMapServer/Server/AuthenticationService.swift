@@ -11,6 +11,9 @@ public final class AuthenticationService: Sendable {
     public let configuration: LiveConfiguration
     public let events: EventBus
     public let home: DataHome
+    /// This process's name in the journal (`r` + 8 hex digits), so connection numbers, which
+    /// start again at 1 in every process, stay distinct across the runs one journal holds.
+    public let run: String
     private let state: NIOLockedValueBox<State>
 
     private struct State {
@@ -28,6 +31,7 @@ public final class AuthenticationService: Sendable {
         self.configuration = configuration
         self.home = home
         self.events = events
+        self.run = "r" + String(format: "%08x", UInt32.random(in: .min ... .max))
         self.state = NIOLockedValueBox(State(persistence: persistence ?? configuration.current.document.server.authPersistence))
     }
 

@@ -66,7 +66,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = try homeOptions.preparedHome()
-        let snapshot = try ConfigStore(home: home).loadSnapshot()
+        var snapshot = try ConfigStore(home: home).loadSnapshot()
         let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: home)
         var options = sessionOptions
         if let session {
@@ -75,6 +75,11 @@ struct ReplayCommand: AsyncParsableCommand {
             options.har = store.file(session).path
         }
         let (session, times) = try options.load(home: home)
+        // Scenario load users were mapped in memory for their run only: map them again, or
+        // every one of their requests would "change" to 401.2.
+        if let document = try Self.mappingLoadUsers(of: session, into: snapshot.document, home: home) {
+            snapshot = try ConfigSnapshot(document: document, generation: snapshot.generation)
+        }
         let pace = ReplaySpeed(argument: speed) ?? .max
         // Keys are live when asked for, or when a paced replay runs on a terminal.
         let controlled = step || (pace != .max && isatty(STDIN_FILENO) == 1)
@@ -116,9 +121,21 @@ struct ReplayCommand: AsyncParsableCommand {
         // Each recorded connection keeps upstream connections of its own (reuse safe), as the
         // replayed client connections are played one after the other.
         let stack = try await InProcessStack.startOnLoopback(home: home, mode: preset, poolSize: 4, reuse: .safe, recordJournal: false)
+        try stack.service.apply(snapshot.document, source: "replay")
         let replayer = NetworkReplayer(client: stack.client(), credentials: NetworkReplayer.credentials(in: home.pkiDirectory))
         let report = await replayer.replay(session, mode: preset.rawValue, generation: snapshot.generation, times: times, control: control, onOutcome: onOutcome)
         await stack.stop()
         return report
+    }
+
+    /// `document` with the scenario load users the session's requests presented (`load-NN`)
+    /// mapped as their scenario mapped them; nil when the session has none.
+    static func mappingLoadUsers(of session: ReplaySession, into document: ConfigDocument, home: DataHome) throws -> ConfigDocument? {
+        let numbers = session.requests.compactMap { record -> Int? in
+            guard let name = record.certificate?.commonName, name.hasPrefix("load-") else { return nil }
+            return Int(name.dropFirst("load-".count))
+        }
+        guard let highest = numbers.max(), highest > 0 else { return nil }
+        return try LoadUsers.prepare(count: highest, home: home).mapped(into: document)
     }
 }

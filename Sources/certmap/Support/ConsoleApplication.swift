@@ -72,8 +72,7 @@ struct ConsoleApplication: ConsoleDriver {
                 return [.requestFailed("\(traceID) is no longer in memory; replay it from the journal with certmap replay --dry-run")]
             }
             // The request with its connection's earlier requests, so persistence plays out as it did.
-            let requests = recent.requests.filter { $0.connection == record.connection && $0.request <= record.request }
-            let report = await replay(ReplaySession(requests: requests, certificates: recent.certificates))
+            let report = await replay(recent.narrowed { $0.traceID == traceID })
             return [.replayFinished(SessionReplay(title: "\(traceID) (request \(record.request) of connection \(record.connection))", report: report))]
         case .startScenario(let name):
             guard let scenarios else { return [.requestFailed("scenarios need the proxies (the console was started with --no-proxies)")] }
@@ -95,14 +94,16 @@ struct ConsoleApplication: ConsoleDriver {
             return [.requestFailed("dry run: \(error)")]
         }
         let session = ReplaySession.select(from: service.events.recent(), where: SessionSelector())
-        let recent = ReplaySession(requests: Array(session.requests.suffix(Self.dryRunRequests)), certificates: session.certificates)
+        // The newest requests, with their connections' earlier ones as context (never counted).
+        let newest = Set(session.requests.suffix(Self.dryRunRequests).map(\.traceID))
+        let recent = session.narrowed { newest.contains($0.traceID) }
         let report = await DryRunReplayer(engine: snapshot.engine, persistence: service.persistence, validator: validator).replay(recent)
         let changes = zip(recent.requests, report.outcomes).filter { $0.1.changed }.map { record, outcome in
             MappingDryRun.Change(
                 traceID: record.traceID, identity: outcome.identity ?? "-", method: outcome.method, path: outcome.path,
                 was: outcome.wasSummary, now: outcome.nowSummary)
         }
-        return [.dryRunFinished(MappingDryRun(examined: report.outcomes.count, changes: changes, skipped: report.outcomes.filter(\.certificateMissing).count))]
+        return [.dryRunFinished(MappingDryRun(examined: report.comparedCount, changes: changes, skipped: report.outcomes.filter { $0.certificateMissing && !$0.context }.count))]
     }
 
     private var sessions: SessionStore { SessionStore(home: service.home) }
@@ -111,17 +112,18 @@ struct ConsoleApplication: ConsoleDriver {
     private func saveSession(_ name: String, filter: String) -> [ConsoleAction] {
         var (session, times) = ReplaySession.selectWithTimes(from: service.events.recent(), where: SessionSelector())
         if !filter.isEmpty, let expression = try? FilterParser.parse(filter) {
-            session = ReplaySession(requests: session.requests.filter(expression.matches), certificates: session.certificates)
+            session = session.narrowed(to: expression.matches)
         }
-        guard !session.requests.isEmpty else { return [.requestFailed("no request on Live matches the filter; nothing saved")] }
+        guard session.selectedCount > 0 else { return [.requestFailed("no request on Live matches the filter; nothing saved")] }
         guard !sessions.exists(name) else { return [.requestFailed("a session named \(name) already exists; delete it first (d) or pick another name")] }
         do {
             try sessions.save(session, times: times, as: name)
         } catch {
             return [.requestFailed("session not saved: \(error)")]
         }
-        let connections = Set(session.requests.map(\.connection)).count
-        return [.sessionsListed(sessions.list()), .notice("saved session \(name): \(session.requests.count) request(s) on \(connections) connection(s)")]
+        let connections = Set(session.requests.map(\.connectionKey)).count
+        let context = session.context.isEmpty ? "" : " (+\(session.context.count) earlier request(s) of those connections as context)"
+        return [.sessionsListed(sessions.list()), .notice("saved session \(name): \(session.selectedCount) request(s) on \(connections) connection(s)\(context)")]
     }
 
     /// Re-decides a saved session under the mode and mappings in force, posting each outcome and

@@ -18,10 +18,12 @@ enum ReplayText {
         if report.stopped {
             lines.append("stopped after \(report.outcomes.count) of \(report.planned) request(s)")
         }
+        let context = report.outcomes.count - report.comparedCount
+        let alongside = context > 0 ? "; +\(context) earlier request(s) of those connections replayed as context" : ""
         if report.changedCount == 0 {
-            lines.append("no decision changed (\(report.outcomes.count) request(s))")
+            lines.append("no decision changed (\(report.comparedCount) request(s)\(alongside))")
         } else {
-            lines.append("\(report.changedCount) of \(report.outcomes.count) decision(s) changed:")
+            lines.append("\(report.changedCount) of \(report.comparedCount) decision(s) changed\(alongside):")
             lines += report.transitions.map { "  \($0.count) × \($0.diff)" }
         }
         return lines.joined(separator: "\n")
@@ -40,6 +42,7 @@ enum ReplayText {
     /// `changed`, and why a row may not compare (no key, certificate rotated away, new connection).
     static func remark(_ outcome: ReplayOutcome) -> String {
         var parts: [String] = []
+        if outcome.context { parts.append("(context)") }
         if outcome.changed { parts.append("changed") }
         if outcome.certificateMissing {
             parts.append(outcome.now == "not replayed" ? "(no key for this certificate)" : "(certificate not in journal)")

@@ -70,8 +70,7 @@ struct SessionOptions: ParsableArguments {
             }
             let all = HARConversion.session(from: document)
             let times = HARConversion.times(from: document)
-            let requests = all.requests.filter { selector.matches($0, at: times[$0.traceID] ?? Date(timeIntervalSince1970: 0)) }
-            return try nonEmpty((ReplaySession(requests: requests, certificates: all.certificates), times))
+            return try nonEmpty((all.narrowed { selector.matches($0, at: times[$0.traceID] ?? Date(timeIntervalSince1970: 0)) }, times))
         }
         let read = try JournalReader.read(journal.map { URL(fileURLWithPath: $0) } ?? home.journalDirectory)
         read.warnings.forEach { FileHandle.standardError.write(Data("certmap: \($0)\n".utf8)) }
@@ -81,9 +80,9 @@ struct SessionOptions: ParsableArguments {
     private func nonEmpty(_ selection: (session: ReplaySession, times: [String: Date])) throws -> (session: ReplaySession, times: [String: Date]) {
         var session = selection.session
         if let filter, let expression = try? FilterParser.parse(filter) {
-            session = ReplaySession(requests: session.requests.filter(expression.matches), certificates: session.certificates)
+            session = session.narrowed(to: expression.matches)
         }
-        guard !session.requests.isEmpty else { throw CommandFailure("no recorded request matches the selection") }
+        guard session.selectedCount > 0 else { throw CommandFailure("no recorded request matches the selection") }
         return (session, selection.times)
     }
 }
