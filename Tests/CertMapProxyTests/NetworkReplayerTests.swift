@@ -56,7 +56,7 @@ final class NetworkReplayerTests: XCTestCase {
         let (session, times) = ReplaySession.selectWithTimes(from: harness.events.recent(), where: SessionSelector())
         // Pretend the two requests were recorded 2 s apart; at speed 10 the replay waits 0.2 s.
         var spaced = times
-        spaced[session.requests[1].traceID] = times[session.requests[0].traceID]!.addingTimeInterval(2)
+        spaced[session.requests[1].key] = times[session.requests[0].key]!.addingTimeInterval(2)
         let started = ContinuousClock.now
         let report = await NetworkReplayer(client: client, credentials: NetworkReplayer.credentials(in: harness.home.pkiDirectory))
             .replay(session, mode: "per-request", generation: 1, times: spaced, control: ReplayControl(total: session.requests.count, speed: .factor(10)))

@@ -56,6 +56,9 @@ final class ReplayFidelityTests: XCTestCase {
         let dry = try replay(certmap, mode: "legacy-iis4", dryRun: true)
         XCTAssertEqual(dry.outcomes, 30, "three runs of 10 requests in one journal")
         XCTAssertEqual(dry.changed, 0, "each run's connection 1 is its own: \(dry.transitions)")
+        // Trace ids start again in every run too: a filtered selection must still tell them apart.
+        let filtered = try certmap.run(["replay", "--dry-run", "--mode", "per-request", "--filter", "~d 401.2", "--expect-changes"])
+        XCTAssertTrue(filtered.stdout.contains("24 of 24 decision(s) changed; +6 earlier request(s) of those connections replayed as context"), filtered.stdout)
     }
 
     func testAFilteredSelectionReplaysTheConnectionsEarlierRequestsAsContext() throws {

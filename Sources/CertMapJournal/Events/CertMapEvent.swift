@@ -156,6 +156,10 @@ public struct RequestRecord: Codable, Hashable, Sendable {
 
     /// The connection this request came on, unique across runs.
     public var connectionKey: ConnectionKey { ConnectionKey(run: run, connection: connection) }
+
+    /// The request, unique across runs (trace ids, like connection numbers, start again in every
+    /// process): `r1a2b3c4d/t-5`, or the bare trace id in journals written before runs.
+    public var key: String { run.map { "\($0)/\(traceID)" } ?? traceID }
 }
 
 /// A connection, unique across the runs a journal spans: the server process and its number.

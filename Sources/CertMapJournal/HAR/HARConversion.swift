@@ -13,7 +13,7 @@ public enum HARConversion {
             if let account = record.decision.account { headers.append(.init(name: "X-CertMap-Account", value: account)) }
             let der = record.certificate.flatMap { session.certificates[$0.sha256] }.map { Data($0.der).base64EncodedString() }
             return HARDocument.Entry(
-                startedDateTime: formatter.string(from: times[record.traceID] ?? Date(timeIntervalSince1970: 0)),
+                startedDateTime: formatter.string(from: times[record.key] ?? Date(timeIntervalSince1970: 0)),
                 time: milliseconds,
                 request: .init(method: record.method, url: "https://\(host)\(record.path)", httpVersion: "HTTP/1.1", cookies: [], headers: [], queryString: query(of: record.path), headersSize: -1, bodySize: -1),
                 response: .init(
@@ -36,20 +36,20 @@ public enum HARConversion {
                 certificates[identity.sha256.colonHex] = identity
             }
         }
-        let context = Set(document.log.entries.filter { $0._certmap.context == true }.map(\._certmap.record.traceID))
+        let context = Set(document.log.entries.filter { $0._certmap.context == true }.map(\._certmap.record.key))
         return ReplaySession(requests: document.log.entries.map(\._certmap.record), certificates: certificates, context: context)
     }
 
-    /// When each entry's request started, by trace id (entries without a readable time are
+    /// When each entry's request started, by request key (`RequestRecord.key`) (entries without a readable time are
     /// left out: a replay then sends them without a recorded pause).
     public static func times(from document: HARDocument) -> [String: Date] {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let plain = ISO8601DateFormatter()
         var times: [String: Date] = [:]
-        for entry in document.log.entries where times[entry._certmap.record.traceID] == nil {
+        for entry in document.log.entries where times[entry._certmap.record.key] == nil {
             if let time = formatter.date(from: entry.startedDateTime) ?? plain.date(from: entry.startedDateTime) {
-                times[entry._certmap.record.traceID] = time
+                times[entry._certmap.record.key] = time
             }
         }
         return times

@@ -29,7 +29,7 @@ public struct DryRunReplayer: Sendable {
     }
 
     /// Re-decides every request of `session` in order. With a `control`, each request first
-    /// waits for it (pause, step, stop, and pacing to the recorded `times` by trace id); a stop
+    /// waits for it (pause, step, stop, and pacing to the recorded `times` by request key); a stop
     /// returns the outcomes so far, marked stopped. `onOutcome` hears each outcome as it comes.
     public func replay(
         _ session: ReplaySession, times: [String: Date] = [:], control: ReplayControl? = nil,
@@ -38,7 +38,7 @@ public struct DryRunReplayer: Sendable {
         var connections: [ConnectionKey: ConnectionAuthentication] = [:]
         var outcomes: [ReplayOutcome] = []
         for record in session.requests {
-            if let control, await !control.proceed(recordedAt: times[record.traceID]) {
+            if let control, await !control.proceed(recordedAt: times[record.key]) {
                 return ReplayReport(mode: persistence.description, generation: engine.generation, outcomes: outcomes, planned: session.requests.count, stopped: true)
             }
             var connection = connections[record.connectionKey] ?? ConnectionAuthentication(persistence: persistence)

@@ -36,7 +36,7 @@ public struct ReplaySession: Sendable {
     public let requests: [RequestRecord]
     /// Certificates by SHA-256 (colon hex), from the journal's certificate records.
     public let certificates: [String: CertificateIdentity]
-    /// Trace ids of the requests that are only context.
+    /// Keys (`RequestRecord.key`) of the requests that are only context.
     public let context: Set<String>
 
     public init(requests: [RequestRecord], certificates: [String: CertificateIdentity], context: Set<String> = []) {
@@ -46,7 +46,7 @@ public struct ReplaySession: Sendable {
     }
 
     /// Whether `record` is only here to rebuild its connection's state.
-    public func isContext(_ record: RequestRecord) -> Bool { context.contains(record.traceID) }
+    public func isContext(_ record: RequestRecord) -> Bool { context.contains(record.key) }
 
     /// The requests `selected` lets through, with every other request of their connections that
     /// came before the last one selected as context, in the original order.
@@ -63,13 +63,13 @@ public struct ReplaySession: Sendable {
         for (index, record) in requests.enumerated() {
             if chosenSet.contains(index) {
                 kept.append(record)
-                context.remove(record.traceID)
+                context.remove(record.key)
             } else if let last = lastChosen[record.connectionKey], index < last {
                 kept.append(record)
-                context.insert(record.traceID)
+                context.insert(record.key)
             }
         }
-        return ReplaySession(requests: kept, certificates: certificates, context: context.intersection(kept.map(\.traceID)))
+        return ReplaySession(requests: kept, certificates: certificates, context: context.intersection(kept.map(\.key)))
     }
 
     /// The requests that count (not context).
@@ -80,7 +80,7 @@ public struct ReplaySession: Sendable {
         selectWithTimes(from: events, where: selector).session
     }
 
-    /// The selection plus each request's time, by trace id (for HAR's `startedDateTime`).
+    /// The selection plus each request's time, by request key (for HAR's `startedDateTime`).
     public static func selectWithTimes(from events: [CertMapEvent], where selector: SessionSelector) -> (session: ReplaySession, times: [String: Date]) {
         var times: [String: Date] = [:]
         var certificates: [String: CertificateIdentity] = [:]
@@ -93,14 +93,14 @@ public struct ReplaySession: Sendable {
                 }
             case .request(let record):
                 requests.append(record)
-                times[record.traceID] = event.time
+                times[record.key] = event.time
             default:
                 break
             }
         }
         let all = ReplaySession(requests: requests, certificates: certificates)
-        let session = all.narrowed { selector.matches($0, at: times[$0.traceID] ?? .distantPast) }
-        let kept = Set(session.requests.map(\.traceID))
+        let session = all.narrowed { selector.matches($0, at: times[$0.key] ?? .distantPast) }
+        let kept = Set(session.requests.map(\.key))
         return (session, times.filter { kept.contains($0.key) })
     }
 }

@@ -46,7 +46,7 @@ public struct NetworkReplayer: Sendable {
     }
 
     /// Replays connection after connection. Each request first waits for `control` (pause,
-    /// step, stop, and pacing to the recorded `times` by trace id at the control's speed);
+    /// step, stop, and pacing to the recorded `times` by request key at the control's speed);
     /// without one, requests go as fast as the server answers. A stop ends the replay after the
     /// request in flight, and the report holds the outcomes so far, marked stopped.
     /// `onOutcome` hears each outcome as its answer arrives.
@@ -65,7 +65,7 @@ public struct NetworkReplayer: Sendable {
             }
             guard let identity else {
                 for record in records {
-                    if let control, await !control.proceed(recordedAt: times[record.traceID]) { break }
+                    if let control, await !control.proceed(recordedAt: times[record.key]) { break }
                     let outcome = ReplayOutcome(original: record, nowStatus: "not replayed", nowAccount: nil, nowReason: record.decision.reason, certificateMissing: true, context: session.isContext(record))
                     outcomes.append(outcome)
                     onOutcome?(outcome)
@@ -106,7 +106,7 @@ public struct NetworkReplayer: Sendable {
                 defer { index += 1 }
                 return index
             }
-            let time = index < records.count ? times[records[index].traceID] : nil
+            let time = index < records.count ? times[records[index].key] : nil
             return await control.proceed(recordedAt: time) ? .send : .stop
         }
     }

@@ -70,7 +70,7 @@ struct SessionOptions: ParsableArguments {
             }
             let all = HARConversion.session(from: document)
             let times = HARConversion.times(from: document)
-            return try nonEmpty((all.narrowed { selector.matches($0, at: times[$0.traceID] ?? Date(timeIntervalSince1970: 0)) }, times))
+            return try nonEmpty((all.narrowed { selector.matches($0, at: times[$0.key] ?? Date(timeIntervalSince1970: 0)) }, times))
         }
         let read = try JournalReader.read(journal.map { URL(fileURLWithPath: $0) } ?? home.journalDirectory)
         read.warnings.forEach { FileHandle.standardError.write(Data("certmap: \($0)\n".utf8)) }
