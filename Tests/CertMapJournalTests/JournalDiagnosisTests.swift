@@ -23,6 +23,7 @@ final class JournalDiagnosisTests: XCTestCase {
         XCTAssertEqual(diagnosis.requests, 5)
         XCTAssertEqual(diagnosis.refused, 4)
         XCTAssertEqual(diagnosis.causes.map(\.reason), [.legacyResetWithoutRemap, .notMapped])
+        XCTAssertEqual(diagnosis.causes.map(\.kind), [.legacyResetWithoutRemap, .notMapped])
         XCTAssertEqual(diagnosis.causes.map(\.count), [3, 1])
         XCTAssertEqual(diagnosis.causes[0].example.traceID, "t-2")
         XCTAssertEqual(diagnosis.causes[0].decision, "401.2")
@@ -41,11 +42,36 @@ final class JournalDiagnosisTests: XCTestCase {
         XCTAssertEqual(diagnosis.spoofing?.peers, ["127.0.0.1"])
     }
 
-    func testEveryRefusalReasonHasACatalogEntryWithAFix() {
+    func testEveryRefusalReasonHasADiagnosisWithAFix() {
         for reason in DecisionReason.allCases where reason.status != 200 {
-            let entry = DiagnosisCatalog.entry(for: reason)
-            XCTAssertFalse(entry.title.isEmpty, "\(reason)")
-            XCTAssertGreaterThan(entry.fix.count, 20, "\(reason)")
+            let diagnosis = Diagnosis(record: request(1, reason).requestRecord!)
+            XCTAssertTrue(diagnosis.needsAttention, "\(reason)")
+            XCTAssertFalse(diagnosis.title.isEmpty, "\(reason)")
+            XCTAssertGreaterThan(diagnosis.fix.count, 20, "\(reason)")
+            XCTAssertTrue(diagnosis.headline.hasPrefix(reason.statusText), "\(reason)")
         }
+    }
+
+    func testAMisattributed200IsAGroupOfItsOwnWithTheFix() {
+        let misattribution = Misattribution(presentedSubject: "CN=bob", presentedAccount: "sales", servedAccount: "alice", mappedFromRequest: 1, mappedFromSubject: "CN=alice")
+        let decision = Decision(reason: .allowed, account: "alice", mapping: nil, trace: DecisionTrace(), generation: 1, facts: DecisionFacts(misattribution: misattribution))
+        let record = RequestRecord(
+            traceID: "t-9", connection: 1, request: 2, method: "GET", path: "/", peer: "127.0.0.3:5000", route: "reverse",
+            proxied: true, mode: "per-connection", certificateSource: "persisted", certificate: nil, decision: decision, durationMicros: 10)
+        let events = [request(1, .allowed, account: "alice"), CertMapEvent(sequence: 2, time: Date(timeIntervalSince1970: 1_790_000_010), kind: .request(record))]
+        let diagnosis = JournalDiagnosis(events: events)
+        XCTAssertEqual(diagnosis.refused, 0)
+        XCTAssertEqual(diagnosis.misattributed, 1)
+        XCTAssertEqual(diagnosis.causes.map(\.kind), [.misattributed])
+        XCTAssertEqual(diagnosis.causes.first?.decision, "200")
+        XCTAssertTrue(diagnosis.causes.first?.cause.hasPrefix("Answered as alice, but this request presented CN=bob, which maps to sales.") ?? false, diagnosis.causes.first?.cause ?? "")
+        XCTAssertTrue(diagnosis.causes.first?.fix.contains("per-request") ?? false)
+    }
+}
+
+private extension CertMapEvent {
+    var requestRecord: RequestRecord? {
+        if case .request(let record) = kind { return record }
+        return nil
     }
 }

@@ -27,7 +27,7 @@ final class ConsoleEndToEndTests: XCTestCase {
 
         // Follow mode keeps the newest request (the 401) selected; `!` opens its diagnosis.
         try tmux.send("!")
-        let diagnosis = try tmux.waitFor { $0.contains("Diagnosis") && $0.contains("KB Q190009") && $0.contains("Switch the authentication mode to per-request") }
+        let diagnosis = try tmux.waitFor { $0.contains("Diagnosis") && $0.contains("KB Q190009") && $0.contains("Switch authentication persistence to per-request") }
         XCTAssertNotNil(diagnosis, "no diagnosis: \(tmux.screen)")
 
         try tmux.resize(width: 50, height: 12)

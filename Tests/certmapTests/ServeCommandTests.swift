@@ -32,7 +32,7 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertTrue(diagnose.stdout.contains("2 request(s), 1 refused"), diagnose.stdout)
         XCTAssertTrue(diagnose.stdout.contains("1 × 401.2  legacy reset without re-map (KB Q190009)"), diagnose.stdout)
         XCTAssertTrue(diagnose.stdout.contains("GET /b by CN=alice, conn#1 req#2, proxied, legacy-iis4"), diagnose.stdout)
-        XCTAssertTrue(diagnose.stdout.contains("fix      switch authentication persistence to per-request"), diagnose.stdout)
+        XCTAssertTrue(diagnose.stdout.contains("fix      Switch authentication persistence to per-request"), diagnose.stdout)
     }
 
     func testDiagnoseWithoutAJournalSaysWhereItLooked() throws {

@@ -22,6 +22,8 @@ public indirect enum FilterExpression: Hashable, Sendable {
     case path(String)
     /// `~conn 12`: the connection number, exactly.
     case connection(ConnectionID)
+    /// `~mis`: answered with an identity its own certificate does not map to.
+    case misattributed
     /// A bare word: a substring of any shown field.
     case text(String)
     case not(FilterExpression)
@@ -48,6 +50,8 @@ public indirect enum FilterExpression: Hashable, Sendable {
             return Self.contains(record.path, text)
         case .connection(let id):
             return record.connection == id
+        case .misattributed:
+            return record.decision.facts?.misattribution != nil
         case .text(let text):
             return Self.searchableFields(of: record).contains { Self.contains($0, text) }
         case .not(let inner):
@@ -89,6 +93,7 @@ extension FilterExpression: CustomStringConvertible {
         case .mode(let value): return "~mode \(Self.quoted(value))"
         case .path(let value): return "~path \(Self.quoted(value))"
         case .connection(let id): return "~conn \(id)"
+        case .misattributed: return "~mis"
         case .text(let value): return Self.quoted(value)
         case .not(let inner): return "!\(inner)"
         case .and(let left, let right): return "(\(left) & \(right))"

@@ -21,6 +21,7 @@ public struct FilterParser {
         ("~mode", "auth persistence mode: ~mode legacy"),
         ("~path", "request path: ~path /admin"),
         ("~conn", "connection number: ~conn 12"),
+        ("~mis", "answered with another user's identity (takes no value): ~mis"),
     ]
 
     private enum TokenKind: Equatable {
@@ -174,6 +175,9 @@ public struct FilterParser {
             }
             index += 1
             return inner
+        case .op(let name) where name.lowercased() == "~mis":
+            index += 1
+            return .misattributed
         case .op(let name):
             index += 1
             let value = try parseValue(after: name, at: token.column)

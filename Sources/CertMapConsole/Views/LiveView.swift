@@ -1,3 +1,4 @@
+import CertMapJournal
 /// Screen 1: every request as it is decided, newest at the bottom (mitmproxy's flow list).
 enum LiveView {
     static func columns(width: Int) -> TableColumns {
@@ -40,9 +41,17 @@ enum LiveView {
                     Span(record.method, base),
                     Span(record.path, base),
                     Span(record.decision.statusText, selected ? base : Formatting.role(forStatus: record.decision.status)),
-                    Span(record.decision.account ?? "-", selected ? base : (record.decision.account == nil ? .muted : .normal)),
+                    accountSpan(record, selected: selected, base: base, glyphs: state.glyphs),
                 ], into: &buffer, y: y, ellipsis: ellipsis)
         }
+    }
+
+    /// The account, and for an answer under someone else's identity a mark in the warning
+    /// colour (`alice ✗ not bob's`): a 200 that is wrong must not look like one that is right.
+    private static func accountSpan(_ record: RequestRecord, selected: Bool, base: StyleRole, glyphs: GlyphSet) -> Span {
+        guard let account = record.decision.account else { return Span("-", selected ? base : .muted) }
+        guard record.decision.facts?.misattribution != nil else { return Span(account, selected ? base : .normal) }
+        return Span("\(account) \(glyphs.denied) misattributed", selected ? base : .decision403)
     }
 
     private static func renderEmpty(_ state: ConsoleState, into buffer: inout ScreenBuffer, in area: Rect) {

@@ -135,8 +135,8 @@ enum RequestDetailView {
     }
 
     private static func diagnosisLines(_ record: RequestRecord, width: Int) -> [StyledLine] {
-        let diagnosis = RequestDiagnosis(for: record)
-        let role = Formatting.role(forStatus: record.decision.status)
+        let diagnosis = Diagnosis(record: record)
+        let role: StyleRole = diagnosis.kind == .misattributed ? .decision403 : Formatting.role(forStatus: record.decision.status)
         var lines: [StyledLine] = TextWrap.wrap(diagnosis.headline, width: width).map { [Span($0, role)] }
         lines.append([])
         lines.append([Span("Cause", .header)])
@@ -144,10 +144,16 @@ enum RequestDetailView {
         lines.append([])
         lines.append([Span("Fix", .header)])
         lines += TextWrap.wrap(diagnosis.fix, width: width - 2).map { [Span("  " + $0)] }
-        if let failed = record.decision.trace.steps.last(where: { $0.outcome == .failed }) {
+        var evidence = diagnosis.evidence
+        if evidence.isEmpty, let failed = record.decision.trace.steps.last(where: { $0.outcome == .failed }) {
+            evidence.append("\(failed.stage.rawValue): \(failed.summary)")
+        }
+        if !evidence.isEmpty {
             lines.append([])
             lines.append([Span("Evidence", .header)])
-            lines += TextWrap.wrap("\(failed.stage.rawValue): \(failed.summary)", width: width - 2).map { [Span("  " + $0, .muted)] }
+            for line in evidence {
+                lines += TextWrap.wrap(line, width: width - 2).map { [Span("  " + $0, .muted)] }
+            }
         }
         return lines
     }

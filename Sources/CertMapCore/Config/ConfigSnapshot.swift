@@ -42,7 +42,7 @@ public struct ConfigSnapshot: Sendable {
         guard let fingerprint = der.map({ Fingerprint.sha256(of: $0) }) ?? entry.sha256.flatMap(Fingerprint.init(hex:)) else {
             return nil  // unreachable after validation
         }
-        return OneToOneMapping(name: entry.name, isEnabled: entry.enabled, account: entry.account, fingerprint: fingerprint, certificateDER: der)
+        return OneToOneMapping(name: entry.name, isEnabled: entry.enabled, account: entry.account, fingerprint: fingerprint, certificateDER: der, subject: entry.subject)
     }
 
     private static func compile(_ entry: ManyToOneEntry) -> ManyToOneMapping {

@@ -57,6 +57,6 @@ public struct CertificateValidator: Sendable {
         case .notYetValid: verdict = .notYetValid
         case .revoked: verdict = .revoked
         }
-        return CertificateCheck(verdict: verdict, notes: validation.notes)
+        return CertificateCheck(verdict: verdict, notes: validation.notes, problem: validation.problem)
     }
 }

@@ -11,10 +11,13 @@ public struct CertificateCheck: Hashable, Sendable, Codable {
     public let verdict: Verdict
     /// Plain-language evidence for the trace ("chain: CN=alice → ... (trusted anchor)").
     public let notes: [String]
+    /// The specifics of a failing verdict, for the diagnosis.
+    public let problem: TrustProblem?
 
-    public init(verdict: Verdict, notes: [String]) {
+    public init(verdict: Verdict, notes: [String], problem: TrustProblem? = nil) {
         self.verdict = verdict
         self.notes = notes
+        self.problem = problem
     }
 
     /// The reason a failing verdict maps to; nil when valid.

@@ -34,17 +34,24 @@ public struct DecisionEngine: Sendable {
         let validationDetails = check.notes.map { TraceDetail(check.verdict == .valid ? .passed : .info, $0) }
         if let failure = check.failureReason {
             trace.record(.validate, .failed, "\(certificate.subject.rfc2253): \(failure.summary)", details: validationDetails)
-            return finish(failure, account: nil, mapping: nil, trace: trace)
+            // The subject of a mapped user from an issuer nobody trusts: say so, it is an attack.
+            let impersonated = check.verdict == .untrusted
+                ? mappings.oneToOne(withSubject: certificate.subject.rfc2253).prefix(1).map {
+                    NearMiss(kind: .impersonation, mapping: "one-to-one \"\($0.name)\"", account: $0.account, detail: "maps a trusted certificate with this exact subject")
+                } : []
+            return finish(failure, account: nil, mapping: nil, trace: trace, facts: DecisionFacts(trust: check.problem, nearMisses: impersonated))
         }
         trace.record(.validate, .passed, "\(certificate.subject.rfc2253): chain trusted, within validity, not revoked", details: validationDetails)
         let (outcome, mapSteps) = mappings.map(certificate)
         trace.record(mapSteps)
         switch outcome {
-        case .manyToOneDeny:
-            return finish(.deniedByMapping, account: nil, mapping: outcome.mappingLabel, trace: trace)
+        case .manyToOneDeny(let deny):
+            let nearMisses = NearMissFinder(mappings: mappings, policy: policy).nearMisses(for: certificate, deniedBy: deny)
+            return finish(.deniedByMapping, account: nil, mapping: outcome.mappingLabel, trace: trace, facts: DecisionFacts(nearMisses: nearMisses))
         case .notMapped:
             guard resource.clientCertificate == .accept, resource.allowAnonymous else {
-                return finish(.notMapped, account: nil, mapping: nil, trace: trace)
+                let nearMisses = NearMissFinder(mappings: mappings, policy: policy).nearMisses(for: certificate)
+                return finish(.notMapped, account: nil, mapping: nil, trace: trace, facts: DecisionFacts(nearMisses: nearMisses))
             }
             trace.record(.authorize, .passed, "\(resource.pathPrefix) accepts unmapped certificates as anonymous")
             return finish(.anonymous, account: nil, mapping: nil, trace: trace)
@@ -72,10 +79,10 @@ public struct DecisionEngine: Sendable {
         return finish(.anonymous, account: nil, mapping: nil, trace: trace)
     }
 
-    func finish(_ reason: DecisionReason, account: String?, mapping: String?, trace: DecisionTrace) -> Decision {
+    func finish(_ reason: DecisionReason, account: String?, mapping: String?, trace: DecisionTrace, facts: DecisionFacts? = nil) -> Decision {
         var trace = trace
         let line = account.map { "\(reason.statusText) as \($0) — \(reason.summary)" } ?? "\(reason.statusText) — \(reason.summary)"
         trace.record(.respond, reason.status == 200 ? .passed : .failed, line)
-        return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation)
+        return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation, facts: facts)
     }
 }

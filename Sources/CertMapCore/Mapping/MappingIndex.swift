@@ -9,6 +9,8 @@ public struct MappingIndex: Sendable {
     public let isOneToOneEnabled: Bool
     public let isManyToOneEnabled: Bool
     private let oneToOneByFingerprint: [Fingerprint: Int]
+    /// One-to-one mappings by recorded subject, for recognising renewed certificates.
+    private let oneToOneBySubject: [String: [Int]]
     private let manyToOneIndex: ManyToOneIndex
 
     public init(
@@ -27,7 +29,22 @@ public struct MappingIndex: Sendable {
             byFingerprint[mapping.fingerprint] = ordinal
         }
         self.oneToOneByFingerprint = byFingerprint
+        var bySubject: [String: [Int]] = [:]
+        for (ordinal, mapping) in oneToOne.enumerated() {
+            if let subject = mapping.subject { bySubject[subject, default: []].append(ordinal) }
+        }
+        self.oneToOneBySubject = bySubject
         self.manyToOneIndex = ManyToOneIndex(manyToOne)
+    }
+
+    /// The one-to-one mappings whose recorded certificate has `subject`.
+    public func oneToOne(withSubject subject: String) -> [OneToOneMapping] {
+        (oneToOneBySubject[subject] ?? []).map { oneToOne[$0] }
+    }
+
+    /// The one-to-one mapping naming exactly this certificate, enabled or not.
+    public func oneToOne(for fingerprint: Fingerprint) -> OneToOneMapping? {
+        oneToOneByFingerprint[fingerprint].map { oneToOne[$0] }
     }
 
     /// Maps a certificate to an outcome and the `map` steps of its trace.

@@ -10,12 +10,16 @@ public struct OneToOneMapping: Hashable, Sendable {
     public var fingerprint: Fingerprint
     /// The certificate itself when the configuration carries it (for display and IIS export).
     public var certificateDER: [UInt8]?
+    /// The certificate's subject (RFC 2253) when the configuration records it, so a renewed
+    /// certificate of the same user can be recognised as a near miss.
+    public var subject: String?
 
-    public init(name: String, isEnabled: Bool = true, account: String, fingerprint: Fingerprint, certificateDER: [UInt8]? = nil) {
+    public init(name: String, isEnabled: Bool = true, account: String, fingerprint: Fingerprint, certificateDER: [UInt8]? = nil, subject: String? = nil) {
         self.name = name
         self.isEnabled = isEnabled
         self.account = account
         self.fingerprint = fingerprint
         self.certificateDER = certificateDER
+        self.subject = subject
     }
 }

@@ -16,6 +16,23 @@ extension DecisionEngine {
         return finish(reason, account: reason == .allowed ? persisted.account : nil, mapping: persisted.mapping, trace: trace)
     }
 
+    /// `decideReusing`, and when the request presented a certificate other than the one the
+    /// identity came from, what that certificate maps to on its own: an answer under another
+    /// user's identity becomes a `Misattribution` fact, even though its status is 200.
+    /// - Parameter check: the presented certificate's verdict when known; without one it is
+    ///   mapped as if valid (the question is whose identity it carries, not whether it passes).
+    public func decideReusing(
+        _ persisted: ConnectionAuthentication.Persisted, path: String, trace: DecisionTrace, presented: CertificateIdentity?, check: CertificateCheck?
+    ) -> Decision {
+        let decision = decideReusing(persisted, path: path, trace: trace)
+        guard let presented, let served = decision.account, presented.subject.rfc2253 != persisted.certificateSubject else { return decision }
+        let own = decide(AuthenticationRequest(path: path, certificate: presented, check: check ?? CertificateCheck(verdict: .valid, notes: [])))
+        guard own.account != served else { return decision }
+        return decision.adding(DecisionFacts(misattribution: Misattribution(
+            presentedSubject: presented.subject.rfc2253, presentedAccount: own.account, servedAccount: served,
+            mappedFromRequest: persisted.requestIndex, mappedFromSubject: persisted.certificateSubject)))
+    }
+
     /// The pre-SP4 IIS 4.0 failure: authentication was reset after an earlier request on this
     /// proxied connection and the certificate is not mapped again, so the request gets 401.
     public func decideAfterResetWithoutRemap(resetAfterRequest: Int, trace: DecisionTrace) -> Decision {

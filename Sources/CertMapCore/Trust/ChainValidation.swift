@@ -20,12 +20,15 @@ public struct ChainValidation: Sendable, Hashable {
     public var notes: [String]
     /// Set when the verdict is `revoked`.
     public var revocation: RevocationFinding?
+    /// The specifics of a failing verdict, for the diagnosis.
+    public var problem: TrustProblem?
 
-    public init(verdict: Verdict, chain: [Certificate], notes: [String], revocation: RevocationFinding? = nil) {
+    public init(verdict: Verdict, chain: [Certificate], notes: [String], revocation: RevocationFinding? = nil, problem: TrustProblem? = nil) {
         self.verdict = verdict
         self.chain = chain
         self.notes = notes
         self.revocation = revocation
+        self.problem = problem
     }
 
     /// Whether the certificate may be mapped to an account.
@@ -34,7 +37,7 @@ public struct ChainValidation: Sendable, Hashable {
 
 extension ChainValidation: Codable {
     private enum CodingKeys: String, CodingKey {
-        case verdict, chainDER, notes, revocation
+        case verdict, chainDER, notes, revocation, problem
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,6 +45,7 @@ extension ChainValidation: Codable {
         self.verdict = try container.decode(Verdict.self, forKey: .verdict)
         self.notes = try container.decode([String].self, forKey: .notes)
         self.revocation = try container.decodeIfPresent(RevocationFinding.self, forKey: .revocation)
+        self.problem = try container.decodeIfPresent(TrustProblem.self, forKey: .problem)
         let encoded = try container.decode([String].self, forKey: .chainDER)
         self.chain = try encoded.map { base64 in
             guard let data = Data(base64Encoded: base64) else {
@@ -56,6 +60,7 @@ extension ChainValidation: Codable {
         try container.encode(verdict, forKey: .verdict)
         try container.encode(notes, forKey: .notes)
         try container.encodeIfPresent(revocation, forKey: .revocation)
+        try container.encodeIfPresent(problem, forKey: .problem)
         let encoded = try chain.map { certificate -> String in
             var serializer = DER.Serializer()
             try serializer.serialize(certificate)

@@ -41,9 +41,15 @@ public struct ChainValidator: Sendable {
         case .validCertificate(let validated):
             chain = Array(validated)
         case .couldNotValidate(let failures):
-            notes += TrustFailureExplanation(trust: trust, presented: presentedIntermediates)
+            let explained = TrustFailureExplanation(trust: trust, presented: presentedIntermediates)
                 .notes(leaf: leaf, failures: failures, requireClientAuthUsage: requireClientAuthUsage)
-            return ChainValidation(verdict: .untrusted, chain: [], notes: notes)
+            notes += explained
+            let subject = leaf.subject.traceName
+            let detail = explained.first ?? "no valid chain to a trusted root"
+            let usage = failures.map(\.policyFailureReason.description).first { $0.contains(ClientAuthUsagePolicy.refusal) }
+            let problem: TrustProblem = usage.map { .notForClientAuthentication(subject: subject, detail: $0) }
+                ?? .noTrustedChain(subject: subject, issuer: leaf.issuer.traceName, detail: detail)
+            return ChainValidation(verdict: .untrusted, chain: [], notes: notes, problem: problem)
         }
         notes.append("chain: " + chain.map(\.subject.traceName).joined(separator: " → ") + " (trusted anchor)")
         if requireClientAuthUsage {
@@ -53,7 +59,13 @@ public struct ChainValidator: Sendable {
         let window = ValidityWindow.check(chain, at: time)
         notes += window.notes
         if let verdict = window.verdict {
-            return ChainValidation(verdict: verdict, chain: chain, notes: notes)
+            let problem: TrustProblem?
+            if let expired = chain.first(where: { time > $0.notValidAfter }) {
+                problem = .expired(subject: expired.subject.traceName, notAfter: expired.notValidAfter, inChain: expired != leaf)
+            } else {
+                problem = chain.first { time < $0.notValidBefore }.map { .notYetValid(subject: $0.subject.traceName, notBefore: $0.notValidBefore, inChain: $0 != leaf) }
+            }
+            return ChainValidation(verdict: verdict, chain: chain, notes: notes, problem: problem)
         }
 
         var policy = revocationPolicy
@@ -61,7 +73,13 @@ public struct ChainValidator: Sendable {
         let report = policy.evaluate(chain: chain)
         notes += report.notes
         if let finding = report.finding {
-            return ChainValidation(verdict: .revoked, chain: chain, notes: notes, revocation: finding)
+            let by: String
+            switch finding.source {
+            case .crl(let issuer, _): by = "the CRL of \(issuer)"
+            case .configuredSerials: by = "the configured revoked serials (trust.revokedSerials)"
+            }
+            let problem = TrustProblem.revoked(subject: finding.subject, serial: finding.serialNumber, by: by, on: finding.revocationDate, reason: finding.reason.map { "\($0)" })
+            return ChainValidation(verdict: .revoked, chain: chain, notes: notes, revocation: finding, problem: problem)
         }
         notes.append("verdict: valid")
         return ChainValidation(verdict: .valid, chain: chain, notes: notes)

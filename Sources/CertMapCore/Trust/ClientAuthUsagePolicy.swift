@@ -13,6 +13,9 @@ public struct ClientAuthUsagePolicy: VerifierPolicy, Sendable {
 
     public init() {}
 
+    /// The words of this policy's refusal, by which a failure is recognised as a usage problem.
+    static let refusal = "is not allowed for TLS client authentication"
+
     public func chainMeetsPolicyRequirements(chain: UnverifiedCertificateChain) -> PolicyEvaluationResult {
         let leaf = chain.leaf
         let usage: ExtendedKeyUsage?
@@ -29,7 +32,7 @@ public struct ClientAuthUsagePolicy: VerifierPolicy, Sendable {
         }
         let listed = usage.map { String(describing: $0) }.joined(separator: ", ")
         return .failsToMeetPolicy(
-            reason: "certificate \(leaf.subject.traceName) is not allowed for TLS client authentication "
+            reason: "certificate \(leaf.subject.traceName) \(Self.refusal) "
                 + "(extended key usage: \(listed.isEmpty ? "none" : listed))"
         )
     }

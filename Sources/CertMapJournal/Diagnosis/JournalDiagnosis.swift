@@ -1,15 +1,23 @@
 import CertMapCore
 import Foundation
 
-/// "Why did requests get 401/403?" answered for a whole journal: refusals grouped by cause with
-/// counts, an example request and the fix, plus spoofed forwarded-certificate headers.
+/// "Why did requests get 401/403 — or someone else's identity?" answered for a whole journal:
+/// every request that needs attention grouped by its diagnosis (the cause, not the status: two
+/// 401.2s for different reasons are two groups, and a misattributed 200 is a group of its own),
+/// with counts, the example's cause in words and the fix, plus spoofed forwarded-certificate
+/// headers.
 public struct JournalDiagnosis: Codable, Hashable, Sendable {
     public struct Cause: Codable, Hashable, Sendable {
+        public let kind: Diagnosis.Kind
         public let reason: DecisionReason
+        /// The status of the example (`401.2`; `200` for a misattribution).
         public let decision: String
         public let title: String
         public let count: Int
+        /// The example's cause, with its specifics.
+        public let cause: String
         public let fix: String
+        public let evidence: [String]
         public let example: RequestRecord
     }
 
@@ -21,6 +29,8 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
 
     public let requests: Int
     public let refused: Int
+    /// Answered 200 with another user's identity.
+    public let misattributed: Int
     public let causes: [Cause]
     public let spoofing: Spoofing?
 
@@ -31,14 +41,22 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
             if case .request(let record) = event.kind { return record }
             return nil
         }
-        let refusals = records.filter { !$0.decision.isAllowed }
-        let grouped = Dictionary(grouping: refusals, by: \.decision.reason)
+        let diagnosed = records.map { ($0, Diagnosis(record: $0)) }.filter { $0.1.needsAttention }
         self.requests = records.count
-        self.refused = refusals.count
-        self.causes = grouped.map { reason, records in
-            let entry = DiagnosisCatalog.entry(for: reason)
-            return Cause(reason: reason, decision: reason.statusText, title: entry.title, count: records.count, fix: entry.fix, example: records[0])
-        }.sorted { ($0.count, $1.reason.rawValue) > ($1.count, $0.reason.rawValue) }
+        self.refused = records.filter { !$0.decision.isAllowed }.count
+        self.misattributed = diagnosed.filter { $0.1.kind == .misattributed }.count
+        var order: [Diagnosis.Kind] = []
+        var groups: [Diagnosis.Kind: [(RequestRecord, Diagnosis)]] = [:]
+        for item in diagnosed {
+            if groups[item.1.kind] == nil { order.append(item.1.kind) }
+            groups[item.1.kind, default: []].append(item)
+        }
+        self.causes = order.compactMap { kind -> Cause? in
+            guard let members = groups[kind], let (example, diagnosis) = members.first else { return nil }
+            return Cause(
+                kind: kind, reason: example.decision.reason, decision: example.decision.statusText, title: diagnosis.title, count: members.count,
+                cause: diagnosis.cause, fix: diagnosis.fix, evidence: diagnosis.evidence, example: example)
+        }.sorted { ($0.count, $1.kind.rawValue) > ($1.count, $0.kind.rawValue) }
         let spoofs = events.compactMap { event -> SecurityEvent? in
             if case .security(let security) = event.kind, security.category == .spoof { return security }
             return nil

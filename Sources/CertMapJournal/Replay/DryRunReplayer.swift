@@ -59,7 +59,7 @@ public struct DryRunReplayer: Sendable {
         trace.record(.reset, .info, "replay of request \(record.request) on connection \(record.connection) (\(persistence))")
         switch connection.plan() {
         case .reuse(let persisted):
-            return engine.decideReusing(persisted, path: record.path, trace: trace)
+            return engine.decideReusing(persisted, path: record.path, trace: trace, presented: certificate, check: nil)
         case .failAfterReset(let resetAfter):
             return engine.decideAfterResetWithoutRemap(resetAfterRequest: resetAfter, trace: trace)
         case .map:

@@ -18,6 +18,8 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     private weak var lifecycle: ConnectionLifecycleHandler?
     private var authentication: ConnectionAuthentication
     private var requestIndex = 0
+    /// Forwarded-certificate headers removed from the request being decided, for its facts.
+    private var stripped: StrippedHeaders?
     private var pending: PendingRequest?
 
     private struct PendingRequest {
@@ -84,7 +86,8 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         let source = certificateSource(forwarded: forwarded)
         switch authentication.plan() {
         case .reuse(let persisted):
-            let decision = snapshot.engine.decideReusing(persisted, path: request.head.uri, trace: trace)
+            let check = source.leaf.flatMap { service.cachedCheck($0, generation: snapshot.generation) }
+            let decision = snapshot.engine.decideReusing(persisted, path: request.head.uri, trace: trace, presented: source.leaf, check: check)
             finish(context: context, request: request, proxy: proxy, source: "persisted", certificate: source.leaf, decision: decision)
         case .failAfterReset(let resetAfter):
             let decision = snapshot.engine.decideAfterResetWithoutRemap(resetAfterRequest: resetAfter, trace: trace)
@@ -115,6 +118,12 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             }
             return .proceed(certificate)
         case .spoofed(let headers):
+            var hints: [String] = []
+            if connection.role.proxied { hints.append("its address is a proxied-connection address") }
+            if request.head.headers.contains(name: "Via") || request.head.headers.contains(name: "Forwarded") || request.head.headers.contains(name: "X-Forwarded-For") {
+                hints.append("the request carries proxy headers (Via, Forwarded or X-Forwarded-For)")
+            }
+            stripped = StrippedHeaders(names: headers, peer: connection.peer, proxyHints: hints)
             let names = headers.joined(separator: ", ")
             let message = "removed forwarded-certificate header(s) \(names): \(connection.peer) is not a certificate forwarder\(connection.role.proxied ? " (a proxied connection such as a CONNECT tunnel carries the client's own TLS and headers)" : ""); the request is judged on its own TLS identity"
             trace.record(.source, .failed, message)
@@ -170,6 +179,8 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     }
 
     private func finish(context: ChannelHandlerContext, request: PendingRequest, proxy: ProxyIndication, source: String, certificate: CertificateIdentity?, decision: Decision) {
+        let decision = stripped.map { decision.adding(DecisionFacts(strippedHeaders: $0)) } ?? decision
+        stripped = nil
         let traceID = service.nextTraceID()
         if let certificate { service.recordCertificate(certificate) }
         let mode = authentication.persistence.description

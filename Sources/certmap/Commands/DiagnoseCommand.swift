@@ -3,11 +3,12 @@ import CertMapCore
 import CertMapJournal
 import Foundation
 
-/// `certmap diagnose`: every 401/403 in the journal grouped by cause, with the fix.
+/// `certmap diagnose`: every 401/403 and every misattributed 200 in the journal, grouped by
+/// cause, with the specifics of an example and the fix.
 struct DiagnoseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diagnose",
-        abstract: "Summarise why requests were refused (401/403), by cause, with an example and the fix for each.",
+        abstract: "Summarise why requests were refused (401/403) or answered with another user's identity, by cause, with an example, its specifics and the fix for each.",
         discussion: "Reads <home>/journal (written by certmap serve) unless --journal names a directory or a journal file."
     )
 
@@ -48,9 +49,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
 /// The text form of `certmap diagnose`.
 enum DiagnosisText {
     static func render(_ diagnosis: JournalDiagnosis, source: String) -> String {
-        var lines = ["\(source): \(diagnosis.requests) request(s), \(diagnosis.refused) refused"]
+        let wrong = diagnosis.misattributed > 0 ? ", \(diagnosis.misattributed) answered with another user's identity" : ""
+        var lines = ["\(source): \(diagnosis.requests) request(s), \(diagnosis.refused) refused\(wrong)"]
         if diagnosis.causes.isEmpty {
-            lines.append("no 401 or 403 responses")
+            lines.append("nothing to fix: no refusals, and every answer carried the request's own identity")
         }
         for cause in diagnosis.causes {
             let example = cause.example
@@ -58,6 +60,8 @@ enum DiagnosisText {
             lines.append("")
             lines.append("\(cause.count) × \(cause.decision)  \(cause.title)")
             lines.append("    example  \(example.method) \(example.path) by \(identity), conn#\(example.connection) req#\(example.request), \(example.route), \(example.mode), trace \(example.traceID)")
+            lines.append("    cause    \(cause.cause)")
+            for line in cause.evidence { lines.append("    evidence \(line)") }
             lines.append("    fix      \(cause.fix)")
         }
         if let spoofing = diagnosis.spoofing {

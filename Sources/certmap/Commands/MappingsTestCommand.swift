@@ -30,14 +30,15 @@ struct MappingsTestCommand: AsyncParsableCommand {
         let home = try homeOptions.preparedHome()
         let snapshot = try ConfigStore(home: home).loadSnapshot()
         let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: home)
-        var rows = [["certificate", "decision", "account", "mapping", "subject"]]
+        var rows = [["certificate", "decision", "account", "mapping", "subject", "cause / fix"]]
         var reports: [DecisionReport] = []
         for file in cert {
             let (leaf, chain) = try CertificateLoader.leafAndChain(at: URL(fileURLWithPath: file))
             let check = await validator.check(leaf, presentedChain: chain, at: Date())
             let decision = snapshot.engine.decide(AuthenticationRequest(path: path, certificate: leaf, check: check))
             reports.append(DecisionReport(decision: decision, certificate: leaf, path: path))
-            rows.append([file, decision.statusText, decision.account ?? "-", decision.mapping ?? "-", leaf.subject.rfc2253])
+            let diagnosis = Diagnosis(decision, for: .explained(certificate: leaf, path: path))
+            rows.append([file, decision.statusText, decision.account ?? "-", decision.mapping ?? "-", leaf.subject.rfc2253, diagnosis.needsAttention ? "\(diagnosis.title): \(diagnosis.fix)" : "-"])
         }
         if json {
             let encoder = JSONEncoder()

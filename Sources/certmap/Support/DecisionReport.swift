@@ -28,8 +28,11 @@ struct DecisionReport: Encodable {
     let generation: UInt64
     let certificate: CertificateSummary?
     let trace: [TraceStep]
+    /// The same diagnosis the console and `certmap diagnose` show.
+    let diagnosis: Diagnosis
 
     init(decision: Decision, certificate: CertificateIdentity?, path: String) {
+        self.diagnosis = Diagnosis(decision, for: .explained(certificate: certificate, path: path))
         self.status = decision.status
         self.substatus = decision.substatus == nil ? nil : decision.statusText
         self.decision = decision.statusText
@@ -55,7 +58,7 @@ struct DecisionReport: Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case status, substatus, decision, account, reason, summary, mapping, path, generation, certificate, trace
+        case status, substatus, decision, account, reason, summary, mapping, path, generation, certificate, trace, diagnosis
     }
 
     /// Like the synthesized encoder, but absent values are written as `null` so scripts can rely
@@ -73,6 +76,7 @@ struct DecisionReport: Encodable {
         try container.encode(generation, forKey: .generation)
         try container.encode(certificate, forKey: .certificate)
         try container.encode(trace, forKey: .trace)
+        try container.encode(diagnosis, forKey: .diagnosis)
     }
 
     func json() throws -> String {
@@ -85,4 +89,13 @@ struct DecisionReport: Encodable {
 extension Date {
     /// `2026-11-25T10:00:00Z`.
     var iso8601: String { ISO8601DateFormatter().string(from: self) }
+}
+
+extension Diagnosis.Request {
+    /// One certificate explained on its own: a direct first request under per-request mode.
+    static func explained(certificate: CertificateIdentity?, path: String) -> Diagnosis.Request {
+        Diagnosis.Request(
+            path: path, index: 1, mode: "per-request", proxied: false, certificateSource: certificate == nil ? "none" : "tls",
+            subject: certificate?.subject.rfc2253, issuer: certificate?.issuer.rfc2253)
+    }
 }

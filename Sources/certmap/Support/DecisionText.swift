@@ -7,6 +7,10 @@ enum DecisionText {
         let who = decision.account.map { " as \($0)" } ?? ""
         lines.append("decision     \(decision.statusText)\(who) (\(decision.reason.rawValue))")
         lines.append("why          \(decision.reason.summary)")
+        let diagnosis = Diagnosis(decision, for: .explained(certificate: certificate, path: path))
+        lines.append("cause        \(diagnosis.cause)")
+        for line in diagnosis.evidence { lines.append("evidence     \(line)") }
+        lines.append("fix          \(diagnosis.fix)")
         if let mapping = decision.mapping { lines.append("mapping      \(mapping)") }
         lines.append("path         \(path)")
         if let certificate {

@@ -42,9 +42,9 @@ final class ViewStyleTests: XCTestCase {
 
     func testLegacyDiagnosisNamesTheRequestTheModeAndTheFix() {
         let record = F.state().flows.visibleRow(3).record
-        let diagnosis = RequestDiagnosis(for: record)
+        let diagnosis = Diagnosis(record: record)
         XCTAssertTrue(diagnosis.cause.hasPrefix("Authentication was reset after request 2 of this proxied connection and the certificate was not re-mapped (legacy-iis4, KB Q190009)."))
-        XCTAssertTrue(diagnosis.fix.hasPrefix("Switch the authentication mode to per-request"))
+        XCTAssertTrue(diagnosis.fix.hasPrefix("Switch authentication persistence to per-request"), diagnosis.fix)
         XCTAssertTrue(diagnosis.headline.hasPrefix("401.2"))
     }
 
@@ -53,7 +53,7 @@ final class ViewStyleTests: XCTestCase {
         for reason in DecisionReason.allCases {
             let decision = Decision(reason: reason, account: "alice", mapping: "m", trace: DecisionTrace(), generation: 1)
             let record = RequestRecordCopy.with(template, decision: decision)
-            let diagnosis = RequestDiagnosis(for: record)
+            let diagnosis = Diagnosis(record: record)
             XCTAssertFalse(diagnosis.cause.isEmpty, "\(reason)")
             XCTAssertFalse(diagnosis.fix.isEmpty, "\(reason)")
             XCTAssertTrue(diagnosis.headline.hasPrefix(reason.statusText), "\(reason)")

@@ -1,0 +1,115 @@
+import Foundation
+
+/// What a decision knew, as values rather than sentences: why a certificate was not trusted,
+/// whether the identity served was the request's own, and which mappings came close. The
+/// diagnosis (and anything else that explains a decision) is computed from these, so two
+/// causes with the same status never read the same; the trace stays the step-by-step story.
+///
+/// Optional on `Decision` (journals written before it have none), and recorded only where it
+/// is known without extra work on the path of an allowed request: trust problems when
+/// validation fails, near misses when nothing (or a deny) matched, a misattribution when a
+/// connection's earlier identity answered a request that presented another certificate.
+public struct DecisionFacts: Hashable, Sendable, Codable {
+    public var trust: TrustProblem?
+    public var misattribution: Misattribution?
+    public var nearMisses: [NearMiss]
+    /// Forwarded-certificate headers removed because the peer may not forward certificates.
+    public var strippedHeaders: StrippedHeaders?
+
+    public init(trust: TrustProblem? = nil, misattribution: Misattribution? = nil, nearMisses: [NearMiss] = [], strippedHeaders: StrippedHeaders? = nil) {
+        self.trust = trust
+        self.misattribution = misattribution
+        self.nearMisses = nearMisses
+        self.strippedHeaders = strippedHeaders
+    }
+
+    public var isEmpty: Bool { trust == nil && misattribution == nil && nearMisses.isEmpty && strippedHeaders == nil }
+}
+
+/// Forwarded-certificate headers a request carried from a peer that is not a certificate
+/// forwarder, and whether that peer looks like a proxy (then it is probably a forwarder nobody
+/// configured; otherwise a client forging an identity).
+public struct StrippedHeaders: Hashable, Sendable, Codable {
+    public var names: [String]
+    public var peer: String
+    /// Why the peer looks like a proxy (its address is a proxied-connection address, the request
+    /// carries Via/Forwarded/X-Forwarded-For); empty: it looks like a plain client.
+    public var proxyHints: [String]
+
+    public init(names: [String], peer: String, proxyHints: [String]) {
+        self.names = names
+        self.peer = peer
+        self.proxyHints = proxyHints
+    }
+}
+
+/// Why validation refused a certificate, with the specifics a fix needs.
+public enum TrustProblem: Hashable, Sendable, Codable {
+    /// No chain to a trusted root; `detail` says where it breaks.
+    case noTrustedChain(subject: String, issuer: String, detail: String)
+    /// The chain is trusted but the certificate may not be used for TLS client authentication.
+    case notForClientAuthentication(subject: String, detail: String)
+    /// `inChain`: a CA of the chain, not the client certificate itself.
+    case expired(subject: String, notAfter: Date, inChain: Bool)
+    case notYetValid(subject: String, notBefore: Date, inChain: Bool)
+    /// `by`: "the CRL of CN=…" or "the configured revoked serials".
+    case revoked(subject: String, serial: String, by: String, on: Date?, reason: String?)
+}
+
+/// A request answered with an identity its own certificate does not map to: the connection's
+/// earlier identity was reused (per-connection persistence behind a pooling proxy).
+public struct Misattribution: Hashable, Sendable, Codable {
+    /// The certificate this request presented.
+    public var presentedSubject: String
+    /// What that certificate maps to on its own (nil: nothing, or it is refused).
+    public var presentedAccount: String?
+    /// What the request was answered as.
+    public var servedAccount: String
+    /// The request on this connection whose certificate gave the served identity.
+    public var mappedFromRequest: Int
+    public var mappedFromSubject: String
+
+    public init(presentedSubject: String, presentedAccount: String?, servedAccount: String, mappedFromRequest: Int, mappedFromSubject: String) {
+        self.presentedSubject = presentedSubject
+        self.presentedAccount = presentedAccount
+        self.servedAccount = servedAccount
+        self.mappedFromRequest = mappedFromRequest
+        self.mappedFromSubject = mappedFromSubject
+    }
+}
+
+/// A mapping that would have matched but for one thing, and that thing.
+public struct NearMiss: Hashable, Sendable, Codable {
+    public enum Kind: String, Hashable, Sendable, Codable {
+        /// The mapping matches but is disabled.
+        case disabledMapping
+        /// The mapping matches but names a disabled account.
+        case disabledAccount
+        /// Every rule matches except for letter case in a case-sensitive rule.
+        case letterCase
+        /// All rules but one match.
+        case oneRuleDiffers
+        /// A one-to-one mapping names a certificate with this subject but another key or serial
+        /// (a renewed certificate).
+        case renewedCertificate
+        /// An allow mapping further down matches, but a deny mapping above it matched first.
+        case shadowedByDeny
+        /// An untrusted certificate carries the subject of a mapped user (an impersonation
+        /// attempt: the fix is never to trust its issuer).
+        case impersonation
+    }
+
+    public var kind: Kind
+    /// `many-to-one #3 "Contoso sales"`, `one-to-one "alice laptop"`.
+    public var mapping: String
+    public var account: String?
+    /// What differs, in words (`subject.OU = "sales" (case-sensitive): the certificate has "Sales"`).
+    public var detail: String
+
+    public init(kind: Kind, mapping: String, account: String?, detail: String) {
+        self.kind = kind
+        self.mapping = mapping
+        self.account = account
+        self.detail = detail
+    }
+}

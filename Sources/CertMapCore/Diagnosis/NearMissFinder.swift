@@ -1,0 +1,92 @@
+/// Finds the mappings that came closest for a certificate nothing (or a deny) mapped: a
+/// disabled mapping or account that would match, a rule off only by letter case, a mapping
+/// whose rules all match but one, a one-to-one mapping of the same subject with another
+/// certificate (renewed), an allow mapping below the deny that matched first.
+///
+/// Runs only for refusals (401.2, 403.12), never on the path of an allowed request, and reads
+/// at most `limit` many-to-one mappings, so a flood of unmapped requests stays cheap.
+struct NearMissFinder {
+    let mappings: MappingIndex
+    let policy: AccessPolicy
+    var limit = 10_000
+    var maximum = 3
+
+    func nearMisses(for identity: CertificateIdentity, deniedBy deny: ManyToOneMapping? = nil) -> [NearMiss] {
+        var found: [NearMiss] = []
+        if let exact = mappings.oneToOne(for: identity.sha256), !exact.isEnabled {
+            found.append(NearMiss(kind: .disabledMapping, mapping: "one-to-one \"\(exact.name)\"", account: exact.account, detail: "names this exact certificate but is disabled"))
+        }
+        for renewed in mappings.oneToOne(withSubject: identity.subject.rfc2253) where renewed.fingerprint != identity.sha256 {
+            found.append(NearMiss(
+                kind: .renewedCertificate, mapping: "one-to-one \"\(renewed.name)\"", account: renewed.account,
+                detail: "maps a certificate with this subject but another key or serial (SHA-256 \(renewed.fingerprint.colonHex.prefix(11))…): probably this user's previous certificate"))
+        }
+        var passedDeny = deny == nil
+        for (ordinal, mapping) in mappings.manyToOne.prefix(limit).enumerated() {
+            let label = "many-to-one #\(ordinal + 1) \"\(mapping.name)\""
+            if let deny, mapping == deny {
+                passedDeny = true
+                continue
+            }
+            let verdict = evaluate(mapping, identity)
+            switch verdict {
+            case .matches:
+                if !mapping.isEnabled {
+                    found.append(NearMiss(kind: .disabledMapping, mapping: label, account: mapping.account, detail: "matches this certificate but is disabled"))
+                } else if deny != nil, passedDeny, mapping.permission == .allow {
+                    found.append(NearMiss(kind: .shadowedByDeny, mapping: label, account: mapping.account, detail: "matches too, but the deny mapping above it matched first"))
+                } else if mapping.permission == .allow, let account = mapping.account, policy.accounts[account]?.isEnabled == false {
+                    found.append(NearMiss(kind: .disabledAccount, mapping: label, account: account, detail: "matches, but its account \(account) is disabled"))
+                }
+            case .onlyLetterCase(let rule):
+                found.append(NearMiss(kind: .letterCase, mapping: label, account: mapping.account, detail: rule))
+            case .oneRuleDiffers(let rule) where mapping.rules.count > 1:
+                found.append(NearMiss(kind: .oneRuleDiffers, mapping: label, account: mapping.account, detail: rule))
+            default:
+                break
+            }
+            if found.count >= maximum * 2 { break }
+        }
+        return Array(found.sorted { $0.kind.rank < $1.kind.rank }.prefix(maximum))
+    }
+
+    private enum Verdict {
+        case matches
+        case onlyLetterCase(String)
+        case oneRuleDiffers(String)
+        case farOff
+    }
+
+    private func evaluate(_ mapping: ManyToOneMapping, _ identity: CertificateIdentity) -> Verdict {
+        var failed: [String] = []
+        var caseOnly: [String] = []
+        for rule in mapping.rules {
+            let evaluation = rule.evaluate(identity)
+            guard !evaluation.matched else { continue }
+            if rule.pattern.isCaseSensitive, evaluation.explanation.hasSuffix("(differs only in case)") {
+                caseOnly.append(evaluation.explanation)
+            } else {
+                failed.append(evaluation.explanation)
+            }
+            if failed.count + caseOnly.count > 1 && failed.count > 0 { return .farOff }
+        }
+        if failed.isEmpty && caseOnly.isEmpty { return mapping.rules.isEmpty ? .farOff : .matches }
+        if failed.isEmpty { return .onlyLetterCase(caseOnly.joined(separator: "; ")) }
+        return failed.count == 1 && caseOnly.isEmpty ? .oneRuleDiffers(failed[0]) : .farOff
+    }
+}
+
+extension NearMiss.Kind {
+    /// The most telling first: a switch flipped off beats a rule that differs.
+    var rank: Int {
+        switch self {
+        case .disabledMapping: return 0
+        case .disabledAccount: return 1
+        case .shadowedByDeny: return 2
+        case .letterCase: return 3
+        case .renewedCertificate: return 4
+        case .oneRuleDiffers: return 5
+        case .impersonation: return 6
+        }
+    }
+}
