@@ -1,0 +1,135 @@
+import Foundation
+import XCTest
+
+@testable import CertMapCore
+
+/// Issue 15's table of causes, each from real certificates (the demo PKI), the real validator
+/// and the real engine: the diagnosis kind, the specifics it names and the fix. Two 401.2s for
+/// different reasons are different causes; a 200 under someone else's identity is one too.
+final class DiagnosisCauseTests: XCTestCase {
+    private var temporary: TemporaryDirectory!
+    private var home: DataHome!
+    private var base: ConfigDocument!
+    private var validator: CertificateValidator!
+
+    override func setUpWithError() throws {
+        temporary = try TemporaryDirectory(prefix: "certmap-diagnosis")
+        home = DataHome(url: temporary.url)
+        _ = try DemoPKI.initialize(in: home.pkiDirectory, now: Date())
+        base = try DemoConfiguration.make(pkiDirectory: home.pkiDirectory)
+        validator = try TrustConfiguration.validator(for: base.trust, home: home)
+    }
+
+    override func tearDown() {
+        temporary?.remove()
+    }
+
+    private func certificate(_ name: String) throws -> CertificateIdentity {
+        try CertificateLoader.certificates(at: home.pkiDirectory.appendingPathComponent("\(name).crt"))[0]
+    }
+
+    private func request(_ name: String?, index: Int = 1, mode: String = "per-request", proxied: Bool = false) throws -> Diagnosis.Request {
+        let identity = try name.map(certificate)
+        return Diagnosis.Request(
+            path: "/", index: index, mode: mode, proxied: proxied, certificateSource: identity == nil ? "none" : "tls",
+            subject: identity?.subject.rfc2253, issuer: identity?.issuer.rfc2253)
+    }
+
+    /// Decides `name`'s certificate under `document` (the demo configuration by default).
+    private func diagnose(_ name: String, edit: (inout ConfigDocument) -> Void = { _ in }) async throws -> Diagnosis {
+        var document = base!
+        edit(&document)
+        let engine = try ConfigSnapshot(document: document, generation: 2).engine
+        let identity = try certificate(name)
+        let check = await validator.check(identity, presentedChain: [], at: Date())
+        let decision = engine.decide(AuthenticationRequest(path: "/", certificate: identity, check: check))
+        return Diagnosis(decision, for: try request(name))
+    }
+
+    private func assertCause(
+        _ diagnosis: Diagnosis, _ kind: Diagnosis.Kind, names: [String], fix: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
+        XCTAssertEqual(diagnosis.kind, kind, diagnosis.cause, file: file, line: line)
+        for name in names {
+            XCTAssertTrue(diagnosis.cause.contains(name) || diagnosis.evidence.contains { $0.contains(name) }, "\(kind) should name \(name): \(diagnosis.cause) \(diagnosis.evidence)", file: file, line: line)
+        }
+        XCTAssertTrue(diagnosis.fix.contains(fix), "\(kind) fix: \(diagnosis.fix)", file: file, line: line)
+    }
+
+    func testTrustCausesAreDistinctAndNameTheirSpecifics() async throws {
+        assertCause(try await diagnose("impostor"), .impersonation, names: ["alice (demo certificate)", "CertMap Impostor Root"], fix: "Do not trust this issuer")
+        assertCause(try await diagnose("server"), .notForClientAuthentication, names: ["serverAuth"], fix: "clientAuth extended key usage")
+        assertCause(try await diagnose("root-ca"), .certificateAuthority, names: ["CA:TRUE"], fix: "end-entity certificate")
+        assertCause(try await diagnose("expired"), .expired, names: ["CN=expired-user", "expired on 20"], fix: "new certificate")
+        assertCause(try await diagnose("notyet"), .notYetValid, names: ["not valid until 20"], fix: "clocks")
+        assertCause(try await diagnose("revoked"), .revoked, names: ["CRL of CN=CertMap Demo Issuing CA", "keyCompromise"], fix: "new certificate")
+    }
+
+    func testAnUntrustedIssuerWithoutAMappedLookAlikeIsNoTrustedChain() async throws {
+        let diagnosis = try await diagnose("impostor") { $0.oneToOne.removeAll() }
+        assertCause(diagnosis, .noTrustedChain, names: ["CertMap Impostor Root", "CA bundle"], fix: "trust.caBundle")
+    }
+
+    func testEach401Point2HasItsOwnCauseFromItsNearMiss() async throws {
+        // bob maps by "Contoso sales"; each edit leaves him unmapped for a different reason.
+        let sales = { (document: inout ConfigDocument) -> Int in document.manyToOne.firstIndex { $0.name == "Contoso sales" }! }
+        assertCause(try await diagnose("bob") { $0.manyToOne[sales(&$0)].enabled = false }, .mappingDisabled, names: ["Contoso sales", "disabled"], fix: "Enable")
+        assertCause(try await diagnose("bob") { document in
+            let index = sales(&document)
+            document.manyToOne[index].rules[1] = RuleEntry(subfield: .organizationalUnit, match: "SALES", caseSensitive: true)
+        }, .letterCase, names: ["Contoso sales", "\"SALES\""], fix: "case-insensitive")
+        assertCause(try await diagnose("bob") { document in
+            let index = sales(&document)
+            document.manyToOne[index].rules.append(RuleEntry(subfield: .locality, match: "Nowhere"))
+        }, .oneRuleDiffers, names: ["Contoso sales", "subject.L"], fix: "widen that rule")
+        // alice's one-to-one mapping names her previous certificate (another key, same subject).
+        assertCause(try await diagnose("alice") { document in
+            document.manyToOne.removeAll { $0.name == "Contoso engineering" }
+            document.oneToOne[0].certificate = nil
+            document.oneToOne[0].sha256 = String(repeating: "AB:", count: 31) + "AB"
+        }, .renewedCertificate, names: ["alice (demo certificate)", "another key or serial"], fix: "Map the new certificate")
+        assertCause(try await diagnose("erin"), .notMapped, names: ["CN=erin"], fix: "Add a mapping")
+    }
+
+    func testADenyMappingThatShadowsAnAllowSaysWhichAllowWouldHaveMatched() async throws {
+        let plain = try await diagnose("dave")
+        assertCause(plain, .deniedByMapping, names: ["Contoso contractors"], fix: "narrow the deny mapping")
+        let shadowed = try await diagnose("dave") { document in
+            document.manyToOne.append(ManyToOneEntry(name: "All of Contoso", account: "sales", rules: [RuleEntry(subfield: .organization, match: "Contoso")]))
+        }
+        assertCause(shadowed, .allowShadowedByDeny, names: ["All of Contoso", "Contoso contractors"], fix: "move many-to-one #")
+    }
+
+    func testAnIdentityReusedForAnotherUsersRequestIsMisattributedNotNothingToFix() throws {
+        let engine = try ConfigSnapshot(document: base, generation: 2).engine
+        let bob = try certificate("bob")
+        let alice = try certificate("alice")
+        let persisted = ConnectionAuthentication.Persisted(account: "alice", mapping: "one-to-one \"alice (demo certificate)\"", requestIndex: 1, certificateSubject: alice.subject.rfc2253)
+        let decision = engine.decideReusing(persisted, path: "/", trace: DecisionTrace(), presented: bob, check: nil)
+        XCTAssertEqual(decision.statusText, "200")
+        let diagnosis = Diagnosis(decision, for: try request("bob", index: 2, mode: "per-connection", proxied: true))
+        assertCause(diagnosis, .misattributed, names: ["Answered as alice", "CN=bob", "maps to sales", "request 1"], fix: "per-request")
+        XCTAssertFalse(diagnosis.fix.contains("Nothing to fix"))
+        // The same certificate again is no misattribution.
+        let same = engine.decideReusing(persisted, path: "/", trace: DecisionTrace(), presented: alice, check: nil)
+        XCTAssertEqual(Diagnosis(same, for: try request("alice", index: 2)).kind, .allowed)
+    }
+
+    func testMissingCertificateCausesTellAForgeryFromAnUnconfiguredForwarderFromAProxyThatForwardsNothing() throws {
+        let engine = try ConfigSnapshot(document: base, generation: 2).engine
+        let refused = engine.decide(AuthenticationRequest(path: "/", certificate: nil, check: nil))
+        XCTAssertEqual(refused.statusText, "403.7")
+        assertCause(Diagnosis(refused, for: try request(nil)), .certificateRequired, names: ["presented none"], fix: "present its certificate")
+        assertCause(Diagnosis(refused, for: try request(nil, proxied: true)), .certificateNotForwarded, names: ["through a proxy"], fix: "server.certificateForwarders")
+        let forged = refused.adding(DecisionFacts(strippedHeaders: StrippedHeaders(names: ["Client-Cert"], peer: "127.0.0.1:5000", proxyHints: [])))
+        assertCause(Diagnosis(forged, for: try request(nil)), .forgedForwardedHeaders, names: ["Client-Cert", "127.0.0.1:5000", "plain client"], fix: "Find the client forging them")
+        let tunnel = refused.adding(DecisionFacts(strippedHeaders: StrippedHeaders(names: ["X-SSL-Client-Cert"], peer: "127.0.0.2:6000", proxyHints: ["its address is a proxied-connection address"])))
+        assertCause(Diagnosis(tunnel, for: try request(nil, proxied: true)), .unconfiguredForwarder, names: ["X-SSL-Client-Cert", "proxied-connection address"], fix: "sha256")
+    }
+
+    func testTheLegacyResetNamesTheRequestAndTheMode() throws {
+        let engine = try ConfigSnapshot(document: base, generation: 2).engine
+        let decision = engine.decideAfterResetWithoutRemap(resetAfterRequest: 2, trace: DecisionTrace())
+        assertCause(Diagnosis(decision, for: try request("alice", index: 3, mode: "legacy-iis4", proxied: true)), .legacyResetWithoutRemap, names: ["request 2", "legacy-iis4", "KB Q190009"], fix: "per-request")
+    }
+}
