@@ -16,6 +16,21 @@ final class ScenarioCommandTests: XCTestCase {
         XCTAssertEqual(report["requests"] as? Int, 100)
     }
 
+    func testDiagnoseReportsThePooledLeakAsMisattributionNotNothingToFix() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        XCTAssertEqual(try certmap.run(["scenario", "run", "pooled-proxy", "--mode", "per-connection"]).status, 1)
+        let diagnose = try certmap.run(["diagnose", "--json"])
+        XCTAssertEqual(diagnose.status, 0, diagnose.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(diagnose.stdout.utf8)) as? [String: Any], diagnose.stdout)
+        XCTAssertGreaterThan(report["misattributed"] as? Int ?? 0, 0, diagnose.stdout)
+        let causes = try XCTUnwrap(report["causes"] as? [[String: Any]])
+        XCTAssertEqual(causes.first?["kind"] as? String, "misattributed", "\(causes)")
+        XCTAssertTrue((causes.first?["fix"] as? String)?.contains("per-request") ?? false)
+        let text = try certmap.run(["diagnose"])
+        XCTAssertTrue(text.stdout.contains("answered with another user's identity"), text.stdout)
+        XCTAssertFalse(text.stdout.contains("nothing to fix"), text.stdout)
+    }
+
     func testQ190009IsRecordedInTheJournalAndDiagnosed() throws {
         let certmap = try CertMapProcess.withTemporaryHome(self)
         let run = try certmap.run(["scenario", "run", "q190009"])
