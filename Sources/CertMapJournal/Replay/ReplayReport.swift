@@ -20,9 +20,13 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
     /// Replayed only to rebuild its connection's state (an earlier request of a selected
     /// connection); never counted as a change.
     public let context: Bool
+    /// Then / now answered with an identity its own certificate does not map to.
+    public let wasMisattributed: Bool
+    public private(set) var nowMisattributed = false
 
     init(original: RequestRecord, now decision: Decision, certificateMissing: Bool, context: Bool = false) {
         self.init(original: original, nowStatus: decision.statusText, nowAccount: decision.account, nowReason: decision.reason, certificateMissing: certificateMissing, context: context)
+        self.nowMisattributed = decision.facts?.misattribution != nil
     }
 
     /// A request re-sent over the network: what the server answered now (`X-CertMap-Decision`,
@@ -41,10 +45,12 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
         self.certificateMissing = certificateMissing
         self.note = note
         self.context = context
+        self.wasMisattributed = original.decision.facts?.misattribution != nil
     }
 
     enum CodingKeys: String, CodingKey {
         case connection, request, method, path, identity, was, wasAccount, now, nowAccount, nowReason, certificateMissing, note, context
+        case wasMisattributed, nowMisattributed
     }
 
     /// Reports written before context existed decode with `context` false.
@@ -63,6 +69,8 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
         certificateMissing = try container.decode(Bool.self, forKey: .certificateMissing)
         note = try container.decodeIfPresent(String.self, forKey: .note)
         context = try container.decodeIfPresent(Bool.self, forKey: .context) ?? false
+        wasMisattributed = try container.decodeIfPresent(Bool.self, forKey: .wasMisattributed) ?? false
+        nowMisattributed = try container.decodeIfPresent(Bool.self, forKey: .nowMisattributed) ?? false
     }
 
     /// Whether the decision or the account differs (context never counts).

@@ -43,6 +43,8 @@ enum ReplayText {
     static func remark(_ outcome: ReplayOutcome) -> String {
         var parts: [String] = []
         if outcome.context { parts.append("(context)") }
+        if outcome.wasMisattributed && !outcome.nowMisattributed { parts.append("(was another user's identity)") }
+        if outcome.nowMisattributed { parts.append("(another user's identity)") }
         if outcome.changed { parts.append("changed") }
         if outcome.certificateMissing {
             parts.append(outcome.now == "not replayed" ? "(no key for this certificate)" : "(certificate not in journal)")
