@@ -102,7 +102,7 @@ final class ExplainCommandTests: XCTestCase {
         try certmap.run(["pki", "init"])
         let missing = try certmap.run(["explain", "--cert", "/nonexistent/cert.pem"])
         XCTAssertNotEqual(missing.status, 0)
-        XCTAssertTrue(missing.stderr.contains("/nonexistent/cert.pem: cannot read the file"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("/nonexistent/cert.pem: no such file"), missing.stderr)
 
         let garbage = certmap.home.appendingPathComponent("garbage.pem")
         try Data("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n".utf8).write(to: garbage)

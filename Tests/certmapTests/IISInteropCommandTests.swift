@@ -86,7 +86,7 @@ final class IISInteropCommandTests: XCTestCase {
         let file = certmap.home.appendingPathComponent("missing.config")
         let result = try certmap.run(["import", "iis", file.path])
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.hasPrefix("Error: \(file.path): cannot read: "), result.stderr)
+        XCTAssertEqual(result.stderr, "Error: \(file.path): no such file\n")
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
         XCTAssertEqual(try Data(contentsOf: config(certmap)), before)
     }

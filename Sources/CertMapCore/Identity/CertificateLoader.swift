@@ -18,7 +18,7 @@ public enum CertificateLoader {
             do {
                 return [try CertificateIdentity(derEncoded: bytes)]
             } catch {
-                throw CertificateLoadError.invalidDER(source: source, reason: String(describing: error))
+                throw CertificateLoadError.invalidDER(source: source, reason: PeopleText.describe(asn1: error))
             }
         }
         throw CertificateLoadError.unknownFormat(source: source)
@@ -28,9 +28,9 @@ public enum CertificateLoader {
     public static func certificates(at url: URL) throws -> [CertificateIdentity] {
         let bytes: [UInt8]
         do {
-            bytes = Array(try Data(contentsOf: url))
+            bytes = Array(try PeopleText.read(url))
         } catch {
-            throw CertificateLoadError.unreadable(source: url.path, reason: error.localizedDescription)
+            throw CertificateLoadError.unreadable(source: url.path, reason: error.problem)
         }
         return try certificates(from: bytes, source: url.path)
     }
@@ -46,7 +46,7 @@ public enum CertificateLoader {
         do {
             documents = try PEMDocument.parseMultiple(pemString: text)
         } catch {
-            throw CertificateLoadError.invalidPEM(source: source, reason: String(describing: error))
+            throw CertificateLoadError.invalidPEM(source: source, reason: PeopleText.describe(asn1: error))
         }
         let certificateDocuments = documents.filter { $0.discriminator == "CERTIFICATE" }
         guard !certificateDocuments.isEmpty else {
@@ -58,7 +58,7 @@ public enum CertificateLoader {
             } catch {
                 throw CertificateLoadError.invalidDER(
                     source: "\(source) (certificate \(index + 1))",
-                    reason: String(describing: error)
+                    reason: PeopleText.describe(asn1: error)
                 )
             }
         }
@@ -79,7 +79,7 @@ public enum CertificateLoadError: Error, Equatable, CustomStringConvertible {
         case .empty(let source):
             return "\(source): the file is empty; expected a PEM or DER certificate"
         case .unreadable(let source, let reason):
-            return "\(source): cannot read the file: \(reason)"
+            return "\(source): \(reason)"
         case .invalidPEM(let source, let reason):
             return "\(source): malformed PEM: \(reason)"
         case .invalidDER(let source, let reason):

@@ -1,3 +1,5 @@
+import Foundation
+import CertMapCore
 /// A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/), limited to what certmap
 /// writes, with certmap's own data under `_certmap` as the spec allows for custom fields.
 public struct HARDocument: Codable, Hashable, Sendable {
@@ -75,5 +77,18 @@ public struct HARDocument: Codable, Hashable, Sendable {
         /// The entry is only context: an earlier request of a selected connection, replayed to
         /// rebuild its state and never counted as a change (absent: selected).
         public var context: Bool?
+    }
+}
+
+extension HARDocument {
+    /// Reads a HAR file certmap wrote, failing in one sentence: the file cannot be read, is not
+    /// JSON, or is JSON but not a HAR log (and which field is missing).
+    public static func read(from url: URL) throws -> HARDocument {
+        let data = try PeopleText.read(url)
+        do {
+            return try JSONDecoder().decode(HARDocument.self, from: data)
+        } catch {
+            throw FileProblem(path: url.path, problem: "not a HAR file written by certmap export har (\(PeopleText.describe(decoding: error)))")
+        }
     }
 }

@@ -38,9 +38,9 @@ public struct SessionStore: Sendable {
         let url = file(name)
         guard FileManager.default.fileExists(atPath: url.path) else { throw SessionStoreError("no session named \"\(name)\" (\(url.path))") }
         do {
-            return try JSONDecoder().decode(HARDocument.self, from: Data(contentsOf: url))
+            return try HARDocument.read(from: url)
         } catch {
-            throw SessionStoreError("\(url.path): not a HAR file written by certmap (\(error))")
+            throw SessionStoreError("\(error)")
         }
     }
 

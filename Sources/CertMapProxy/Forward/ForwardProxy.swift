@@ -44,7 +44,7 @@ public final class ForwardProxy: Sendable {
         do {
             channel = try await bootstrap.bind(host: settings.listen.host, port: settings.listen.port).get()
         } catch {
-            throw ProxyError.bind(what: "forward proxy", address: settings.listen.description, detail: "\(error)")
+            throw ProxyError.bind(what: "forward proxy", address: settings.listen.description, detail: BindProblem.describe(error, address: settings.listen.description, option: "--forward-proxy"))
         }
         let bound = ListenAddress(host: channel.localAddress?.ipAddress ?? settings.listen.host, port: channel.localAddress?.port ?? settings.listen.port)
         events.publish(.system(SystemEvent("forward proxy listening on \(bound), tunnelling CONNECT to \(settings.upstream) from \(settings.outboundHost)")))

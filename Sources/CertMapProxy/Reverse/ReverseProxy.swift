@@ -74,7 +74,7 @@ public final class ReverseProxy: Sendable {
         do {
             channel = try await bootstrap.bind(host: settings.listen.host, port: settings.listen.port).get()
         } catch {
-            throw ProxyError.bind(what: "reverse proxy", address: settings.listen.description, detail: "\(error)")
+            throw ProxyError.bind(what: "reverse proxy", address: settings.listen.description, detail: BindProblem.describe(error, address: settings.listen.description, option: "--reverse-proxy"))
         }
         let bound = ListenAddress(host: channel.localAddress?.ipAddress ?? settings.listen.host, port: channel.localAddress?.port ?? settings.listen.port)
         let format = settings.forwardedFormat?.rawValue ?? "no certificate"

@@ -7,7 +7,7 @@ public enum ProxyError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .bind(let what, let address, let detail): return "\(what): cannot listen on \(address): \(detail)"
+        case .bind(let what, _, let detail): return "\(what): \(detail)"
         case .tls(let what, let detail): return "\(what): \(detail)"
         case .unsafeTrust(let message): return message
         }

@@ -48,7 +48,7 @@ public final class CertMapHTTPSServer: Sendable {
         do {
             channel = try await bootstrap.bind(host: listen.host, port: listen.port).get()
         } catch {
-            throw ServerError.bind(address: listen.description, detail: "\(error)")
+            throw ServerError.bind(address: listen.description, detail: BindProblem.describe(error, address: listen.description, option: "--listen"))
         }
         let server = try CertMapHTTPSServer(service: service, group: group, channel: channel)
         service.events.publish(.system(SystemEvent("HTTPS server listening on \(server.boundAddress) (\(service.persistence))")))

@@ -6,7 +6,7 @@ public enum ServerError: Error, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .tls(let file, let detail): return "\(file): \(detail)"
-        case .bind(let address, let detail): return "cannot listen on \(address): \(detail)"
+        case .bind(_, let detail): return "HTTPS server: \(detail)"
         }
     }
 }

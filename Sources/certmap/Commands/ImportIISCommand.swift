@@ -34,9 +34,9 @@ struct ImportIISCommand: AsyncParsableCommand {
     func run() async throws {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: file))
+            data = try PeopleText.read(URL(fileURLWithPath: file))
         } catch {
-            throw CommandFailure("\(file): cannot read: \(error.localizedDescription)")
+            throw CommandFailure("\(error)")
         }
         let result = try IISConfigurationReader.read(data, source: file)
         let store = ConfigStore(home: try homeOptions.preparedHome())

@@ -97,9 +97,9 @@ struct SessionsImportCommand: AsyncParsableCommand {
         }
         let document: HARDocument
         do {
-            document = try JSONDecoder().decode(HARDocument.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+            document = try HARDocument.read(from: URL(fileURLWithPath: file))
         } catch {
-            throw CommandFailure("\(file): not a HAR file written by certmap export har (\(error))")
+            throw CommandFailure("\(error)")
         }
         let session = HARConversion.session(from: document)
         guard !session.requests.isEmpty else { throw CommandFailure("\(file): the HAR file has no certmap entries") }

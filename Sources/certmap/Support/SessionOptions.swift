@@ -64,9 +64,9 @@ struct SessionOptions: ParsableArguments {
         if let har {
             let document: HARDocument
             do {
-                document = try JSONDecoder().decode(HARDocument.self, from: Data(contentsOf: URL(fileURLWithPath: har)))
+                document = try HARDocument.read(from: URL(fileURLWithPath: har))
             } catch {
-                throw CommandFailure("\(har): not a HAR file written by certmap (\(error))")
+                throw CommandFailure("\(error)")
             }
             let all = HARConversion.session(from: document)
             let times = HARConversion.times(from: document)

@@ -1,0 +1,78 @@
+import Foundation
+import XCTest
+
+/// Issue 20's sweep: bad inputs to the commands each give a non-zero exit, one clear line on
+/// stderr with none of the implementation's markers, and leave the home as it was.
+final class BadInputSweepTests: XCTestCase {
+    /// What must never reach a person.
+    private static let internalMarkers = [
+        "NSCocoaErrorDomain", "NSPOSIXErrorDomain", "Error Domain=", "CodingKeys", "DecodingError", "keyNotFound", "ASN1Error",
+        ".swift:", "errno", "bind(descriptor", "(NSCocoa", "UserInfo=", "intValue:",
+    ]
+
+    func testEveryBadInputIsOneClearLineAndChangesNothing() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        try certmap.run(["pki", "init"])
+        let home = certmap.home
+        let notJSON = home.appendingPathComponent("notes.har")
+        try Data("hello".utf8).write(to: notJSON)
+        let notHAR = home.appendingPathComponent("object.har")
+        try Data(#"{"entries": []}"#.utf8).write(to: notHAR)
+        let garbagePEM = home.appendingPathComponent("garbage.pem")
+        try Data("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n".utf8).write(to: garbagePEM)
+        let listener = try LoopbackListener()
+        let busy = "127.0.0.1:\(listener.port)"
+
+        let cases: [(arguments: [String], says: String)] = [
+            (["explain", "--cert", "/nonexistent/cert.pem"], "/nonexistent/cert.pem: no such file"),
+            (["explain", "--cert", home.path], "is a directory, not a file"),
+            (["explain", "--cert", garbagePEM.path], "not a valid X.509 certificate"),
+            (["explain", "--cert", certmap.pki.appendingPathComponent("alice.key").path], "no CERTIFICATE block"),
+            (["sessions", "import", "/nonexistent/x.har"], "/nonexistent/x.har: no such file"),
+            (["sessions", "import", notJSON.path], "not a HAR file written by certmap export har (not valid JSON)"),
+            (["sessions", "import", notHAR.path], "missing field \"log\""),
+            (["replay", "--dry-run", "--har", notHAR.path], "missing field \"log\""),
+            (["serve", "--listen", busy, "--no-proxies"], "\(busy) is already in use; stop the other server or pass --listen"),
+            (["serve", "--listen", "127.0.0.1:0", "--forward-proxy", busy], "\(busy) is already in use; stop the other server or pass --forward-proxy"),
+            (["mappings", "add", "--cert", "/nonexistent/c.crt", "--account", "alice"], "/nonexistent/c.crt: no such file"),
+            (["import", "iis", "/nonexistent/applicationHost.config"], "no such file"),
+        ]
+        let config = try Data(contentsOf: home.appendingPathComponent("config.json"))
+        for (arguments, says) in cases {
+            let result = try certmap.run(arguments)
+            let label = arguments.joined(separator: " ")
+            XCTAssertNotEqual(result.status, 0, label)
+            let lines = result.stderr.split(separator: "\n").filter { !$0.isEmpty }
+            XCTAssertEqual(lines.count, 1, "\(label): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(says), "\(label): \(result.stderr)")
+            for marker in Self.internalMarkers {
+                XCTAssertFalse(result.stderr.contains(marker), "\(label) shows \(marker): \(result.stderr)")
+            }
+        }
+        XCTAssertEqual(try Data(contentsOf: home.appendingPathComponent("config.json")), config, "no bad input changed the configuration")
+        listener.close()
+    }
+}
+
+/// A TCP port held open on 127.0.0.1 so a command finds it busy.
+private final class LoopbackListener {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        descriptor = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0, listen(fd, 4) == 0 else { throw CertMapProcessError("cannot listen on 127.0.0.1") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        Glibc.close(descriptor)
+    }
+}
