@@ -33,7 +33,7 @@ public struct ProxySimulatorSettings: Hashable, Sendable {
     }
 }
 
-/// The forward and reverse proxies, started and stopped together (SPEC §6).
+/// The forward and reverse proxies, started and stopped together (docs/design.md §6).
 public final class ProxySimulator: Sendable {
     public let forward: ForwardProxy?
     public let reverse: ReverseProxy?

@@ -1,6 +1,6 @@
 /// The application behind the console: the in-process server, proxies and demo traffic.
 ///
-/// The console never touches sockets or files (SPEC §3). It turns keys into `ConsoleRequest`s
+/// The console never touches sockets or files (docs/design.md §3). It turns keys into `ConsoleRequest`s
 /// and hands them to a driver, which carries them out and answers with actions (the new mode,
 /// "traffic paused", or a failure to show). The `certmap` executable implements it; tests use a
 /// recording driver.

@@ -1,4 +1,4 @@
-/// The console's key bindings, following mitmproxy's conventions (SPEC §8).
+/// The console's key bindings, following mitmproxy's conventions (docs/design.md §8).
 ///
 /// The help overlay is generated from this table, so a binding and its documentation cannot
 /// drift apart. Context bindings win over global ones.

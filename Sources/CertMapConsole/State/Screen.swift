@@ -1,4 +1,4 @@
-/// The console's screens, numbered as their keys (SPEC §8).
+/// The console's screens, numbered as their keys (docs/design.md §8).
 public enum Screen: Int, CaseIterable, Hashable, Sendable {
     case live = 1
     case connections

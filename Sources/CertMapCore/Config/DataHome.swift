@@ -2,7 +2,7 @@ import Foundation
 
 /// The data directory that holds the configuration, demo PKI and (later) the journal.
 ///
-/// Resolved as SPEC §2 says: `--home DIR`, else `$CERTMAP_HOME`, else `$XDG_DATA_HOME/certmap`,
+/// Resolved as docs/design.md §2 says: `--home DIR`, else `$CERTMAP_HOME`, else `$XDG_DATA_HOME/certmap`,
 /// else `~/.local/share/certmap`.
 public struct DataHome: Hashable, Sendable {
     public let url: URL

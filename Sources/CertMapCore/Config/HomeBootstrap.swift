@@ -1,6 +1,6 @@
 import Foundation
 
-/// First-run setup: makes an empty data directory usable (SPEC §2).
+/// First-run setup: makes an empty data directory usable (docs/design.md §2).
 ///
 /// Creates the demo PKI when there is none and the demo configuration when there is no
 /// `config.json`. An existing configuration — even one that does not load — is never touched.

@@ -1,6 +1,6 @@
 /// The `server` section of the configuration: how the HTTPS server authenticates and protects itself.
 public struct ServerSettings: Codable, Hashable, Sendable {
-    /// When authentication is reset and re-mapped (SPEC §5). Written as a preset name
+    /// When authentication is reset and re-mapped (docs/design.md §5). Written as a preset name
     /// (`"per-request"`) or as the four IIS flags.
     public var authPersistence: AuthPersistence
     /// Addresses whose connections count as proxied (`{"address": "127.0.0.2"}`), for

@@ -1,4 +1,4 @@
-/// The stages of the per-request authentication pipeline, in the order they run (SPEC §5).
+/// The stages of the per-request authentication pipeline, in the order they run (docs/design.md §5).
 public enum TraceStage: String, Hashable, Sendable, Codable, CaseIterable {
     case reset, source, validate, map, authorize, respond
 }

@@ -2,7 +2,7 @@
 ///
 /// Only full certificates are ever carried here, never a distinguished-name string: mapping
 /// from a DN a proxy typed into a header would let anyone with a look-alike certificate in
-/// (SPEC §5). The chain lets the server validate the leaf exactly as it would a direct TLS peer.
+/// (docs/design.md §5). The chain lets the server validate the leaf exactly as it would a direct TLS peer.
 public struct ForwardedCertificate: Hashable, Sendable {
     /// The format that decided, i.e. the highest-precedence enabled format whose header was present.
     public let format: ForwardedCertificateFormat
@@ -33,7 +33,7 @@ public struct ForwardedCertificate: Hashable, Sendable {
 
 /// What `ForwardedCertificateParser.parse(headers:)` found.
 ///
-/// Three outcomes, because each leads somewhere different in the pipeline (SPEC §5): no
+/// Three outcomes, because each leads somewhere different in the pipeline (docs/design.md §5): no
 /// certificate (judge the request as certificate-less), a certificate (validate and map it),
 /// or a broken header (HTTP 400 with the error's text; never a silent fallback).
 public enum ForwardedCertificateResult: Hashable, Sendable {

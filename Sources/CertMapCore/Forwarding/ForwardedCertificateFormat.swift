@@ -1,7 +1,7 @@
 /// How a TLS-terminating proxy hands the client certificate on to us in an HTTP header.
 ///
 /// The proxy, not the client, performed the TLS handshake, so the only evidence of the client's
-/// identity we get is what the proxy copies into a header (SPEC §5, "Certificate source"). Each
+/// identity we get is what the proxy copies into a header (docs/design.md §5, "source"). Each
 /// proxy family has its own encoding; the raw values are the names used in the configuration
 /// file and on the command line.
 public enum ForwardedCertificateFormat: String, CaseIterable, Codable, Hashable, Sendable {
@@ -18,7 +18,7 @@ public enum ForwardedCertificateFormat: String, CaseIterable, Codable, Hashable,
     /// HAProxy `ssl_c_der,base64`: the DER certificate as plain base64, in a configurable header.
     case base64DER
 
-    /// The precedence SPEC §5 prescribes: the standard first, raw base64 last.
+    /// The precedence docs/design.md §5 prescribes: the standard first, raw base64 last.
     public static let defaultPrecedence: [ForwardedCertificateFormat] = [.rfc9440, .xfcc, .escapedPEM, .base64DER]
 
     /// The header names that carry this format, as they are usually spelled. Matching is

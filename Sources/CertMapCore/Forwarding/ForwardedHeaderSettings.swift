@@ -1,7 +1,7 @@
 /// Which forwarded-certificate headers certmap reads, in which order, and how large they may be.
 ///
 /// Operators behind a single proxy usually enable just that proxy's format; the default accepts
-/// all four in SPEC §5's order. The order matters for security: the first enabled format whose
+/// all four in docs/design.md §5's order. The order matters for security: the first enabled format whose
 /// header is present decides, and a malformed value there is an error rather than a reason to
 /// fall back, so a client cannot choose the weakest format. The nginx and HAProxy formats have no
 /// standard header name, so theirs are configurable.

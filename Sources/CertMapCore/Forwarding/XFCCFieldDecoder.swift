@@ -4,7 +4,7 @@
 /// (earlier elements were written by parties further away, possibly the client). Only `Cert=`
 /// (URL-encoded PEM leaf) and `Chain=` (URL-encoded PEM chain, which per Envoy's documentation
 /// *includes* the leaf) are read; `Subject=`, `Hash=`, `URI=`, `DNS=` are never mapped from, as a
-/// DN string or hash is not a certificate we can validate (SPEC §5). An element with `Chain=`
+/// DN string or hash is not a certificate we can validate (docs/design.md §5). An element with `Chain=`
 /// but no `Cert=` (Envoy's `set_current_client_cert_details` lets operators pick either) takes
 /// the chain's first certificate as the leaf.
 enum XFCCFieldDecoder {

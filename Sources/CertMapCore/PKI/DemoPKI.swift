@@ -1,7 +1,7 @@
 import Foundation
 import X509
 
-/// The demo PKI that `certmap` creates on first start (SPEC §2, §6): a root and an issuing CA,
+/// The demo PKI that `certmap` creates on first start (docs/design.md §2, §6): a root and an issuing CA,
 /// a server and a proxy certificate, and one user per story the console demonstrates —
 /// valid, denied, unmapped, expired, not yet valid, revoked, and an impostor with alice's exact
 /// subject from an untrusted CA.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why creating or extending the demo PKI failed. Messages name the file or credential and
-/// what to do, because `certmap pki init|issue` prints them as the one-line error (SPEC §9).
+/// what to do, because `certmap pki init|issue` prints them as the one-line error (docs/design.md §9).
 public enum PKIError: Error, CustomStringConvertible, Hashable, Sendable {
     /// The directory already holds a PKI and `force` was not given; nothing was changed.
     case alreadyInitialized(directory: String)

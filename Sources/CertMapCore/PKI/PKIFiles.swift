@@ -8,7 +8,7 @@ import Musl
 import Darwin
 #endif
 
-/// File-system rules for PKI material (SPEC §10: "private keys are created 0600").
+/// File-system rules for PKI material (docs/design.md §10: "private keys are created 0600").
 ///
 /// A private key is never written and then chmod-ed: it is created with `O_CREAT|O_EXCL` and
 /// mode 0600, either directly at its final path (refusing to replace anything) or in a fresh

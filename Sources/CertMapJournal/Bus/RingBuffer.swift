@@ -1,5 +1,5 @@
 /// A fixed-capacity buffer that overwrites its oldest element: memory stays flat however long
-/// certmap runs (SPEC §7).
+/// certmap runs (docs/design.md §7).
 public struct RingBuffer<Element: Sendable>: Sendable {
     public let capacity: Int
     private var storage: [Element] = []

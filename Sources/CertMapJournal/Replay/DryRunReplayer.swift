@@ -2,7 +2,7 @@ import CertMapCore
 import Foundation
 
 /// Re-decides a recorded session in process against today's configuration and a chosen
-/// persistence mode, with no sockets (SPEC §7 `dry-run`).
+/// persistence mode, with no sockets (docs/design.md §7 `dry-run`).
 ///
 /// Requests are replayed in their original order with their original connection grouping, so
 /// `AuthPersistence` behaves as it would on the wire: a Q190009 session recorded in

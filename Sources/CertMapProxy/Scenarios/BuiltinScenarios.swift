@@ -1,4 +1,4 @@
-/// The scenarios certmap ships (SPEC §6): each reproduces one failure, or proves its absence.
+/// The scenarios certmap ships (docs/design.md §6): each reproduces one failure, or proves its absence.
 public enum BuiltinScenarios {
     public static let all: [ScenarioDefinition] = [q190009, pooledProxy, headerSpoofing, expiredAndRevoked, mixedLoad, isolation, demo]
 

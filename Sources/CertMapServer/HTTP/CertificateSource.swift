@@ -1,6 +1,6 @@
 import CertMapCore
 
-/// Where a request's certificate came from, in the order SPEC §5 checks: a forwarded header
+/// Where a request's certificate came from, in the order docs/design.md §5 checks: a forwarded header
 /// from a certificate forwarder, else the TLS peer certificate of the connection.
 enum CertificateSource: Hashable, Sendable {
     case tls(leaf: CertificateIdentity, chain: [CertificateIdentity])

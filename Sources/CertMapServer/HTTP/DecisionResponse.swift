@@ -3,7 +3,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Turns a decision into the HTTP response certmap sends: status, the `X-CertMap-*` headers
-/// (SPEC §5) and a short text body saying the same for people. Content-Length is always set so
+/// (docs/design.md §5) and a short text body saying the same for people. Content-Length is always set so
 /// HTTP/1.0 and 1.1 keep-alive both work.
 enum DecisionResponse {
     static func head(for decision: Decision, traceID: String, version: HTTPVersion, keepAlive: Bool, bodyLength: Int) -> HTTPResponseHead {

@@ -3,7 +3,7 @@ import CertMapJournal
 import NIOCore
 import NIOHTTP1
 
-/// Authenticates every HTTP request on one TLS connection and answers it (SPEC §5):
+/// Authenticates every HTTP request on one TLS connection and answers it (docs/design.md §5):
 /// `reset` → certificate `source` → `validate` → `map` → `authorize` → `respond`, each step an
 /// event. Connection-level persistence (IIS `AuthPersistence`) decides whether a request maps its
 /// own certificate, reuses the connection's identity, or fails after a reset (KB Q190009).

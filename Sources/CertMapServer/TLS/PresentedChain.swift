@@ -5,7 +5,7 @@ import NIOSSL
 /// The certificates a client presented during its handshake, captured by the verification
 /// callback for the authentication pipeline.
 ///
-/// certmap accepts every presented certificate at the TLS layer (SPEC §5) and validates it per
+/// certmap accepts every presented certificate at the TLS layer (docs/design.md §5) and validates it per
 /// request, so an untrusted, expired or revoked certificate gets its 403.x substatus instead of
 /// a handshake failure the operator cannot see.
 final class PresentedChain: Sendable {

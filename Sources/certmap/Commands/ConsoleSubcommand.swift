@@ -7,7 +7,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// `certmap` with no subcommand: the console, on an embedded server (SPEC §2, §8).
+/// `certmap` with no subcommand: the console, on an embedded server (docs/design.md §2, §8).
 struct ConsoleSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console",

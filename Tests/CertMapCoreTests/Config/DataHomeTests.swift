@@ -3,7 +3,7 @@ import XCTest
 
 @testable import CertMapCore
 
-/// SPEC §2: `--home DIR`, else `$CERTMAP_HOME`, else `$XDG_DATA_HOME/certmap`, else `~/.local/share/certmap`.
+/// docs/design.md §2: `--home DIR`, else `$CERTMAP_HOME`, else `$XDG_DATA_HOME/certmap`, else `~/.local/share/certmap`.
 final class DataHomeTests: XCTestCase {
     private let everything = ["CERTMAP_HOME": "/env/certmap", "XDG_DATA_HOME": "/xdg", "HOME": "/home/op"]
 

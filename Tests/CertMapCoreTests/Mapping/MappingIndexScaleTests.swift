@@ -2,7 +2,7 @@ import XCTest
 
 @testable import CertMapCore
 
-/// The compiled index at the size SPEC §4 promises (100k one-to-one, 10k many-to-one): decisions
+/// The compiled index at the size docs/design.md §4 promises (100k one-to-one, 10k many-to-one): decisions
 /// stay right and only a handful of many-to-one mappings are tried per certificate. No timings
 /// are asserted; the candidate count is the property that keeps decisions fast.
 final class MappingIndexScaleTests: XCTestCase {

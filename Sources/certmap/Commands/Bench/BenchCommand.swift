@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `certmap bench`: measurements that live apart from `swift test` (SPEC §10). Build with
+/// `certmap bench`: measurements that live apart from `swift test` (docs/design.md §10). Build with
 /// `-c release` for numbers worth recording in docs/benchmarks.md.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,7 +4,7 @@ import CertMapCore
 import CertMapJournal
 import Foundation
 
-/// `certmap bench console`: the console under an event flood (SPEC §10) — the real host loop,
+/// `certmap bench console`: the console under an event flood (docs/design.md §10) — the real host loop,
 /// reducer and views rendering at their frame cap into the buffer backend, fed through a real
 /// bus subscription at a chosen rate. Reports frame times and what each event costs the process
 /// in CPU, against the same publishing with no console subscribed.

@@ -4,7 +4,7 @@ import Crypto
 import Foundation
 import X509
 
-/// `certmap bench mapping`: decision latency with a large compiled index (SPEC §4: 100k
+/// `certmap bench mapping`: decision latency with a large compiled index (docs/design.md §4: 100k
 /// one-to-one and 10k many-to-one mappings), reported as median and p99 per decision.
 struct MappingBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
