@@ -7,7 +7,8 @@ import XCTest
 /// configuration; starting, waiting for the port, stopping and skipping live here once.
 ///
 /// A peer that is not installed skips its test with one line, unless `CERTMAP_REQUIRE_PEERS=1`
-/// (set by `.ci/run`, which installs every peer), where a missing peer fails the test instead.
+/// (set by `.ci/run`, which installs every peer) or `CI=true`, where a missing peer fails the
+/// test instead.
 public final class PeerProcess: @unchecked Sendable {
     public let name: String
     public let port: Int
@@ -19,7 +20,8 @@ public final class PeerProcess: @unchecked Sendable {
     public static func require(_ binary: String, package: String) throws {
         guard !FileManager.default.isExecutableFile(atPath: binary) else { return }
         let message = "\(binary) is not installed: apt-get install \(package) (.ci/run installs it)"
-        if ProcessInfo.processInfo.environment["CERTMAP_REQUIRE_PEERS"] == "1" {
+        let environment = ProcessInfo.processInfo.environment
+        if environment["CERTMAP_REQUIRE_PEERS"] == "1" || environment["CI"] == "true" {
             throw PeerUnavailable(description: message)
         }
         throw XCTSkip(message)
