@@ -12,7 +12,10 @@ public struct Decision: Hashable, Sendable, Codable {
     /// The configuration generation the decision was made under.
     public let generation: UInt64
     /// Typed facts behind the decision (trust problem, misattribution, near misses), when any.
-    public let facts: DecisionFacts?
+    public var facts: DecisionFacts? { factsBox.first }
+    /// Zero or one element: the facts live on the heap, so a decision (returned, stored and
+    /// copied on every request) stays a few words long whether or not it has any.
+    private let factsBox: [DecisionFacts]
 
     public init(reason: DecisionReason, account: String?, mapping: String?, trace: DecisionTrace, generation: UInt64, facts: DecisionFacts? = nil) {
         self.reason = reason
@@ -20,7 +23,32 @@ public struct Decision: Hashable, Sendable, Codable {
         self.mapping = mapping
         self.trace = trace
         self.generation = generation
-        self.facts = facts.flatMap { $0.isEmpty ? nil : $0 }
+        self.factsBox = facts.flatMap { $0.isEmpty ? nil : [$0] } ?? []
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case reason, account, mapping, trace, generation, facts
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            reason: try container.decode(DecisionReason.self, forKey: .reason),
+            account: try container.decodeIfPresent(String.self, forKey: .account),
+            mapping: try container.decodeIfPresent(String.self, forKey: .mapping),
+            trace: try container.decode(DecisionTrace.self, forKey: .trace),
+            generation: try container.decode(UInt64.self, forKey: .generation),
+            facts: try container.decodeIfPresent(DecisionFacts.self, forKey: .facts))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(reason, forKey: .reason)
+        try container.encodeIfPresent(account, forKey: .account)
+        try container.encodeIfPresent(mapping, forKey: .mapping)
+        try container.encode(trace, forKey: .trace)
+        try container.encode(generation, forKey: .generation)
+        try container.encodeIfPresent(facts, forKey: .facts)
     }
 
     /// The same decision with `facts` merged in (a misattribution found after deciding).
