@@ -44,7 +44,9 @@ final class ConfigCodecFuzzTests: XCTestCase {
 
     func testTruncationsAtEveryLengthFailWithASyntaxError() {
         var loaded = 0
-        for length in stride(from: 0, to: valid.count, by: 7) {
+        // Only the trailing newline can go without losing a byte of JSON.
+        let whole = valid.count - (valid.last == 0x0A ? 1 : 0)
+        for length in stride(from: 0, to: whole, by: 7) {
             if assertLoadsOrFailsClearly(valid.prefix(length), "truncated to \(length) bytes") { loaded += 1 }
         }
         XCTAssertEqual(loaded, 0, "a truncated document never loads")
