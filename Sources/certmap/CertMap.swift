@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `certmap` command: administration console and tools for TLS client-certificate mapping.
 @main
@@ -18,4 +19,19 @@ struct CertMap: AsyncParsableCommand {
         subcommands: [ConsoleSubcommand.self, ServeCommand.self, ScenarioCommand.self, ExplainCommand.self, DiagnoseCommand.self, ReplayCommand.self, ExportCommand.self, ImportCommand.self, SessionsCommand.self, MappingsCommand.self, PKICommand.self, BenchCommand.self],
         defaultSubcommand: ConsoleSubcommand.self
     )
+
+    /// An unknown first word is a mistyped command, not an argument of the console: say so and
+    /// list the commands, instead of the console's usage with "Unexpected argument".
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+        // The first word, past a leading `--home DIR` (the one option that may come first).
+        var words = arguments[...]
+        while words.first == "--home" { words = words.dropFirst(2) }
+        if let first = words.first, !first.hasPrefix("-"), !names.contains(first) {
+            FileHandle.standardError.write(Data("certmap: unknown command \"\(first)\"; the commands are \(names.dropLast().joined(separator: ", ")) (certmap --help)\n".utf8))
+            Foundation.exit(64)
+        }
+        await Self.main(arguments)
+    }
 }

@@ -36,6 +36,7 @@ final class BadInputSweepTests: XCTestCase {
             (["serve", "--listen", "127.0.0.1:0", "--forward-proxy", busy], "\(busy) is already in use; stop the other server or pass --forward-proxy"),
             (["mappings", "add", "--cert", "/nonexistent/c.crt", "--account", "alice"], "/nonexistent/c.crt: no such file"),
             (["import", "iis", "/nonexistent/applicationHost.config"], "no such file"),
+            (["foo"], "unknown command \"foo\"; the commands are console, serve"),
         ]
         let config = try Data(contentsOf: home.appendingPathComponent("config.json"))
         for (arguments, says) in cases {
