@@ -143,6 +143,9 @@ enum KeyHandling {
         state.flowCursor.update(count: state.flows.visibleCount, page: state.pageHeight)
         if filter != nil {
             state.show("filter: \(state.flows.visibleCount) of \(state.flows.rows.count) requests match")
+        } else if state.message?.text.hasPrefix("filter: ") == true {
+            // The count belonged to the filter just cleared.
+            state.show("filter cleared: all \(state.flows.rows.count) requests shown")
         }
     }
 

@@ -31,6 +31,9 @@ enum StatusBarView {
         ]
         if state.trafficPaused { spans.append(Span("  PAUSED", .warning)) }
         if !state.filterText.isEmpty { spans.append(Span("  filter \(state.filterText)", .statusBar)) }
+        if state.screen == .live, state.flows.forgotten > 0 {
+            spans.append(Span("  newest \(state.flows.rows.count) of \(state.flows.rows.count + state.flows.forgotten) kept", .muted))
+        }
         buffer.draw(spans, x: 0, y: y, maxWidth: buffer.width, ellipsis: state.glyphs.ellipsis)
         // The list position goes on the right only where it does not cover anything.
         let used = spans.reduce(0) { $0 + CharacterWidth.columns(of: $1.text) }

@@ -244,6 +244,17 @@ final class ConsoleReducerTests: XCTestCase {
         F.press([.character("f"), .control("u"), .enter], on: &state)
         XCTAssertNil(state.flows.filter)
         XCTAssertEqual(state.flows.visibleCount, 7)
+        XCTAssertEqual(state.message?.text, "filter cleared: all 7 requests shown", "the count of the filter just cleared does not linger")
+    }
+
+    func testLiveSaysHowManyOlderRowsItNoLongerKeeps() {
+        var state = ConsoleState(width: 120, height: 30, mode: "per-request", now: F.start, timeZone: F.utc, flowCapacity: 8)
+        for (index, event) in (F.events + F.events + F.events).enumerated() {
+            ConsoleReducer.apply(.event(CertMapEvent(sequence: UInt64(index + 1), time: event.time, kind: event.kind)), to: &state)
+        }
+        XCTAssertGreaterThan(state.flows.forgotten, 0)
+        let status = ConsoleView.render(state).line(28)
+        XCTAssertTrue(status.contains("newest \(state.flows.rows.count) of \(state.flows.rows.count + state.flows.forgotten) kept"), status)
     }
 
     func testFilterParseErrorKeepsThePromptOpenWithTheColumn() {
