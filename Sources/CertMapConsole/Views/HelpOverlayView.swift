@@ -2,20 +2,27 @@
 enum HelpOverlayView {
     static func lines(_ state: ConsoleState) -> [StyledLine] {
         var lines: [StyledLine] = []
+        // Help text wraps under itself rather than being cut off on a small terminal.
+        let textWidth = max(12, min(state.width - 4, 76) - 2 - 2 - 14)
+        let entry = { (label: String, help: String) -> [StyledLine] in
+            TextWrap.wrap(help, width: textWidth).enumerated().map { index, text in
+                [Span(index == 0 ? "  " + label.padding(toLength: 12, withPad: " ", startingAt: 0) : String(repeating: " ", count: 14), .key), Span(text)]
+            }
+        }
         for (context, bindings) in state.keymap.helpSections(for: state.keyContext) where !bindings.isEmpty {
             if !lines.isEmpty { lines.append([]) }
             lines.append([Span(context.title, .header)])
             for binding in bindings {
-                lines.append([Span("  " + binding.label.padding(toLength: 12, withPad: " ", startingAt: 0), .key), Span(binding.help)])
+                lines += entry(binding.label, binding.help)
             }
         }
         if state.keyContext == .flowList {
             lines.append([])
             lines.append([Span("Filter language", .header)])
             for (name, help) in FilterParser.operators {
-                lines.append([Span("  " + name.padding(toLength: 12, withPad: " ", startingAt: 0), .key), Span(help.components(separatedBy: ": ").first ?? help)])
+                lines += entry(name, help.components(separatedBy: ": ").first ?? help)
             }
-            lines.append([Span("  ! & | ( )   ", .key), Span("not, and, or, grouping; a bare word matches any field")])
+            lines += entry("! & | ( )", "not, and, or, grouping; a bare word matches any field")
         }
         return lines
     }

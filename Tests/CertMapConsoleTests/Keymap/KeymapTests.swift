@@ -46,10 +46,22 @@ final class KeymapTests: XCTestCase {
     func testHelpOverlayShowsEveryBindingOfTheContext() {
         var state = ConsoleFixtures.state(width: 120, height: 40)
         ConsoleReducer.apply(.key(.character("?")), to: &state)
-        let text = HelpOverlayView.lines(state).map { $0.map(\.text).joined() }.joined(separator: "\n")
+        // Wrapped help continues under itself: compare words, not line breaks.
+        let words = { (text: String) in text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let text = words(HelpOverlayView.lines(state).map { $0.map(\.text).joined() }.joined(separator: " "))
         for binding in keymap.bindings where binding.context == .flowList || binding.context == .global {
-            XCTAssertTrue(text.contains(binding.help), "help misses \(binding.help)")
+            XCTAssertTrue(text.contains(words(binding.help)), "help misses \(binding.help)")
         }
         XCTAssertTrue(text.contains("~cert"))
+    }
+
+    func testHelpWrapsInsteadOfCuttingOffOnTheSmallestTerminal() {
+        var state = ConsoleFixtures.state(width: 60, height: 16)
+        ConsoleReducer.apply(.key(.character("?")), to: &state)
+        let lines = HelpOverlayView.lines(state).map { $0.map(\.text).joined() }
+        XCTAssertTrue(lines.allSatisfy { CharacterWidth.columns(of: $0) <= 56 - 2 }, "\(lines.filter { CharacterWidth.columns(of: $0) > 54 })")
+        let binding = keymap.bindings.first { $0.command == .startScenario }!
+        let words = { (text: String) in text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        XCTAssertTrue(words(lines.joined(separator: " ")).contains(words(binding.help)), "every word of a long help line is there")
     }
 }
