@@ -85,7 +85,19 @@ final class LimitsAndBadInputTests: XCTestCase {
         let output = try await ExternalClients.run("curl", ["-sS", "--max-time", "5", "http://127.0.0.1:\(harness.port)/"])
         XCTAssertNotEqual(output.status, 0, "curl must not get an HTTP answer over plain text")
         try await Task.sleep(nanoseconds: 100_000_000)
-        XCTAssertTrue(securityEvents(harness, .tls).contains { $0.message.contains("TLS failure") }, "\(harness.service.events.recent())")
+        let events = securityEvents(harness, .tls)
+        XCTAssertTrue(events.contains { $0.message == "TLS: the client spoke plain HTTP to the HTTPS port (use https://)" }, "\(events)")
+        XCTAssertFalse(events.contains { $0.message.contains("OPENSSL_internal") || $0.message.contains(".cc:") || $0.message.contains("BoringSSLError") }, "\(events)")
+        try await assertStillServing(harness)
+    }
+
+    func testAClientThatDoesNotTrustTheServerIsReportedAsSuchWithTheRemedy() async throws {
+        let harness = try await ServerHarness.start(self)
+        let output = try await ExternalClients.run("curl", ["-sS", "--max-time", "5", "https://127.0.0.1:\(harness.port)/"])
+        XCTAssertNotEqual(output.status, 0, "curl without the CA bundle must refuse the server")
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let events = securityEvents(harness, .tls)
+        XCTAssertTrue(events.contains { $0.message.contains("does not trust certmap's certificate (give it <home>/pki/ca-bundle.pem)") }, "\(events)")
         try await assertStillServing(harness)
     }
 

@@ -76,8 +76,7 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         let message: String
         switch error {
-        case let error as NIOSSLError: message = "TLS failure: \(error) (not TLS, or the handshake failed)"
-        case let error as BoringSSLError: message = "TLS failure: \(error)"
+        case is NIOSSLError, is BoringSSLError: message = "TLS: " + TLSFailureText.describe(error)
         case let error as HTTPParserError: message = "malformed HTTP: \(error)"
         default: message = "connection error: \(error)"
         }
