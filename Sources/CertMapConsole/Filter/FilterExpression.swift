@@ -14,7 +14,7 @@ public indirect enum FilterExpression: Hashable, Sendable {
     case account(String)
     /// `~cert CN=bob`: the certificate's subject (or issuer).
     case certificate(String)
-    /// `~route proxy`: the route (`direct`, `proxied`, `proxied:client-cert`, ...).
+    /// `~route forward`: the route (`direct`, `forward`, `reverse`, `proxied`).
     case route(String)
     /// `~mode legacy`: the authentication persistence mode in force.
     case mode(String)

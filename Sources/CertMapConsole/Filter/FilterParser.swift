@@ -17,7 +17,7 @@ public struct FilterParser {
         ("~d", "decision code or reason: ~d 403.16, ~d legacy"),
         ("~acct", "account: ~acct alice"),
         ("~cert", "certificate subject or issuer: ~cert CN=bob"),
-        ("~route", "route: ~route proxy, ~route direct"),
+        ("~route", "route: ~route forward, ~route reverse, ~route direct"),
         ("~mode", "auth persistence mode: ~mode legacy"),
         ("~path", "request path: ~path /admin"),
         ("~conn", "connection number: ~conn 12"),

@@ -63,7 +63,7 @@ public enum XMLTreeParser {
             throw XMLTreeError(source: source, line: 0, column: 0, problem: "not UTF-8 text; save the file as UTF-8")
         }
         if let declared = declaredEncoding(text), !["utf-8", "utf8"].contains(declared.lowercased()) {
-            throw XMLTreeError(source: source, line: 1, column: 0, problem: "encoding \"\(declared)\" is not supported; save the file as UTF-8")
+            throw XMLTreeError(source: source, line: 1, column: 0, problem: "encoding \"\(declared.escapingControlCharacters)\" is not supported; save the file as UTF-8")
         }
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil {
             throw XMLTreeError(source: source, line: 0, column: 0, problem: "document type declarations (<!DOCTYPE>) are not accepted")

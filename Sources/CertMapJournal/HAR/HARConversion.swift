@@ -48,6 +48,7 @@ public enum HARConversion {
         let plain = ISO8601DateFormatter()
         var times: [String: Date] = [:]
         for entry in document.log.entries where times[entry._certmap.record.key] == nil {
+            guard EventJSON.isRFC3339DateTime(entry.startedDateTime) else { continue }
             if let time = formatter.date(from: entry.startedDateTime) ?? plain.date(from: entry.startedDateTime) {
                 times[entry._certmap.record.key] = time
             }

@@ -27,7 +27,7 @@ struct SessionOptions: ParsableArguments {
     @Option(name: .long, help: "Only requests at or before this RFC 3339 time.")
     var until: String?
 
-    @Option(name: .long, help: "Only requests matching a console filter expression, e.g. '~s 401 & ~route proxy'.")
+    @Option(name: .long, help: "Only requests matching a console filter expression, e.g. '~s 401 & ~route forward'.")
     var filter: String?
 
     func validate() throws {
@@ -90,6 +90,7 @@ struct SessionOptions: ParsableArguments {
 /// RFC 3339 times for command-line options, with or without fractional seconds.
 enum RFC3339 {
     static func parse(_ text: String) -> Date? {
+        guard EventJSON.isRFC3339DateTime(text) else { return nil }  // ICU crashes on some malformed times
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
