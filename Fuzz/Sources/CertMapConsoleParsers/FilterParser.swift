@@ -1,0 +1,1 @@
+../../../Sources/CertMapConsole/Filter/FilterParser.swift

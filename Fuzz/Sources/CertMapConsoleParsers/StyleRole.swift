@@ -1,0 +1,1 @@
+../../../Sources/CertMapConsole/Buffer/StyleRole.swift

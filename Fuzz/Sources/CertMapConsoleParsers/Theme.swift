@@ -1,0 +1,1 @@
+../../../Sources/CertMapConsole/Themes/Theme.swift

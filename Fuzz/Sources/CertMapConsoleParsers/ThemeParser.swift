@@ -1,0 +1,1 @@
+../../../Sources/CertMapConsole/Themes/ThemeParser.swift
