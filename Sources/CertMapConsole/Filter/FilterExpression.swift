@@ -82,22 +82,39 @@ public indirect enum FilterExpression: Hashable, Sendable {
 }
 
 extension FilterExpression: CustomStringConvertible {
-    /// The canonical spelling, fully parenthesised (parsing it again gives the same tree).
-    public var description: String {
+    /// The canonical spelling: parsing it again gives the same tree. Parentheses appear only
+    /// where the grammar needs them (`|` binds looser than `&`, both group to the left), so the
+    /// spelling never nests deeper than the text the tree was parsed from — a fully
+    /// parenthesised one could exceed the parser's nesting limit and not parse back.
+    public var description: String { spelled(needsGroup: false) }
+
+    private func spelled(needsGroup: Bool) -> String {
+        let text: String
         switch self {
-        case .status(let value): return "~s \(Self.quoted(value))"
-        case .decision(let value): return "~d \(Self.quoted(value))"
-        case .account(let value): return "~acct \(Self.quoted(value))"
-        case .certificate(let value): return "~cert \(Self.quoted(value))"
-        case .route(let value): return "~route \(Self.quoted(value))"
-        case .mode(let value): return "~mode \(Self.quoted(value))"
-        case .path(let value): return "~path \(Self.quoted(value))"
-        case .connection(let id): return "~conn \(id)"
-        case .misattributed: return "~mis"
-        case .text(let value): return Self.quoted(value)
-        case .not(let inner): return "!\(inner)"
-        case .and(let left, let right): return "(\(left) & \(right))"
-        case .or(let left, let right): return "(\(left) | \(right))"
+        case .status(let value): text = "~s \(Self.quoted(value))"
+        case .decision(let value): text = "~d \(Self.quoted(value))"
+        case .account(let value): text = "~acct \(Self.quoted(value))"
+        case .certificate(let value): text = "~cert \(Self.quoted(value))"
+        case .route(let value): text = "~route \(Self.quoted(value))"
+        case .mode(let value): text = "~mode \(Self.quoted(value))"
+        case .path(let value): text = "~path \(Self.quoted(value))"
+        case .connection(let id): text = "~conn \(id)"
+        case .misattributed: text = "~mis"
+        case .text(let value): text = Self.quoted(value)
+        case .not(let inner): return "!" + inner.spelled(needsGroup: inner.isBinary)
+        case .and(let left, let right):
+            text = left.spelled(needsGroup: left.isOr) + " & " + right.spelled(needsGroup: right.isBinary)
+        case .or(let left, let right):
+            text = left.spelled(needsGroup: false) + " | " + right.spelled(needsGroup: right.isOr)
+        }
+        return needsGroup && isBinary ? "(" + text + ")" : text
+    }
+
+    private var isOr: Bool { if case .or = self { true } else { false } }
+    private var isBinary: Bool {
+        switch self {
+        case .and, .or: return true
+        default: return false
         }
     }
 

@@ -64,6 +64,17 @@ final class FilterParserFuzzTests: XCTestCase {
         XCTAssertEqual(error(Array(repeating: "~s 401", count: 200).joined(separator: " | ")), FilterError(column: 1_538, message: "filter too long: more than 512 terms and operators"))
     }
 
+    /// Found by the libFuzzer target (Fuzz/): a filter nested to the limit with a chain of `&`
+    /// around it printed with a pair of parentheses per operator, so its spelling nested deeper
+    /// than the limit and did not parse back.
+    func testAFilterNestedToTheLimitPrintsBackToTheSameTree() throws {
+        let limit = FilterParser.maximumNesting
+        let text = String(repeating: "(", count: limit) + "a & b" + String(repeating: ")", count: limit) + " & c & !d | e f"
+        let tree = try FilterParser.parse(text)
+        XCTAssertEqual(try FilterParser.parse(tree.description), tree, tree.description)
+        XCTAssertEqual(try FilterParser.parse("a & (b | c) | !(d & e)").description, "a & (b | c) | !(d & e)")
+    }
+
     /// Found by `testRandomCharactersParseBackOrFailAtAColumn`: a value with a backslash printed
     /// quoted but unescaped, so the printed filter meant something else (or did not parse).
     func testValuesWithBackslashesPrintBackToTheSameTree() throws {
