@@ -22,6 +22,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         document = try ConfigCodec.decode(input, file: "config.json")
     } catch let error as ConfigError {
         let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
+        // Bytes, not Characters: a field name starting with a combining mark joins the space before it.
         Fuzz.check(!lines.isEmpty && lines.allSatisfy { $0.utf8.starts(with: "config.json: ".utf8) }, "an error line that does not name the file: \(error.description)")
         return 0
     } catch {

@@ -3,6 +3,10 @@ import Foundation
 /// Checks a configuration document for everything JSON decoding cannot: references, duplicates,
 /// fingerprints, criteria and paths. Returns every problem at once, not just the first.
 public enum ConfigValidator {
+    /// Largest accepted `server.limits` timeout, in seconds: far beyond any use, and its
+    /// milliseconds fit the Int64 the server converts them to.
+    static let maximumTimeoutSeconds: Double = 1_000_000_000
+
     public static func validate(_ document: ConfigDocument) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         let accountNames = Set(document.accounts.map(\.name))
@@ -110,6 +114,11 @@ public enum ConfigValidator {
             ("maxConnections", Double(limits.maxConnections))] where !(value > 0)
         {
             issues.append(ConfigIssue(path: "server.limits.\(name)", message: "must be greater than 0"))
+        }
+        // The server hands timeouts to NIO as Int64 milliseconds; a larger value would trap there.
+        for (name, value) in [("headerReadTimeoutSeconds", limits.headerReadTimeoutSeconds), ("idleTimeoutSeconds", limits.idleTimeoutSeconds)]
+        where value > maximumTimeoutSeconds {
+            issues.append(ConfigIssue(path: "server.limits.\(name)", message: "must be at most \(Int(maximumTimeoutSeconds)) (about 31 years)"))
         }
         return issues
     }

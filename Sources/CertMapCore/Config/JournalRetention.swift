@@ -23,10 +23,17 @@ public struct JournalRetention: Codable, Hashable, Sendable {
         segmentMegabytes = try container.decodeIfPresent(Int.self, forKey: .segmentMegabytes) ?? defaults.segmentMegabytes
     }
 
+    /// Largest accepted size in megabytes (1 PiB): the journal counts bytes, and more would
+    /// overflow when converted (segmentMegabytes is bounded by maxTotalMegabytes).
+    static let maximumMegabytes = 1 << 30
+
     /// What is wrong with the values, with their paths.
     var issues: [ConfigIssue] {
         var issues: [ConfigIssue] = []
         if maxTotalMegabytes < 1 { issues.append(ConfigIssue(path: "journal.maxTotalMegabytes", message: "must be at least 1")) }
+        if maxTotalMegabytes > Self.maximumMegabytes {
+            issues.append(ConfigIssue(path: "journal.maxTotalMegabytes", message: "must be at most \(Self.maximumMegabytes) (1 PiB)"))
+        }
         if maxAgeDays < 1 { issues.append(ConfigIssue(path: "journal.maxAgeDays", message: "must be at least 1")) }
         if segmentMegabytes < 1 || segmentMegabytes > maxTotalMegabytes {
             issues.append(ConfigIssue(path: "journal.segmentMegabytes", message: "must be at least 1 and at most journal.maxTotalMegabytes (\(maxTotalMegabytes))"))
