@@ -128,12 +128,23 @@ struct IISXMLLines {
         line("<\(name)\(Self.format(attributes)) />")
     }
 
-    /// `<!-- text -->`, with `--` (not allowed inside a comment) broken up.
+    /// `<!-- text -->`, with `--` (not allowed inside a comment) broken up and characters XML 1.0
+    /// cannot hold at all (C0 controls, U+FFFE, U+FFFF — a certificate's CN may carry them) shown as
+    /// U+FFFD: a comment is for people, and one bad character would make the whole file unreadable.
     mutating func comment(_ text: String) {
-        var safe = text
+        var safe = String(String.UnicodeScalarView(text.unicodeScalars.map { Self.isAllowedInXML($0) ? $0 : "\u{FFFD}" }))
         while safe.contains("--") { safe = safe.replacingOccurrences(of: "--", with: "- -") }
         if safe.hasSuffix("-") { safe += " " }
         line("<!-- \(safe) -->")
+    }
+
+    /// XML 1.0 `Char`: tab, newline, carriage return and everything from U+0020 but U+FFFE and U+FFFF.
+    static func isAllowedInXML(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: return true
+        case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
     }
 
     private static func format(_ attributes: [(String, String)]) -> String {

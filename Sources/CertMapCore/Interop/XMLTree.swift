@@ -68,6 +68,11 @@ public enum XMLTreeParser {
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil {
             throw XMLTreeError(source: source, line: 0, column: 0, problem: "document type declarations (<!DOCTYPE>) are not accepted")
         }
+        // FoundationXML also crashes (strlen of a null pointer) on a processing instruction without
+        // data, `<?name?>`; configuration files hold none besides the XML declaration.
+        if let line = processingInstructionLine(text) {
+            throw XMLTreeError(source: source, line: line, column: 0, problem: "processing instructions (<?…?>) other than the XML declaration are not accepted")
+        }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
@@ -85,6 +90,18 @@ public enum XMLTreeParser {
             throw XMLTreeError(source: source, line: 0, column: 0, problem: builder.root == nil ? "no root element" : "unclosed elements at the end")
         }
         return root
+    }
+
+    /// The 1-based line of the first `<?` that does not open the leading XML declaration, if any.
+    static func processingInstructionLine(_ text: String) -> Int? {
+        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
+        var rest = body
+        if rest.hasPrefix("<?xml"), let next = rest.dropFirst(5).first, next == " " || next == "\t" || next == "\r" || next == "\n" || next == "\r\n",
+            let end = rest.range(of: "?>") {
+            rest = rest[end.upperBound...]
+        }
+        guard let found = rest.range(of: "<?") else { return nil }
+        return body[..<found.lowerBound].utf8.filter { $0 == 0x0A }.count + 1
     }
 
     /// The `encoding` of a leading `<?xml …?>` declaration, if any.
