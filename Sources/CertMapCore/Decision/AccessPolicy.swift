@@ -20,19 +20,19 @@ public struct AccessPolicy: Sendable {
     /// Checks a mapped account against the resource and says why, for the trace.
     func authorize(_ accountName: String, on resource: Resource) -> (reason: DecisionReason, step: TraceStep) {
         guard let account = accounts[accountName] else {
-            return (.accountUnknown, TraceStep(stage: .authorize, outcome: .failed, summary: "account \(accountName) does not exist"))
+            return (.accountUnknown, TraceStep(stage: .authorize, outcome: .failed, message: .accountUnknown(account: accountName)))
         }
         guard account.isEnabled else {
-            return (.accountDisabled, TraceStep(stage: .authorize, outcome: .failed, summary: "account \(accountName) is disabled"))
+            return (.accountDisabled, TraceStep(stage: .authorize, outcome: .failed, message: .accountDisabled(account: accountName)))
         }
         if resource.allowAccounts.isEmpty && resource.allowGroups.isEmpty {
-            return (.allowed, TraceStep(stage: .authorize, outcome: .passed, summary: "\(resource.pathPrefix) allows any mapped account; \(accountName) is enabled"))
+            return (.allowed, TraceStep(stage: .authorize, outcome: .passed, message: .anyMappedAccount(prefix: resource.pathPrefix, account: accountName)))
         }
         if resource.allowAccounts.contains(accountName) {
-            return (.allowed, TraceStep(stage: .authorize, outcome: .passed, summary: "\(resource.pathPrefix) allows account \(accountName)"))
+            return (.allowed, TraceStep(stage: .authorize, outcome: .passed, message: .accountListed(prefix: resource.pathPrefix, account: accountName)))
         }
         if let group = account.groups.first(where: resource.allowGroups.contains) {
-            return (.allowed, TraceStep(stage: .authorize, outcome: .passed, summary: "\(resource.pathPrefix) allows group \(group), and \(accountName) is a member"))
+            return (.allowed, TraceStep(stage: .authorize, outcome: .passed, message: .groupListed(prefix: resource.pathPrefix, group: group, account: accountName)))
         }
         let allowed = (resource.allowAccounts.map { "account \($0)" } + resource.allowGroups.map { "group \($0)" }).joined(separator: ", ")
         let groups = account.groups.isEmpty ? "no groups" : "groups " + account.groups.joined(separator: ", ")

@@ -13,11 +13,24 @@ public struct CertificateCheck: Hashable, Sendable, Codable {
     public let notes: [String]
     /// The specifics of a failing verdict, for the diagnosis.
     public let problem: TrustProblem?
+    /// `notes` as the validate step's details, made once per check (checks are cached per
+    /// certificate) instead of once per request.
+    let traceDetails: [TraceDetail]
 
     public init(verdict: Verdict, notes: [String], problem: TrustProblem? = nil) {
         self.verdict = verdict
         self.notes = notes
         self.problem = problem
+        self.traceDetails = notes.map { TraceDetail(verdict == .valid ? .passed : .info, $0) }
+    }
+
+    private enum CodingKeys: String, CodingKey { case verdict, notes, problem }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            verdict: try container.decode(Verdict.self, forKey: .verdict), notes: try container.decode([String].self, forKey: .notes),
+            problem: try container.decodeIfPresent(TrustProblem.self, forKey: .problem))
     }
 
     /// The reason a failing verdict maps to; nil when valid.

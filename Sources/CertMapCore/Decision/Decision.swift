@@ -58,6 +58,7 @@ public struct Decision: Hashable, Sendable, Codable {
         merged.misattribution = merged.misattribution ?? more.misattribution
         merged.nearMisses += more.nearMisses
         merged.strippedHeaders = merged.strippedHeaders ?? more.strippedHeaders
+        merged.forwarded = merged.forwarded ?? more.forwarded
         return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation, facts: merged)
     }
 

@@ -21,19 +21,19 @@ public struct DecisionEngine: Sendable {
         var trace = trace
         trace.reserveCapacity(forAdditionalSteps: 8)
         let resource = policy.resource(for: request.path)
-        let policyText = "\(request.path) is governed by \(resource.pathPrefix) (client certificate: \(resource.clientCertificate.rawValue))"
+        let policyText = TraceMessage.resourcePolicy(path: request.path, prefix: resource.pathPrefix, policy: resource.clientCertificate)
         guard resource.clientCertificate != .ignore, let certificate = request.certificate else {
             return decideWithoutCertificate(request, resource: resource, policyText: policyText, trace: trace)
         }
         trace.record(.source, .info, policyText)
         if certificate.isCertificateAuthority {
-            trace.record(.validate, .failed, "\(certificate.subject.rfc2253): \(DecisionReason.certificateIsAuthority.summary)")
+            trace.record(.validate, .failed, .certificateIsAuthority(subject: certificate.subject.rfc2253))
             return finish(.certificateIsAuthority, account: nil, mapping: nil, trace: trace)
         }
         let check = request.check ?? CertificateCheck(verdict: .untrusted, notes: ["the certificate was not validated"])
-        let validationDetails = check.notes.map { TraceDetail(check.verdict == .valid ? .passed : .info, $0) }
+        let validationDetails = check.traceDetails
         if let failure = check.failureReason {
-            trace.record(.validate, .failed, "\(certificate.subject.rfc2253): \(failure.summary)", details: validationDetails)
+            trace.record(.validate, .failed, .validationFailed(subject: certificate.subject.rfc2253, reason: failure), details: validationDetails)
             // The subject of a mapped user from an issuer nobody trusts: say so, it is an attack.
             let impersonated = check.verdict == .untrusted
                 ? mappings.oneToOne(withSubject: certificate.subject.rfc2253).prefix(1).map {
@@ -41,7 +41,7 @@ public struct DecisionEngine: Sendable {
                 } : []
             return finish(failure, account: nil, mapping: nil, trace: trace, facts: DecisionFacts(trust: check.problem, nearMisses: impersonated))
         }
-        trace.record(.validate, .passed, "\(certificate.subject.rfc2253): chain trusted, within validity, not revoked", details: validationDetails)
+        trace.record(.validate, .passed, .validationPassed(subject: certificate.subject.rfc2253), details: validationDetails)
         let (outcome, mapSteps) = mappings.map(certificate)
         trace.record(mapSteps)
         switch outcome {
@@ -58,12 +58,12 @@ public struct DecisionEngine: Sendable {
         case .oneToOne, .manyToOneAllow:
             let account = outcome.account ?? ""
             let (reason, step) = policy.authorize(account, on: resource)
-            trace.record(step.stage, step.outcome, step.summary)
+            trace.record(step.stage, step.outcome, step.message)
             return finish(reason, account: reason == .allowed ? account : nil, mapping: outcome.mappingLabel, trace: trace)
         }
     }
 
-    private func decideWithoutCertificate(_ request: AuthenticationRequest, resource: Resource, policyText: String, trace: DecisionTrace) -> Decision {
+    private func decideWithoutCertificate(_ request: AuthenticationRequest, resource: Resource, policyText: TraceMessage, trace: DecisionTrace) -> Decision {
         var trace = trace
         trace.record(.source, .info, policyText)
         if resource.clientCertificate == .require {
@@ -81,8 +81,7 @@ public struct DecisionEngine: Sendable {
 
     func finish(_ reason: DecisionReason, account: String?, mapping: String?, trace: DecisionTrace, facts: DecisionFacts? = nil) -> Decision {
         var trace = trace
-        let line = account.map { "\(reason.statusText) as \($0) — \(reason.summary)" } ?? "\(reason.statusText) — \(reason.summary)"
-        trace.record(.respond, reason.status == 200 ? .passed : .failed, line)
+        trace.record(.respond, reason.status == 200 ? .passed : .failed, .respond(reason: reason, account: account))
         return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation, facts: facts)
     }
 }

@@ -15,15 +15,43 @@ public struct DecisionFacts: Hashable, Sendable, Codable {
     public var nearMisses: [NearMiss]
     /// Forwarded-certificate headers removed because the peer may not forward certificates.
     public var strippedHeaders: StrippedHeaders?
+    /// Where a forwarded certificate came from, when the request's certificate was forwarded.
+    public var forwarded: ForwardedProvenance?
 
-    public init(trust: TrustProblem? = nil, misattribution: Misattribution? = nil, nearMisses: [NearMiss] = [], strippedHeaders: StrippedHeaders? = nil) {
+    public init(
+        trust: TrustProblem? = nil, misattribution: Misattribution? = nil, nearMisses: [NearMiss] = [], strippedHeaders: StrippedHeaders? = nil,
+        forwarded: ForwardedProvenance? = nil
+    ) {
         self.trust = trust
         self.misattribution = misattribution
         self.nearMisses = nearMisses
         self.strippedHeaders = strippedHeaders
+        self.forwarded = forwarded
     }
 
-    public var isEmpty: Bool { trust == nil && misattribution == nil && nearMisses.isEmpty && strippedHeaders == nil }
+    public var isEmpty: Bool { trust == nil && misattribution == nil && nearMisses.isEmpty && strippedHeaders == nil && forwarded == nil }
+}
+
+/// The header and format a certificate forwarder used for a request's certificate and, for
+/// `X-Forwarded-Client-Cert`, which element: the evidence behind "whose certificate was this".
+public struct ForwardedProvenance: Hashable, Sendable, Codable {
+    /// `rfc9440`, `xfcc`, `escapedPEM`, `base64DER`.
+    public var format: String
+    public var header: String
+    public var peer: String
+    public var xfccElement: XFCCElementPosition?
+
+    public init(format: String, header: String, peer: String, xfccElement: XFCCElementPosition?) {
+        self.format = format
+        self.header = header
+        self.peer = peer
+        self.xfccElement = xfccElement
+    }
+
+    /// `certificate forwarded by 127.0.0.3 in X-Forwarded-Client-Cert (xfcc), element 2 of 2 (…)`.
+    public var text: String {
+        "certificate forwarded by \(peer) in \(header) (\(format))\(xfccElement.map { ", \($0.text)" } ?? "")"
+    }
 }
 
 /// Forwarded-certificate headers a request carried from a peer that is not a certificate

@@ -9,28 +9,76 @@ public enum TraceOutcome: String, Hashable, Sendable, Codable {
 }
 
 /// One line of evidence under a step: a rule tried, a chain link checked.
-public struct TraceDetail: Hashable, Sendable, Codable {
+public struct TraceDetail: Hashable, Sendable {
     public let outcome: TraceOutcome
-    public let text: String
+    /// What the line says, rendered when read (see `TraceMessage`).
+    public let message: TraceMessage
+    public var text: String { message.text }
+
+    public init(_ outcome: TraceOutcome, _ message: TraceMessage) {
+        self.outcome = outcome
+        self.message = message
+    }
 
     public init(_ outcome: TraceOutcome, _ text: String) {
-        self.outcome = outcome
-        self.text = text
+        self.init(outcome, .text(text))
     }
 }
 
 /// One step of a decision: what was checked and what came of it.
-public struct TraceStep: Hashable, Sendable, Codable {
+public struct TraceStep: Hashable, Sendable {
     public let stage: TraceStage
     public let outcome: TraceOutcome
-    public let summary: String
+    /// What the step says, rendered when read (see `TraceMessage`).
+    public let message: TraceMessage
     public let details: [TraceDetail]
+    public var summary: String { message.text }
 
-    public init(stage: TraceStage, outcome: TraceOutcome, summary: String, details: [TraceDetail] = []) {
+    public init(stage: TraceStage, outcome: TraceOutcome, message: TraceMessage, details: [TraceDetail] = []) {
         self.stage = stage
         self.outcome = outcome
-        self.summary = summary
+        self.message = message
         self.details = details
+    }
+
+    public init(stage: TraceStage, outcome: TraceOutcome, summary: String, details: [TraceDetail] = []) {
+        self.init(stage: stage, outcome: outcome, message: .text(summary), details: details)
+    }
+}
+
+// Journals, HAR and `--json` hold the rendered words, as they always did: the values behind a
+// message are for deciding fast, not a storage format.
+extension TraceDetail: Codable {
+    private enum CodingKeys: String, CodingKey { case outcome, text }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(try container.decode(TraceOutcome.self, forKey: .outcome), try container.decode(String.self, forKey: .text))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(text, forKey: .text)
+    }
+}
+
+extension TraceStep: Codable {
+    private enum CodingKeys: String, CodingKey { case stage, outcome, summary, details }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            stage: try container.decode(TraceStage.self, forKey: .stage), outcome: try container.decode(TraceOutcome.self, forKey: .outcome),
+            summary: try container.decode(String.self, forKey: .summary), details: try container.decode([TraceDetail].self, forKey: .details))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(stage, forKey: .stage)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(details, forKey: .details)
     }
 }
 
@@ -56,8 +104,12 @@ public struct DecisionTrace: Hashable, Sendable, Codable {
         steps.append(contentsOf: recorded)
     }
 
+    public mutating func record(_ stage: TraceStage, _ outcome: TraceOutcome, _ message: TraceMessage, details: [TraceDetail] = []) {
+        steps.append(TraceStep(stage: stage, outcome: outcome, message: message, details: details))
+    }
+
     public mutating func record(_ stage: TraceStage, _ outcome: TraceOutcome, _ summary: String, details: [TraceDetail] = []) {
-        steps.append(TraceStep(stage: stage, outcome: outcome, summary: summary, details: details))
+        record(stage, outcome, .text(summary), details: details)
     }
 
     /// The steps of one stage.

@@ -5,6 +5,15 @@ import Foundation
 /// facts existed). One function, so every cause has exactly one wording.
 enum DiagnosisRules {
     static func diagnose(_ decision: Decision, _ request: Diagnosis.Request) -> Diagnosis {
+        let diagnosis = cause(of: decision, request)
+        // Which forwarder, header, format and XFCC element carried the certificate is evidence for every cause.
+        guard let forwarded = decision.facts?.forwarded else { return diagnosis }
+        return Diagnosis(
+            kind: diagnosis.kind, headline: diagnosis.headline, title: diagnosis.title, cause: diagnosis.cause, fix: diagnosis.fix,
+            evidence: diagnosis.evidence + [forwarded.text])
+    }
+
+    private static func cause(of decision: Decision, _ request: Diagnosis.Request) -> Diagnosis {
         let facts = decision.facts ?? DecisionFacts()
         let headline = "\(decision.statusText)  \(decision.reason.summary)"
         let subject = request.subject ?? "the certificate"

@@ -63,7 +63,7 @@ struct NearMissFinder {
         for rule in mapping.rules {
             let evaluation = rule.evaluate(identity)
             guard !evaluation.matched else { continue }
-            if rule.pattern.isCaseSensitive, evaluation.explanation.hasSuffix("(differs only in case)") {
+            if evaluation.differsOnlyInCase {
                 caseOnly.append(evaluation.explanation)
             } else {
                 failed.append(evaluation.explanation)

@@ -15,14 +15,18 @@ public struct ForwardedCertificate: Hashable, Sendable {
     /// Lower-precedence enabled formats whose headers were also present. They were ignored; the
     /// decision trace mentions them because two proxies (or a proxy and a client) disagree.
     public let otherFormatsPresent: [ForwardedCertificateFormat]
+    /// For `X-Forwarded-Client-Cert`, which element the certificate was read from.
+    public let xfccElement: XFCCElementPosition?
 
     public init(
         format: ForwardedCertificateFormat,
         headerName: String,
         leaf: CertificateIdentity,
         chain: [CertificateIdentity],
-        otherFormatsPresent: [ForwardedCertificateFormat]
+        otherFormatsPresent: [ForwardedCertificateFormat],
+        xfccElement: XFCCElementPosition? = nil
     ) {
+        self.xfccElement = xfccElement
         self.format = format
         self.headerName = headerName
         self.leaf = leaf

@@ -30,7 +30,8 @@ public struct ForwardedCertificateParser: Sendable {
                 headerName: deciding.headerNames(settings: settings)[0],
                 leaf: decoded.leaf,
                 chain: decoded.chain,
-                otherFormatsPresent: Array(present.dropFirst())
+                otherFormatsPresent: Array(present.dropFirst()),
+                xfccElement: decoded.element
             ))
         } catch {
             return .malformed(error)

@@ -23,6 +23,7 @@ enum XFCCFieldDecoder {
             }
         }
         guard let element = elements.last else { throw .emptyValue(header: header) }
+        let position = XFCCElementPosition(index: elements.count, count: elements.count)
 
         let cert = try single("Cert", in: element, header: header)
         let chainPair = try single("Chain", in: element, header: header)
@@ -36,10 +37,10 @@ enum XFCCFieldDecoder {
             let certificates = try CertificateTextDecoding.certificatesInPEM(pem, header: header)
             guard certificates.count == 1 else { throw .tooManyCertificates(header: header, count: certificates.count) }
             if chain.first == certificates[0] { chain.removeFirst() }
-            return DecodedCertificates(leaf: certificates[0], chain: chain)
+            return DecodedCertificates(leaf: certificates[0], chain: chain, element: position)
         }
         guard !chain.isEmpty else { throw .xfccElementWithoutCertificate(header: header) }
-        return DecodedCertificates(leaf: chain[0], chain: Array(chain.dropFirst()))
+        return DecodedCertificates(leaf: chain[0], chain: Array(chain.dropFirst()), element: position)
     }
 
     private static func single(_ key: String, in element: XFCCElement, header: String) throws(ForwardedHeaderError) -> XFCCElement.Pair? {

@@ -41,7 +41,7 @@ public struct ManyToOneMapping: Hashable, Sendable {
         tried.reserveCapacity(rules.count)
         for rule in rules {
             let evaluation = rule.evaluate(identity)
-            tried.append(TraceDetail(evaluation.matched ? .passed : .failed, evaluation.explanation))
+            tried.append(TraceDetail(evaluation.matched ? .passed : .failed, .rule(evaluation)))
             if !evaluation.matched { return (false, tried) }
         }
         return (!rules.isEmpty, tried)

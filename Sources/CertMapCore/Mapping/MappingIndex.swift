@@ -58,64 +58,49 @@ public struct MappingIndex: Sendable {
 
     private func mapOneToOne(_ identity: CertificateIdentity, steps: inout [TraceStep]) -> MappingOutcome? {
         guard isOneToOneEnabled else {
-            steps.append(TraceStep(stage: .map, outcome: .skipped, summary: "one-to-one mapping is switched off"))
+            steps.append(TraceStep(stage: .map, outcome: .skipped, message: .oneToOneSwitchedOff))
             return nil
         }
         guard let ordinal = oneToOneByFingerprint[identity.sha256] else {
-            steps.append(
-                TraceStep(stage: .map, outcome: .info, summary: "one-to-one: no mapping for SHA-256 \(identity.sha256ColonHex) (\(oneToOne.count) one-to-one mappings)")
-            )
+            steps.append(TraceStep(stage: .map, outcome: .info, message: .oneToOneNotFound(sha256: identity.sha256, mappings: oneToOne.count)))
             return nil
         }
         let mapping = oneToOne[ordinal]
         guard mapping.isEnabled else {
-            steps.append(
-                TraceStep(stage: .map, outcome: .skipped, summary: "one-to-one \"\(mapping.name)\" names this certificate but is disabled; continuing with many-to-one")
-            )
+            steps.append(TraceStep(stage: .map, outcome: .skipped, message: .oneToOneDisabled(name: mapping.name)))
             return nil
         }
-        steps.append(TraceStep(stage: .map, outcome: .passed, summary: "one-to-one \"\(mapping.name)\" names this exact certificate → account \(mapping.account)"))
+        steps.append(TraceStep(stage: .map, outcome: .passed, message: .oneToOneMatched(name: mapping.name, account: mapping.account)))
         return .oneToOne(mapping)
     }
 
     private func mapManyToOne(_ identity: CertificateIdentity, steps: inout [TraceStep]) -> MappingOutcome {
         guard isManyToOneEnabled else {
-            steps.append(TraceStep(stage: .map, outcome: .skipped, summary: "many-to-one mapping is switched off"))
+            steps.append(TraceStep(stage: .map, outcome: .skipped, message: .manyToOneSwitchedOff))
             return .notMapped
         }
         let candidates = manyToOneIndex.candidates(for: identity)
-        steps.append(
-            TraceStep(stage: .map, outcome: .info, summary: "many-to-one: \(candidates.count) of \(manyToOne.count) mappings can match this certificate; trying them in order")
-        )
+        steps.append(TraceStep(stage: .map, outcome: .info, message: .manyToOneCandidates(candidates: candidates.count, mappings: manyToOne.count)))
         for ordinal in candidates {
             let mapping = manyToOne[ordinal]
             let (matched, details) = mapping.evaluate(identity)
             let number = ordinal + 1
             guard matched else {
-                steps.append(TraceStep(stage: .map, outcome: .failed, summary: "many-to-one #\(number) \"\(mapping.name)\": no match", details: details))
+                steps.append(TraceStep(stage: .map, outcome: .failed, message: .manyToOneNoMatch(number: number, name: mapping.name), details: details))
                 continue
             }
             guard mapping.isEnabled else {
-                steps.append(
-                    TraceStep(stage: .map, outcome: .skipped, summary: "many-to-one #\(number) \"\(mapping.name)\" matches but is disabled", details: details)
-                )
+                steps.append(TraceStep(stage: .map, outcome: .skipped, message: .manyToOneDisabled(number: number, name: mapping.name), details: details))
                 continue
             }
             if mapping.permission == .deny {
-                steps.append(
-                    TraceStep(stage: .map, outcome: .failed, summary: "many-to-one #\(number) \"\(mapping.name)\" matches and denies access", details: details)
-                )
+                steps.append(TraceStep(stage: .map, outcome: .failed, message: .manyToOneDenies(number: number, name: mapping.name), details: details))
                 return .manyToOneDeny(mapping)
             }
-            steps.append(
-                TraceStep(
-                    stage: .map, outcome: .passed, summary: "many-to-one #\(number) \"\(mapping.name)\" matches → account \(mapping.account ?? "?")",
-                    details: details
-                )
-            )
+            steps.append(TraceStep(stage: .map, outcome: .passed, message: .manyToOneMatched(number: number, name: mapping.name, account: mapping.account), details: details))
             return .manyToOneAllow(mapping)
         }
-        steps.append(TraceStep(stage: .map, outcome: .failed, summary: "no enabled mapping matches this certificate"))
+        steps.append(TraceStep(stage: .map, outcome: .failed, message: .nothingMatched))
         return .notMapped
     }
 }

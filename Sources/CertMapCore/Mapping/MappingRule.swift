@@ -32,26 +32,55 @@ public struct MappingRule: Hashable, Sendable {
         hasher.combine(pattern)
     }
 
-    /// Tests the rule against a certificate and says why, for the trace.
+    /// Tests the rule against a certificate; the result says why, for the trace.
     public func evaluate(_ identity: CertificateIdentity) -> RuleEvaluation {
         let prepared = identity.ruleValues(of: subfield, in: field)
         let values = prepared.raw
-        guard !values.isEmpty else {
-            return RuleEvaluation(matched: false, explanation: "\(label): the certificate has no \(field.rawValue) \(subfield.rawValue)")
-        }
+        guard !values.isEmpty else { return RuleEvaluation(rule: self, result: .noValues) }
         if let hit = prepared.normalised(for: pattern).firstIndex(where: pattern.matches(normalised:)) {
-            return RuleEvaluation(matched: true, explanation: "\(label): matches \"\(values[hit])\"")
+            return RuleEvaluation(rule: self, result: .matched(values[hit]))
         }
-        let seen = values.map { "\"\($0)\"" }.joined(separator: ", ")
-        let caseHint =
-            !pattern.isCaseSensitive
-            ? "" : (values.contains(where: WildcardPattern(pattern.source, caseSensitive: false).matches) ? " (differs only in case)" : "")
-        return RuleEvaluation(matched: false, explanation: "\(label): no match for \(seen)\(caseHint)")
+        return RuleEvaluation(rule: self, result: .noMatch(values))
     }
 }
 
-/// The outcome of testing one rule, kept in the decision trace.
+/// The outcome of testing one rule, kept in the decision trace as values; `explanation` puts it
+/// into words when read.
 public struct RuleEvaluation: Hashable, Sendable {
-    public let matched: Bool
-    public let explanation: String
+    public enum Result: Hashable, Sendable {
+        /// The value of the subfield that matched.
+        case matched(String)
+        /// The certificate has no value for the subfield.
+        case noValues
+        /// Every value the certificate has for the subfield; none matches.
+        case noMatch([String])
+    }
+
+    public let rule: MappingRule
+    public let result: Result
+
+    public var matched: Bool {
+        if case .matched = result { return true }
+        return false
+    }
+
+    /// A case-sensitive rule that would match if letter case were ignored.
+    public var differsOnlyInCase: Bool {
+        guard case .noMatch(let values) = result, rule.pattern.isCaseSensitive else { return false }
+        let insensitive = WildcardPattern(rule.pattern.source, caseSensitive: false)
+        return values.contains(where: insensitive.matches)
+    }
+
+    /// `subject.OU = "Sales" (case-sensitive): no match for "sales" (differs only in case)`.
+    public var explanation: String {
+        switch result {
+        case .matched(let value):
+            return "\(rule.label): matches \"\(value)\""
+        case .noValues:
+            return "\(rule.label): the certificate has no \(rule.field.rawValue) \(rule.subfield.rawValue)"
+        case .noMatch(let values):
+            let seen = values.map { "\"\($0)\"" }.joined(separator: ", ")
+            return "\(rule.label): no match for \(seen)\(differsOnlyInCase ? " (differs only in case)" : "")"
+        }
+    }
 }

@@ -39,10 +39,15 @@ public struct Resource: Hashable, Sendable {
 
     /// Whether this resource covers `path` (prefix on a segment boundary: `/admin` covers
     /// `/admin` and `/admin/x`, not `/administrator`).
+    /// Compares bytes in place: it runs for every resource on every request.
     public func covers(_ path: String) -> Bool {
-        let pathOnly = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
-        if pathPrefix == "/" || pathOnly == pathPrefix { return true }
-        let prefix = pathPrefix.hasSuffix("/") ? pathPrefix : pathPrefix + "/"
-        return pathOnly.hasPrefix(prefix)
+        let prefix = pathPrefix.utf8
+        if prefix.count == 1 && prefix.first == UInt8(ascii: "/") { return true }
+        let bytes = path.utf8
+        let pathOnly = bytes[..<(bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex)]
+        guard pathOnly.starts(with: prefix) else { return false }
+        let rest = pathOnly.dropFirst(prefix.count)
+        // `/admin` covers `/admin` and `/admin/x`; `/admin/` covers what starts with it.
+        return rest.isEmpty || prefix.last == UInt8(ascii: "/") || rest.first == UInt8(ascii: "/")
     }
 }

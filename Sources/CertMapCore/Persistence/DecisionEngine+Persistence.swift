@@ -12,7 +12,7 @@ extension DecisionEngine {
             "reusing the identity persisted on this connection: account \(persisted.account), mapped from \(persisted.certificateSubject) on request \(persisted.requestIndex); this request's own certificate is not examined"
         )
         let (reason, step) = policy.authorize(persisted.account, on: resource)
-        trace.record(step.stage, step.outcome, step.summary)
+        trace.record(step.stage, step.outcome, step.message)
         return finish(reason, account: reason == .allowed ? persisted.account : nil, mapping: persisted.mapping, trace: trace)
     }
 

@@ -20,6 +20,8 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     private var requestIndex = 0
     /// Forwarded-certificate headers removed from the request being decided, for its facts.
     private var stripped: StrippedHeaders?
+    /// The forwarder, header and XFCC element of the current request's forwarded certificate.
+    private var forwardedProvenance: ForwardedProvenance?
     private var pending: PendingRequest?
 
     private struct PendingRequest {
@@ -84,6 +86,9 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         // The certificate this request presented is recorded even when it is not used, so a
         // reused identity ("presented bob, answered as alice") is visible in events.
         let source = certificateSource(forwarded: forwarded)
+        forwardedProvenance = forwarded.map {
+            ForwardedProvenance(format: $0.format.rawValue, header: $0.headerName, peer: connection.peer, xfccElement: $0.xfccElement)
+        }
         switch authentication.plan() {
         case .reuse(let persisted):
             let check = source.leaf.flatMap { service.cachedCheck($0, generation: snapshot.generation) }
@@ -141,7 +146,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     /// (unless that is the forwarder's own certificate, which never stands for a user).
     private func certificateSource(forwarded: ForwardedCertificate?) -> CertificateSource {
         if let forwarded {
-            return .forwarded(format: forwarded.format.rawValue, header: forwarded.headerName, leaf: forwarded.leaf, chain: forwarded.chain)
+            return .forwarded(format: forwarded.format.rawValue, header: forwarded.headerName, leaf: forwarded.leaf, chain: forwarded.chain, element: forwarded.xfccElement)
         }
         let presented = connection.presented.certificates
         guard let leaf = presented.first, !connection.role.certificateIsForwarderIdentity else { return .none }
@@ -179,8 +184,12 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     }
 
     private func finish(context: ChannelHandlerContext, request: PendingRequest, proxy: ProxyIndication, source: String, certificate: CertificateIdentity?, decision: Decision) {
-        let decision = stripped.map { decision.adding(DecisionFacts(strippedHeaders: $0)) } ?? decision
+        var decision = stripped.map { decision.adding(DecisionFacts(strippedHeaders: $0)) } ?? decision
         stripped = nil
+        if let forwarded = forwardedProvenance {
+            decision = decision.adding(DecisionFacts(forwarded: forwarded))
+            forwardedProvenance = nil
+        }
         let traceID = service.nextTraceID()
         if let certificate { service.recordCertificate(certificate) }
         let mode = authentication.persistence.description

@@ -115,4 +115,24 @@ final class DecisionTraceTests: XCTestCase {
             """
         )
     }
+
+    func testATraceRecordedAsValuesReadsTheSameAsItsTextAndSurvivesTheJournal() throws {
+        let bob = try TestCertificates.person("bob", units: ["Sales"], emails: ["bob@contoso.example"])
+        let engine = F.engine(manyToOne: [
+            ManyToOneMapping(name: "Contoso sales", account: "sales", rules: [F.rule(.organizationalUnit, "sales", caseSensitive: true)]),
+        ])
+        let decision = engine.decide(bob)
+        XCTAssertEqual(decision.statusText, "401.2")
+        let rule = try XCTUnwrap(decision.trace.steps.first { $0.stage == .map && !$0.details.isEmpty }?.details.first)
+        guard case .rule(let evaluation) = rule.message else { return XCTFail("the rule is recorded as values: \(rule.message)") }
+        XCTAssertTrue(evaluation.differsOnlyInCase)
+        XCTAssertEqual(rule.text, #"subject.OU = "sales" (case-sensitive): no match for "Sales" (differs only in case)"#)
+        // The journal holds words; read back, the trace equals the one recorded as values.
+        let data = try JSONEncoder().encode(decision)
+        XCTAssertTrue(String(decoding: data, as: UTF8.self).contains("differs only in case"))
+        let read = try JSONDecoder().decode(Decision.self, from: data)
+        XCTAssertEqual(read.trace, decision.trace)
+        XCTAssertEqual(read.trace.text, decision.trace.text)
+        XCTAssertEqual(TraceMessage.nothingMatched, .text("no enabled mapping matches this certificate"))
+    }
 }

@@ -127,6 +127,20 @@ final class DiagnosisCauseTests: XCTestCase {
         assertCause(Diagnosis(tunnel, for: try request(nil, proxied: true)), .unconfiguredForwarder, names: ["X-SSL-Client-Cert", "proxied-connection address"], fix: "sha256")
     }
 
+    func testAForwardedCertificateNamesItsForwarderHeaderAndXFCCElementInEveryCause() async throws {
+        let forwarded = DecisionFacts(forwarded: ForwardedProvenance(
+            format: "xfcc", header: "X-Forwarded-Client-Cert", peer: "127.0.0.3:41000", xfccElement: XFCCElementPosition(index: 2, count: 2)))
+        let line = "certificate forwarded by 127.0.0.3:41000 in X-Forwarded-Client-Cert (xfcc), element 2 of 2 (the rightmost, appended by the nearest proxy; the others are not believed)"
+        let engine = try ConfigSnapshot(document: base, generation: 2).engine
+        for name in ["alice", "erin"] {
+            let identity = try certificate(name)
+            let check = await validator.check(identity, presentedChain: [], at: Date())
+            let decision = engine.decide(AuthenticationRequest(path: "/", certificate: identity, check: check)).adding(forwarded)
+            let diagnosis = Diagnosis(decision, for: try request(name, proxied: true))
+            XCTAssertEqual(diagnosis.evidence.last, line, "\(name): \(diagnosis.kind)")
+        }
+    }
+
     func testTheLegacyResetNamesTheRequestAndTheMode() throws {
         let engine = try ConfigSnapshot(document: base, generation: 2).engine
         let decision = engine.decideAfterResetWithoutRemap(resetAfterRequest: 2, trace: DecisionTrace())

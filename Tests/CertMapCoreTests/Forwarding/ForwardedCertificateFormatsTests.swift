@@ -77,6 +77,17 @@ final class ForwardedCertificateFormatsTests: XCTestCase {
         XCTAssertEqual(try parser.parse(headers: [("X-Forwarded-Client-Cert", value)]).certificate().leaf, pki.leaf)
     }
 
+    func testXFCCRecordsWhichElementOfHowManyWasUsed() throws {
+        let value = "Hash=aa;Cert=\"\(xfccCert(pki.otherLeaf))\",Hash=bb;Cert=\"\(xfccCert(pki.leaf))\""
+        let forwarded = try parser.parse(headers: [("X-Forwarded-Client-Cert", value)]).certificate()
+        XCTAssertEqual(forwarded.xfccElement, XFCCElementPosition(index: 2, count: 2))
+        XCTAssertEqual(forwarded.xfccElement?.text, "element 2 of 2 (the rightmost, appended by the nearest proxy; the others are not believed)")
+        let single = try parser.parse(headers: [("X-Forwarded-Client-Cert", "Cert=\"\(xfccCert(pki.leaf))\"")]).certificate()
+        XCTAssertEqual(single.xfccElement?.text, "element 1 of 1")
+        let rfc9440 = try parser.parse(headers: [("Client-Cert", ":\(Data(pki.leaf.der).base64EncodedString()):")]).certificate()
+        XCTAssertNil(rfc9440.xfccElement)
+    }
+
     func testXFCCTwoHeaderLinesAreOneListAndTheLastLinesLastElementWins() throws {
         let result = parser.parse(headers: [
             ("X-Forwarded-Client-Cert", "Hash=aa;Cert=\"\(xfccCert(pki.otherLeaf))\""),
