@@ -38,6 +38,26 @@ final class ForwardedCertificateTests: XCTestCase {
         XCTAssertTrue(records.allSatisfy(\.proxied))
     }
 
+    func testAnXFCCChainOfProxiesIsJudgedOnTheRightmostElementAndTheDiagnosisSaysWhichElement() async throws {
+        let harness = try await ServerHarness.start(self)
+        let (certificate, key) = harness.credential("proxy")
+        let carol = try NginxEscaping.escapedPEM(of: harness.credential("carol").certificate)
+        let alice = try NginxEscaping.escapedPEM(of: harness.credential("alice").certificate)
+        let output = try await ExternalClients.run("curl", [
+            "-sS", "--interface", "127.0.0.3", "--cacert", harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path,
+            "--cert", certificate, "--key", key, "-H", "X-Forwarded-Client-Cert: Hash=aa;Cert=\"\(carol)\",Hash=bb;Cert=\"\(alice)\"",
+            "-o", "/dev/null", "-w", "%{http_code} %header{x-certmap-account}", "https://127.0.0.1:\(harness.port)/",
+        ])
+        XCTAssertEqual(output.stdout, "200 alice", output.stderr)
+        let record = try XCTUnwrap(harness.requestRecords().last)
+        XCTAssertEqual(record.certificateSource, "forwarded:xfcc")
+        XCTAssertEqual(record.decision.facts?.forwarded?.xfccElement, XFCCElementPosition(index: 2, count: 2))
+        XCTAssertTrue(record.decision.trace.text.contains("X-Forwarded-Client-Cert (xfcc, element 2 of 2"), record.decision.trace.text)
+        let diagnosis = Diagnosis(record: record)
+        XCTAssertEqual(diagnosis.kind, .allowed)
+        XCTAssertTrue(diagnosis.evidence.contains { $0.hasPrefix("certificate forwarded by 127.0.0.3") && $0.contains("element 2 of 2") }, "\(diagnosis.evidence)")
+    }
+
     func testPerConnectionModeServesTheFirstUsersIdentityToTheNextUser() async throws {
         let harness = try await ServerHarness.start(self, mode: .perConnection)
         let lines = try await fetch(harness, from: "127.0.0.3", tlsCertificate: "proxy", forwarding: ["alice", "bob"])
