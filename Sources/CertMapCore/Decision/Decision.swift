@@ -59,6 +59,7 @@ public struct Decision: Hashable, Sendable, Codable {
         merged.nearMisses += more.nearMisses
         merged.strippedHeaders = merged.strippedHeaders ?? more.strippedHeaders
         merged.forwarded = merged.forwarded ?? more.forwarded
+        merged.refusedAccount = merged.refusedAccount ?? more.refusedAccount
         return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation, facts: merged)
     }
 

@@ -59,7 +59,10 @@ public struct DecisionEngine: Sendable {
             let account = outcome.account ?? ""
             let (reason, step) = policy.authorize(account, on: resource)
             trace.record(step.stage, step.outcome, step.message)
-            return finish(reason, account: reason == .allowed ? account : nil, mapping: outcome.mappingLabel, trace: trace)
+            guard reason == .allowed else {
+                return finish(reason, account: nil, mapping: outcome.mappingLabel, trace: trace, facts: DecisionFacts(refusedAccount: account))
+            }
+            return finish(reason, account: account, mapping: outcome.mappingLabel, trace: trace)
         }
     }
 

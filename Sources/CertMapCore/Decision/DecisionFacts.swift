@@ -17,11 +17,15 @@ public struct DecisionFacts: Hashable, Sendable, Codable {
     public var strippedHeaders: StrippedHeaders?
     /// Where a forwarded certificate came from, when the request's certificate was forwarded.
     public var forwarded: ForwardedProvenance?
+    /// The account a mapping named when the account itself was refused (disabled, unknown, not
+    /// allowed on the resource): the decision's `account` is nil then, the diagnosis names it.
+    public var refusedAccount: String?
 
     public init(
         trust: TrustProblem? = nil, misattribution: Misattribution? = nil, nearMisses: [NearMiss] = [], strippedHeaders: StrippedHeaders? = nil,
-        forwarded: ForwardedProvenance? = nil
+        forwarded: ForwardedProvenance? = nil, refusedAccount: String? = nil
     ) {
+        self.refusedAccount = refusedAccount
         self.trust = trust
         self.misattribution = misattribution
         self.nearMisses = nearMisses
@@ -29,7 +33,7 @@ public struct DecisionFacts: Hashable, Sendable, Codable {
         self.forwarded = forwarded
     }
 
-    public var isEmpty: Bool { trust == nil && misattribution == nil && nearMisses.isEmpty && strippedHeaders == nil && forwarded == nil }
+    public var isEmpty: Bool { trust == nil && misattribution == nil && nearMisses.isEmpty && strippedHeaders == nil && forwarded == nil && refusedAccount == nil }
 }
 
 /// The header and format a certificate forwarder used for a request's certificate and, for

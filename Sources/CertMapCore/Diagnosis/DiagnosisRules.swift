@@ -71,17 +71,20 @@ enum DiagnosisRules {
                 "The first matching many-to-one mapping, \(decision.mapping ?? "a deny mapping"), denies \(subject).",
                 "If this user should get in, narrow the deny mapping's rules or move an allow mapping above it.", nearMissLines)
         case .accountDisabled:
+            let account = facts.refusedAccount.map { "account \($0)" } ?? "an account"
             return make(.accountDisabled, "mapped account disabled",
-                "\(subject) maps\(decision.mapping.map { " by \($0)" } ?? "") to an account that is disabled.",
-                "Enable the account, or map the certificate to an enabled one.", [])
+                "\(subject) maps\(decision.mapping.map { " by \($0)" } ?? "") to \(account), which is disabled.",
+                "Enable \(facts.refusedAccount.map { "account \($0) in accounts[]" } ?? "the account"), or map the certificate to an enabled one.", [])
         case .accountUnknown:
+            let account = facts.refusedAccount.map { "account \($0)" } ?? "an account"
             return make(.accountUnknown, "mapping names a missing account",
-                "The mapping\(decision.mapping.map { " \($0)" } ?? "") names an account that does not exist.",
-                "Create the account or correct the mapping's account name.", [])
+                "The mapping\(decision.mapping.map { " \($0)" } ?? "") names \(account), which does not exist.",
+                "Create \(account) in accounts[] or correct the mapping's account name.", [])
         case .resourceNotAllowed:
+            let account = facts.refusedAccount.map { "account \($0)" } ?? "an account"
             return make(.resourceNotAllowed, "account not allowed on the resource",
-                "\(subject) maps\(decision.mapping.map { " by \($0)" } ?? "") to an account that is not among the accounts or groups allowed on \(request.path).",
-                "Allow that account (or one of its groups) on \(request.path), if it should have access.", [])
+                "\(subject) maps\(decision.mapping.map { " by \($0)" } ?? "") to \(account), which is not among the accounts or groups allowed on \(request.path).",
+                "Allow \(account) (or one of its groups) on \(request.path), if it should have access.", [])
         case .legacyResetWithoutRemap:
             let previous = max(1, request.index - 1)
             return make(.legacyResetWithoutRemap, "legacy reset without re-map (KB Q190009)",

@@ -13,7 +13,10 @@ extension DecisionEngine {
         )
         let (reason, step) = policy.authorize(persisted.account, on: resource)
         trace.record(step.stage, step.outcome, step.message)
-        return finish(reason, account: reason == .allowed ? persisted.account : nil, mapping: persisted.mapping, trace: trace)
+        guard reason == .allowed else {
+            return finish(reason, account: nil, mapping: persisted.mapping, trace: trace, facts: DecisionFacts(refusedAccount: persisted.account))
+        }
+        return finish(reason, account: persisted.account, mapping: persisted.mapping, trace: trace)
     }
 
     /// `decideReusing`, and when the request presented a certificate other than the one the

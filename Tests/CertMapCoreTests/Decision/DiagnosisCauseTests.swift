@@ -91,6 +91,24 @@ final class DiagnosisCauseTests: XCTestCase {
         assertCause(try await diagnose("erin"), .notMapped, names: ["CN=erin"], fix: "Add a mapping")
     }
 
+    func testRefusedAccountsAreNamedInTheCauseAndTheFix() async throws {
+        // bob maps to sales ("Contoso sales"); each edit refuses that account for another reason.
+        let disabled = try await diagnose("bob") { document in
+            document.accounts[document.accounts.firstIndex { $0.name == "sales" }!].enabled = false
+        }
+        assertCause(disabled, .accountDisabled, names: ["Contoso sales", "account sales, which is disabled"], fix: "Enable account sales")
+        let bob = try certificate("bob")
+        let engine = try ConfigSnapshot(document: base, generation: 2).engine
+        // Validation keeps a configuration from naming a missing account; an engine built without accounts still can.
+        let withoutAccounts = DecisionEngine(mappings: engine.mappings, policy: AccessPolicy(accounts: [], resources: []), generation: 3)
+        let missing = withoutAccounts.decide(AuthenticationRequest(path: "/", certificate: bob, check: CertificateCheck(verdict: .valid, notes: [])))
+        assertCause(Diagnosis(missing, for: try request("bob")), .accountUnknown, names: ["account sales, which does not exist"], fix: "Create account sales")
+        let admin = engine.decide(AuthenticationRequest(path: "/admin/users", certificate: bob, check: CertificateCheck(verdict: .valid, notes: [])))
+        XCTAssertEqual(admin.statusText, "401.3")
+        let request = Diagnosis.Request(path: "/admin/users", index: 1, mode: "per-request", proxied: false, certificateSource: "tls", subject: bob.subject.rfc2253, issuer: nil)
+        assertCause(Diagnosis(admin, for: request), .resourceNotAllowed, names: ["account sales", "/admin/users"], fix: "Allow account sales")
+    }
+
     func testADenyMappingThatShadowsAnAllowSaysWhichAllowWouldHaveMatched() async throws {
         let plain = try await diagnose("dave")
         assertCause(plain, .deniedByMapping, names: ["Contoso contractors"], fix: "narrow the deny mapping")
