@@ -1,6 +1,8 @@
 /// What the host found when it re-decided recent requests with the draft mappings: how many it
 /// looked at, and each one whose decision or account would change.
 public struct MappingDryRun: Hashable, Sendable {
+    /// One recent request the draft mappings would decide differently: the request, and its
+    /// outcome before and after.
     public struct Change: Hashable, Sendable {
         public let traceID: String
         public let identity: String

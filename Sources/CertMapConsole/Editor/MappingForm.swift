@@ -7,11 +7,13 @@ import CertMapCore
 /// one-to-one mappings edit name, account and enabled (the certificate is chosen with
 /// `certmap mappings add --cert`, not typed).
 public struct MappingForm: Hashable, Sendable {
+    /// What applying the form does: add a new many-to-one mapping, or change an existing one.
     public enum Target: Hashable, Sendable {
         case newManyToOne
         case existing(MappingReference)
     }
 
+    /// One labelled text field of the form: the text being edited, with a hint on what it takes.
     public struct Field: Hashable, Sendable {
         public let label: String
         public var text: String

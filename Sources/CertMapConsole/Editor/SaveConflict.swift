@@ -33,6 +33,8 @@ public struct SaveConflict: Hashable, Sendable {
         return "config.json was changed elsewhere\(what). \(merge)k keep mine  t take theirs  [esc cancels]"
     }
 
+    /// What the operator picked: save the merge of both edits, keep the draft, take the file as it
+    /// is, or save nothing.
     public enum Choice: Hashable, Sendable {
         case merge, keepMine, takeTheirs, cancel
     }

@@ -3,6 +3,8 @@ import Foundation
 
 /// One line of the Events screen: a security or system event.
 public struct EventLine: Hashable, Sendable {
+    /// Where the event came from (a security event and its category, the system, or the proxy
+    /// simulator), for the line's label.
     public enum Kind: Hashable, Sendable {
         case security(SecurityEvent.Category)
         case system

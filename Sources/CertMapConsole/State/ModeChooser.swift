@@ -24,6 +24,8 @@ public struct ModeChooser: Hashable, Sendable {
         }
     }
 
+    /// What a key did to the chooser: still open, cancelled (the server is left as it is), or a
+    /// mode chosen.
     public enum Outcome: Hashable, Sendable {
         /// Still choosing.
         case open

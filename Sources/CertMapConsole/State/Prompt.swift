@@ -2,6 +2,8 @@ import Foundation
 
 /// The line editor at the bottom of the screen, for `/` search and `f` filter.
 public struct Prompt: Hashable, Sendable {
+    /// What the typed text is for (search, filter, a session or scenario name), which decides the
+    /// label shown and what Enter does with it.
     public enum Purpose: Hashable, Sendable {
         case search
         case filter
@@ -36,6 +38,8 @@ public struct Prompt: Hashable, Sendable {
 /// A yes/no question: what to do on `y`. Only `y` or `Y` confirms; every other key — Enter and
 /// Esc included — cancels, so a stray key never quits, deletes or discards.
 public struct Confirmation: Hashable, Sendable {
+    /// What `y` does: the one operation the question asked about, carried along so confirming
+    /// performs exactly that.
     public enum Action: Hashable, Sendable {
         case quit
         case saveMappings
@@ -59,6 +63,7 @@ public struct Confirmation: Hashable, Sendable {
 
 /// A message in the bottom line that goes away by itself.
 public struct StatusMessage: Hashable, Sendable {
+    /// How much the message matters, which decides how the bottom line shows it.
     public enum Severity: Hashable, Sendable {
         case info, warning, error
     }

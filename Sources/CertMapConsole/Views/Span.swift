@@ -9,6 +9,7 @@ public struct Span: Hashable, Sendable {
     }
 }
 
+/// One line of a document-like view: its spans, drawn one after the other.
 public typealias StyledLine = [Span]
 
 extension ScreenBuffer {

@@ -23,6 +23,8 @@ public enum DemoPKIRepoint {
         return result
     }
 
+    /// What a re-point did, in words: the entries moved to a new certificate, kept apart from the
+    /// operator's own entries the replacement left pointing at nothing.
     public struct Report: Hashable, Sendable {
         /// One line per entry moved to a new certificate.
         public var changes: [String] = []

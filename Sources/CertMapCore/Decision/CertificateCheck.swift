@@ -4,6 +4,8 @@
 /// `ChainValidator`); the decision itself is a pure function of this verdict, so it stays
 /// synchronous, fast and unit-testable.
 public struct CertificateCheck: Hashable, Sendable, Codable {
+    /// Whether the certificate is valid, or which way it fails; each failure maps to its own
+    /// decision reason.
     public enum Verdict: String, Hashable, Sendable, Codable {
         case valid, untrusted, expired, notYetValid, revoked
     }

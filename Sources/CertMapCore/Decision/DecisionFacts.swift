@@ -112,6 +112,7 @@ public struct Misattribution: Hashable, Sendable, Codable {
 
 /// A mapping that would have matched but for one thing, and that thing.
 public struct NearMiss: Hashable, Sendable, Codable {
+    /// The one thing that kept the mapping from matching, so the diagnosis can name the fix.
     public enum Kind: String, Hashable, Sendable, Codable {
         /// The mapping matches but is disabled.
         case disabledMapping

@@ -9,6 +9,8 @@ import Foundation
 /// for different reasons are different kinds). A 200 answered with another user's identity is
 /// a finding too (`misattributed`), never "nothing to fix".
 public struct Diagnosis: Hashable, Sendable, Codable {
+    /// The cause a diagnosis names, finer than the status (two 401.2s for different reasons are
+    /// different kinds): what requests are grouped and counted by.
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         case allowed, anonymous, misattributed
         case certificateRequired, certificateNotForwarded, forgedForwardedHeaders, unconfiguredForwarder

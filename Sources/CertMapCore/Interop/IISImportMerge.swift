@@ -6,6 +6,7 @@
 /// the file sets any `sslFlags`. Accounts are only ever added — other settings may refer to them.
 /// The result is not validated here; `ConfigStore.save` does that before anything is written.
 public enum IISImportMerge {
+    /// Whether the import is merged into certmap's mappings (the default) or replaces them.
     public enum Mode: Hashable, Sendable {
         case merge
         case replace

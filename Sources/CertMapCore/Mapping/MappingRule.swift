@@ -47,6 +47,8 @@ public struct MappingRule: Hashable, Sendable {
 /// The outcome of testing one rule, kept in the decision trace as values; `explanation` puts it
 /// into words when read.
 public struct RuleEvaluation: Hashable, Sendable {
+    /// Why the rule did or did not match: the value that matched, no value at all, or the values
+    /// that were there, so the explanation can say which.
     public enum Result: Hashable, Sendable {
         /// The value of the subfield that matched.
         case matched(String)

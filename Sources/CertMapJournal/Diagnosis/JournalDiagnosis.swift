@@ -7,6 +7,8 @@ import Foundation
 /// with counts, the example's cause in words and the fix, plus spoofed forwarded-certificate
 /// headers.
 public struct JournalDiagnosis: Codable, Hashable, Sendable {
+    /// One group of requests that share a diagnosis: how many, and an example with its cause in
+    /// words and the fix.
     public struct Cause: Codable, Hashable, Sendable {
         public let kind: Diagnosis.Kind
         public let reason: DecisionReason
@@ -21,6 +23,8 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
         public let example: RequestRecord
     }
 
+    /// The spoofed forwarded-certificate headers in the journal: how many, from which peers, and
+    /// one example.
     public struct Spoofing: Codable, Hashable, Sendable {
         public let count: Int
         public let peers: [String]

@@ -175,6 +175,8 @@ public struct ConnectionKey: Hashable, Sendable {
 
 /// Something an operator must know about for security: forged headers, malformed input, limits.
 public struct SecurityEvent: Codable, Hashable, Sendable {
+    /// What kind of security event it is (forged or malformed headers, a limit, TLS, a bad
+    /// request), for filtering and labels.
     public enum Category: String, Codable, Hashable, Sendable {
         /// Forwarded-certificate headers from a peer that is not a certificate forwarder, or sent by
         /// a client to the reverse proxy (stripped either way).

@@ -3,11 +3,15 @@
 /// the server records in `ConnectionOpened` and `RequestRecord`, so joining on it shows which
 /// user's request travelled on which server connection (and who shared one).
 public struct ProxyHop: Codable, Hashable, Sendable {
+    /// Which proxy simulator the hop went through: the forward (CONNECT tunnel) proxy or the
+    /// TLS-terminating reverse proxy.
     public enum Proxy: String, Codable, Hashable, Sendable {
         case forward
         case reverse
     }
 
+    /// What the proxy did for the client: opened or closed a tunnel, forwarded a request, or
+    /// refused it.
     public enum Action: String, Codable, Hashable, Sendable {
         /// A CONNECT tunnel was opened to the server.
         case tunnelOpened

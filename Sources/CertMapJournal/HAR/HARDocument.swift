@@ -5,17 +5,21 @@ import CertMapCore
 public struct HARDocument: Codable, Hashable, Sendable {
     public var log: Log
 
+    /// The `log` object of HAR 1.2: the format version, the tool that wrote it and the entries.
     public struct Log: Codable, Hashable, Sendable {
         public var version: String
         public var creator: Creator
         public var entries: [Entry]
     }
 
+    /// The `log.creator` object of HAR 1.2: the name and version of the tool that wrote the file.
     public struct Creator: Codable, Hashable, Sendable {
         public var name: String
         public var version: String
     }
 
+    /// The `log.entries[]` object of HAR 1.2: one request and its response, with certmap's evidence
+    /// under `_certmap`.
     public struct Entry: Codable, Hashable, Sendable {
         public var startedDateTime: String
         public var time: Double
@@ -27,6 +31,8 @@ public struct HARDocument: Codable, Hashable, Sendable {
         public var _certmap: CertMapFields
     }
 
+    /// The `entries[].request` object of HAR 1.2: the method, URL, version and headers the
+    /// client sent.
     public struct Request: Codable, Hashable, Sendable {
         public var method: String
         public var url: String
@@ -38,6 +44,8 @@ public struct HARDocument: Codable, Hashable, Sendable {
         public var bodySize: Int
     }
 
+    /// The `entries[].response` object of HAR 1.2: the status, headers and content the server
+    /// answered with.
     public struct Response: Codable, Hashable, Sendable {
         public var status: Int
         public var statusText: String
@@ -50,18 +58,24 @@ public struct HARDocument: Codable, Hashable, Sendable {
         public var bodySize: Int
     }
 
+    /// A name/value pair of HAR 1.2, as used for headers, cookies and query string parameters.
     public struct NameValue: Codable, Hashable, Sendable {
         public var name: String
         public var value: String
     }
 
+    /// The `response.content` object of HAR 1.2: the size and MIME type of the response body.
     public struct Content: Codable, Hashable, Sendable {
         public var size: Int
         public var mimeType: String
     }
 
+    /// The `entries[].cache` object of HAR 1.2, required by the spec; certmap has no cache to
+    /// describe, so it is always empty.
     public struct Cache: Codable, Hashable, Sendable {}
 
+    /// The `entries[].timings` object of HAR 1.2: the milliseconds spent sending, waiting and
+    /// receiving (the phases the spec requires).
     public struct Timings: Codable, Hashable, Sendable {
         public var send: Double
         public var wait: Double

@@ -5,6 +5,8 @@ import Foundation
 /// corrupt line in the middle) with a warning naming file and line, so one bad spot never costs
 /// the rest of the journal.
 public enum JournalReader {
+    /// The events that could be read, with a warning for each spot that was skipped, so a damaged
+    /// journal still reads and says where it is damaged.
     public struct Result: Sendable {
         public var events: [CertMapEvent]
         /// `journal-000003.jsonl:1234: skipped a torn or corrupt line (…)`.

@@ -8,6 +8,8 @@ import Foundation
 /// after the request in flight, so the operator can then walk the rest one by one. A stepped
 /// request goes at once, without the recorded pause before it.
 public struct ReplayPlayback: Hashable, Sendable {
+    /// Where the replay is: running, paused by the operator, stopped before the end, or finished
+    /// with every request answered.
     public enum State: String, Hashable, Sendable {
         case running, paused, stopped, finished
     }

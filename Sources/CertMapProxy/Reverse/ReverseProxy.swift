@@ -23,6 +23,8 @@ public final class ReverseProxy: Sendable {
         self.boundAddress = boundAddress
     }
 
+    /// How the reverse proxy is set up: where it listens, the server it forwards to, its upstream
+    /// pool and reuse policy, the forwarded-certificate header format and the connection limit.
     public struct Settings: Hashable, Sendable {
         public var listen: ListenAddress
         public var upstream: ListenAddress

@@ -8,6 +8,7 @@ import Foundation
 /// naming the field — and everything but `name`, `summary` and `groups` (and a group's `route`,
 /// `paths` and identities) has a default, so a small file is a valid scenario.
 public struct ScenarioDefinition: Codable, Hashable, Sendable {
+    /// A set of clients in the scenario that behave alike (see `ScenarioClientGroup`).
     public typealias ClientGroup = ScenarioClientGroup
 
     public var name: String
