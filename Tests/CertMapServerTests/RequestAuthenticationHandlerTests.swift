@@ -31,9 +31,9 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
     private func makeChannel(role: ProxyTrust.PeerRole = .direct, limits: ServerLimits = ServerLimits()) throws -> (EmbeddedChannel, AuthenticationService, ConnectionLifecycleHandler) {
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
         let service = AuthenticationService(configuration: configuration, home: home, events: EventBus())
-        let lifecycle = ConnectionLifecycleHandler(service: service, presented: PresentedChain(), limits: limits)
+        let lifecycle = ConnectionLifecycleHandler(service: service, presented: PresentedChain(), limits: limits, gateway: nil)
         let info = ConnectionInfo(id: 1, peer: "127.0.0.9:4000", role: role, presented: PresentedChain())
-        let handler = RequestAuthenticationHandler(service: service, connection: info, limits: limits, lifecycle: lifecycle)
+        let handler = RequestAuthenticationHandler(service: service, connection: info, limits: limits, gateway: nil, lifecycle: lifecycle)
         let channel = EmbeddedChannel(handler: handler)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.9", port: 4000)).wait()
         XCTAssertTrue(channel.isActive)

@@ -120,8 +120,14 @@ public struct ResourceEntry: Codable, Hashable, Sendable {
     public var allowAccounts: [String]
     public var allowGroups: [String]
     public var allowAnonymous: Bool
+    /// In gateway mode, where allowed requests under this path go (else `server.gateway.upstream`).
+    public var upstream: UpstreamURL?
 
-    public init(path: String, clientCertificate: ClientCertificatePolicy = .require, allowAccounts: [String] = [], allowGroups: [String] = [], allowAnonymous: Bool = false) {
+    public init(
+        path: String, clientCertificate: ClientCertificatePolicy = .require, allowAccounts: [String] = [], allowGroups: [String] = [],
+        allowAnonymous: Bool = false, upstream: UpstreamURL? = nil
+    ) {
+        self.upstream = upstream
         self.path = path
         self.clientCertificate = clientCertificate
         self.allowAccounts = allowAccounts
@@ -129,7 +135,7 @@ public struct ResourceEntry: Codable, Hashable, Sendable {
         self.allowAnonymous = allowAnonymous
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case path, clientCertificate, allowAccounts, allowGroups, allowAnonymous }
+    enum CodingKeys: String, CodingKey, CaseIterable { case path, clientCertificate, allowAccounts, allowGroups, allowAnonymous, upstream }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
@@ -139,5 +145,6 @@ public struct ResourceEntry: Codable, Hashable, Sendable {
         allowAccounts = try container.decodeIfPresent([String].self, forKey: .allowAccounts) ?? []
         allowGroups = try container.decodeIfPresent([String].self, forKey: .allowGroups) ?? []
         allowAnonymous = try container.decodeIfPresent(Bool.self, forKey: .allowAnonymous) ?? false
+        upstream = try container.decodeIfPresent(UpstreamURL.self, forKey: .upstream)
     }
 }

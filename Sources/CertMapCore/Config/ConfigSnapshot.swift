@@ -30,7 +30,8 @@ public struct ConfigSnapshot: Sendable {
                     clientCertificate: $0.clientCertificate,
                     allowAccounts: $0.allowAccounts,
                     allowGroups: $0.allowGroups,
-                    allowAnonymous: $0.allowAnonymous
+                    allowAnonymous: $0.allowAnonymous,
+                    upstream: $0.upstream
                 )
             }
         )

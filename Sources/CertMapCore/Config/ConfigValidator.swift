@@ -120,6 +120,9 @@ public enum ConfigValidator {
         where value > maximumTimeoutSeconds {
             issues.append(ConfigIssue(path: "server.limits.\(name)", message: "must be at most \(Int(maximumTimeoutSeconds)) (about 31 years)"))
         }
+        for (field, message) in server.gateway.problems() {
+            issues.append(ConfigIssue(path: "server.gateway.\(field)", message: message))
+        }
         return issues
     }
 

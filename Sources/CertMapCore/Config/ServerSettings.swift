@@ -12,6 +12,8 @@ public struct ServerSettings: Codable, Hashable, Sendable {
     /// Which forwarded-certificate headers forwarders may use, in precedence order.
     public var forwardedHeaders: ForwardedHeaderSettings
     public var limits: ServerLimits
+    /// certmap in front of an application: where allowed requests go and how identity is passed on.
+    public var gateway: GatewaySettings
     /// The server's own certificate and key (PEM), relative to the home.
     public var certificate: String
     public var privateKey: String
@@ -25,6 +27,7 @@ public struct ServerSettings: Codable, Hashable, Sendable {
         certificateForwarders: [CertificateForwarderEntry] = [],
         forwardedHeaders: ForwardedHeaderSettings = ForwardedHeaderSettings(),
         limits: ServerLimits = ServerLimits(),
+        gateway: GatewaySettings = GatewaySettings(),
         certificate: String = "pki/server.crt",
         privateKey: String = "pki/server.key"
     ) {
@@ -33,12 +36,13 @@ public struct ServerSettings: Codable, Hashable, Sendable {
         self.certificateForwarders = certificateForwarders
         self.forwardedHeaders = forwardedHeaders
         self.limits = limits
+        self.gateway = gateway
         self.certificate = certificate
         self.privateKey = privateKey
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case authPersistence, proxiedConnections, certificateForwarders, forwardedHeaders, limits, certificate, privateKey
+        case authPersistence, proxiedConnections, certificateForwarders, forwardedHeaders, limits, gateway, certificate, privateKey
         /// Read from older files only, and migrated.
         case trustedProxies
     }
@@ -62,6 +66,7 @@ public struct ServerSettings: Codable, Hashable, Sendable {
         certificateForwarders = try container.decodeIfPresent([CertificateForwarderEntry].self, forKey: .certificateForwarders) ?? []
         forwardedHeaders = try container.decodeIfPresent(ForwardedHeaderSettings.self, forKey: .forwardedHeaders) ?? defaults.forwardedHeaders
         limits = try container.decodeIfPresent(ServerLimits.self, forKey: .limits) ?? defaults.limits
+        gateway = try container.decodeIfPresent(GatewaySettings.self, forKey: .gateway) ?? defaults.gateway
         certificate = try container.decodeIfPresent(String.self, forKey: .certificate) ?? defaults.certificate
         privateKey = try container.decodeIfPresent(String.self, forKey: .privateKey) ?? defaults.privateKey
         if let legacy { migrate(legacy) }
@@ -78,6 +83,8 @@ public struct ServerSettings: Codable, Hashable, Sendable {
         try container.encode(certificateForwarders, forKey: .certificateForwarders)
         try container.encode(forwardedHeaders, forKey: .forwardedHeaders)
         try container.encode(limits, forKey: .limits)
+        // Written only once someone sets it, so simulator-only files stay as they were.
+        if gateway != GatewaySettings() { try container.encode(gateway, forKey: .gateway) }
         try container.encode(certificate, forKey: .certificate)
         try container.encode(privateKey, forKey: .privateKey)
     }

@@ -19,14 +19,18 @@ public struct Resource: Hashable, Sendable {
     public var allowAccounts: [String]
     public var allowGroups: [String]
     public var allowAnonymous: Bool
+    /// In gateway mode, where allowed requests under this prefix go (nil: the global upstream).
+    public var upstream: UpstreamURL?
 
     public init(
         pathPrefix: String,
         clientCertificate: ClientCertificatePolicy = .require,
         allowAccounts: [String] = [],
         allowGroups: [String] = [],
-        allowAnonymous: Bool = false
+        allowAnonymous: Bool = false,
+        upstream: UpstreamURL? = nil
     ) {
+        self.upstream = upstream
         self.pathPrefix = pathPrefix
         self.clientCertificate = clientCertificate
         self.allowAccounts = allowAccounts

@@ -132,12 +132,15 @@ public struct RequestRecord: Codable, Hashable, Sendable {
     /// The server process that answered (connection numbers start again in every process, so
     /// a connection is `run` + `connection`); nil in journals written before runs were named.
     public let run: String?
+    /// In gateway mode, what the application did with the request (nil: certmap answered it itself).
+    public let upstream: UpstreamOutcome?
 
     public init(
         traceID: String, connection: ConnectionID, request: Int, method: String, path: String, peer: String, route: String,
         proxied: Bool, mode: String, certificateSource: String, certificate: CertificateSummary?, decision: Decision, durationMicros: Int,
-        run: String? = nil
+        run: String? = nil, upstream: UpstreamOutcome? = nil
     ) {
+        self.upstream = upstream
         self.traceID = traceID
         self.connection = connection
         self.request = request
@@ -152,6 +155,14 @@ public struct RequestRecord: Codable, Hashable, Sendable {
         self.decision = decision
         self.durationMicros = durationMicros
         self.run = run
+    }
+
+    /// The same record with what the application did with the request (gateway mode).
+    public func with(upstream: UpstreamOutcome) -> RequestRecord {
+        RequestRecord(
+            traceID: traceID, connection: connection, request: request, method: method, path: path, peer: peer, route: route, proxied: proxied,
+            mode: mode, certificateSource: certificateSource, certificate: certificate, decision: decision, durationMicros: durationMicros, run: run,
+            upstream: upstream)
     }
 
     /// The connection this request came on, unique across runs.

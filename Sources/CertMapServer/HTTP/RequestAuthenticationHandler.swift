@@ -11,11 +11,13 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let service: AuthenticationService
-    private let connection: ConnectionInfo
-    private let limits: ServerLimits
+    let service: AuthenticationService
+    let connection: ConnectionInfo
+    let limits: ServerLimits
+    /// Gateway mode (docs/gateway.md); nil: certmap answers every request itself.
+    let gateway: GatewayRuntime?
     /// Weak: a validation still in flight when the client disconnects must not touch a torn-down pipeline.
-    private weak var lifecycle: ConnectionLifecycleHandler?
+    private(set) weak var lifecycle: ConnectionLifecycleHandler?
     private var authentication: ConnectionAuthentication
     private var requestIndex = 0
     /// Forwarded-certificate headers removed from the request being decided, for its facts.
@@ -23,15 +25,22 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     /// The forwarder, header and XFCC element of the current request's forwarded certificate.
     private var forwardedProvenance: ForwardedProvenance?
     private var pending: PendingRequest?
+    /// Gateway mode: a request decided at its head, waiting for its decision or its end.
+    var early: EarlyRequest?
+    /// Gateway mode: the request being streamed to the application.
+    var exchange: GatewayExchange?
+    /// Gateway mode: body bytes of the request being streamed, against `limits.maxBodyBytes`.
+    var gatewayBodyBytes = 0
 
-    private struct PendingRequest {
+    struct PendingRequest {
         var head: HTTPRequestHead
         var started: NIODeadline
         var bodyBytes = 0
         var rejection: (HTTPResponseStatus, String)?
     }
 
-    init(service: AuthenticationService, connection: ConnectionInfo, limits: ServerLimits, lifecycle: ConnectionLifecycleHandler) {
+    init(service: AuthenticationService, connection: ConnectionInfo, limits: ServerLimits, gateway: GatewayRuntime?, lifecycle: ConnectionLifecycleHandler) {
+        self.gateway = gateway
         self.service = service
         self.connection = connection
         self.limits = limits
@@ -49,12 +58,26 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
                 request.rejection = (.requestHeaderFieldsTooLarge, "request headers are \(headerBytes) bytes; the limit is \(limits.maxHeaderBytes)")
             }
             pending = request
+            if request.rejection == nil, let gateway, gateway.isActive(for: service.configuration.current.document) {
+                // Decided at the head: an allowed request's body streams to the application as it arrives.
+                pending = nil
+                early = EarlyRequest()
+                authenticate(context: context, request: request)
+            }
         case .body(let buffer):
+            if early != nil || exchange != nil {
+                gatewayBody(context: context, buffer)
+                return
+            }
             pending?.bodyBytes += buffer.readableBytes
             if let request = pending, request.rejection == nil, request.bodyBytes > limits.maxBodyBytes {
                 pending?.rejection = (.payloadTooLarge, "request body exceeds the limit of \(limits.maxBodyBytes) bytes")
             }
         case .end:
+            if early != nil || exchange != nil {
+                gatewayEnd(context: context)
+                return
+            }
             guard let request = pending else { return }
             pending = nil
             if let (status, message) = request.rejection {
@@ -65,7 +88,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         }
     }
 
-    private func reject(context: ChannelHandlerContext, status: HTTPResponseStatus, message: String, version: HTTPVersion) {
+    func reject(context: ChannelHandlerContext, status: HTTPResponseStatus, message: String, version: HTTPVersion) {
         service.events.publish(.security(SecurityEvent(category: .limit, connection: connection.id, peer: connection.peer, message: message)))
         let (head, body) = DecisionResponse.error(status, message: message, version: version)
         write(context: context, head: head, body: body, keepAlive: false)
@@ -208,16 +231,25 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             certificateSource: source, certificate: certificate.map(CertificateSummary.init), decision: decision,
             durationMicros: Int((NIODeadline.now() - request.started).nanoseconds / 1000), run: service.run
         )
-        // Published before the response is written, so whoever reads the response can already
-        // see its record (tests and scenarios read both); the steps and the record go together,
-        // under one acquisition of the bus's lock.
-        var events = steps.map { CertMapEvent.Kind.authStep(AuthStep(connection: connection.id, request: requestIndex, step: $0, mode: mode)) }
-        events.append(.request(record))
-        service.events.publish(events)
+        if early != nil {
+            let answer = CertMapAnswer(record: record, steps: steps, head: head, body: body, keepAlive: keepAlive)
+            finishEarly(context: context, request: request.head, decision: decision, certificate: certificate, answer: answer)
+            return
+        }
+        publish(record, steps: steps)
         write(context: context, head: head, body: body, keepAlive: keepAlive)
     }
 
-    private func write(context: ChannelHandlerContext, head: HTTPResponseHead, body: String, keepAlive: Bool) {
+    /// Publishes a request's steps and record together, under one acquisition of the bus's lock.
+    /// Done before the response is written, so whoever reads the response can already see its
+    /// record (tests and scenarios read both).
+    func publish(_ record: RequestRecord, steps: [TraceStep]) {
+        var events = steps.map { CertMapEvent.Kind.authStep(AuthStep(connection: connection.id, request: record.request, step: $0, mode: record.mode)) }
+        events.append(.request(record))
+        service.events.publish(events)
+    }
+
+    func write(context: ChannelHandlerContext, head: HTTPResponseHead, body: String, keepAlive: Bool) {
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         var buffer = context.channel.allocator.buffer(capacity: body.utf8.count)
         buffer.writeString(body)
@@ -231,6 +263,19 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
 
     /// NIO's protocol error handler has already answered 400 and the decoder closes the
     /// connection; record why, so the operator sees malformed HTTP as an event.
+    func channelInactive(context: ChannelHandlerContext) {
+        exchange?.clientClosed()
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        exchange?.clientWritabilityChanged(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Whether a response is streaming from the application (the idle timeout must not cut it).
+    var isStreaming: Bool { exchange != nil }
+
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         if error is HTTPParserError {
             service.events.publish(.security(SecurityEvent(category: .malformedRequest, connection: connection.id, peer: connection.peer, message: "malformed HTTP request: \(error); answered 400 and closed")))

@@ -16,11 +16,14 @@ public final class CertMapHTTPSServer: Sendable {
     public let service: AuthenticationService
     private let group: EventLoopGroup
     private let channel: Channel
+    /// Gateway mode's shared state (nil: certmap answers every request itself).
+    public let gateway: GatewayRuntime?
 
     /// The address actually bound (the port is real even when 0 was asked for).
     public let boundAddress: ListenAddress
 
-    private init(service: AuthenticationService, group: EventLoopGroup, channel: Channel) throws {
+    private init(service: AuthenticationService, group: EventLoopGroup, channel: Channel, gateway: GatewayRuntime?) throws {
+        self.gateway = gateway
         self.service = service
         self.group = group
         self.channel = channel
@@ -31,17 +34,20 @@ public final class CertMapHTTPSServer: Sendable {
     }
 
     /// Loads the TLS material named by the configuration and starts listening.
-    public static func start(service: AuthenticationService, listen: ListenAddress, group: EventLoopGroup) async throws -> CertMapHTTPSServer {
+    /// - Parameter upstream: `--upstream`: put certmap in front of that application (gateway mode;
+    ///   `server.gateway` in the configuration can do the same without the flag).
+    public static func start(service: AuthenticationService, listen: ListenAddress, group: EventLoopGroup, upstream: UpstreamURL? = nil) async throws -> CertMapHTTPSServer {
         let document = service.configuration.current.document
         let tls = try ServerTLSContext.make(
             certificate: service.home.resolve(document.server.certificate),
             privateKey: service.home.resolve(document.server.privateKey),
             caBundle: service.home.resolve(document.trust.caBundle)
         )
+        let gateway = try GatewayRuntime(upstreamOverride: upstream, settings: document.server.gateway, home: service.home)
         let bootstrap = ServerBootstrap.listener(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try Self.configure(channel, service: service, tls: tls)
+                    try Self.configure(channel, service: service, tls: tls, gateway: gateway)
                 }
             }
         let channel: Channel
@@ -50,24 +56,28 @@ public final class CertMapHTTPSServer: Sendable {
         } catch {
             throw ServerError.bind(address: listen.description, detail: BindProblem.describe(error, address: listen.description, option: "--listen"))
         }
-        let server = try CertMapHTTPSServer(service: service, group: group, channel: channel)
+        let server = try CertMapHTTPSServer(service: service, group: group, channel: channel, gateway: gateway)
         service.events.publish(.system(SystemEvent("HTTPS server listening on \(server.boundAddress) (\(service.persistence))")))
+        if let upstream = gateway.upstreamOverride ?? document.server.gateway.upstream {
+            service.events.publish(.system(SystemEvent("gateway: allowed requests go to \(upstream) with the identity in \(document.server.gateway.identityHeaders.account); refused ones never reach it")))
+        }
         service.publishTrustNotes(of: service.configuration.current.document)
         return server
     }
 
-    private static func configure(_ channel: Channel, service: AuthenticationService, tls: NIOSSLContext) throws {
+    private static func configure(_ channel: Channel, service: AuthenticationService, tls: NIOSSLContext, gateway: GatewayRuntime) throws {
         let limits = service.configuration.current.document.server.limits
         let presented = PresentedChain()
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(IdleStateHandler(readTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000))))
         try sync.addHandler(NIOSSLServerHandler(context: tls, customVerificationCallback: presented.verificationCallback))
-        try sync.addHandler(ConnectionLifecycleHandler(service: service, presented: presented, limits: limits))
+        try sync.addHandler(ConnectionLifecycleHandler(service: service, presented: presented, limits: limits, gateway: gateway))
     }
 
     /// Stops accepting, closes the listening socket; open connections finish their current request.
     public func stop() async {
         try? await channel.close()
+        gateway?.shutdown()
         service.events.publish(.system(SystemEvent("HTTPS server on \(boundAddress) stopped")))
     }
 }

@@ -19,6 +19,7 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
     private let service: AuthenticationService
     private let presented: PresentedChain
     private let limits: ServerLimits
+    private let gateway: GatewayRuntime?
     private var id: ConnectionID?
     private var peer = "?"
     private var requestHandler: RequestAuthenticationHandler?
@@ -26,7 +27,8 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
     private var receivingRequest = false
     private var closeReason = "closed by the client"
 
-    init(service: AuthenticationService, presented: PresentedChain, limits: ServerLimits) {
+    init(service: AuthenticationService, presented: PresentedChain, limits: ServerLimits, gateway: GatewayRuntime?) {
+        self.gateway = gateway
         self.service = service
         self.presented = presented
         self.limits = limits
@@ -58,7 +60,8 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
             deadline?.cancel()
             QuickAck.now(context.channel)
             handshakeCompleted(context: context)
-        } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+        } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, requestHandler?.isStreaming != true {
+            // (A response streaming from the application may keep the client silent for long.)
             closeReason = "idle for \(limits.idleTimeoutSeconds)s (server.limits.idleTimeoutSeconds)"
             context.close(promise: nil)
         }
@@ -112,7 +115,7 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
             forwarder: role.forwarder
         )))
         let info = ConnectionInfo(id: id, peer: peer, role: role, presented: self.presented)
-        let handler = RequestAuthenticationHandler(service: service, connection: info, limits: limits, lifecycle: self)
+        let handler = RequestAuthenticationHandler(service: service, connection: info, limits: limits, gateway: gateway, lifecycle: self)
         requestHandler = handler
         do {
             let sync = context.pipeline.syncOperations

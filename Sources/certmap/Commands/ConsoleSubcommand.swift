@@ -36,6 +36,8 @@ struct ConsoleSubcommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not record events in <home>/journal.")
     var noJournal = false
 
+    @OptionGroup var upstreamOptions: UpstreamOptions
+
     @OptionGroup var proxyOptions: ProxyOptions
 
     func validate() throws {
@@ -53,7 +55,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
             URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("themes"),
         ])
         let theme = try catalog.resolve(requested: theme, environment: environment)
-        let runtime = try await ConsoleRuntime.start(home: home, listen: ListenAddress(parsing: listen), mode: mode?.flags, journal: !noJournal, proxies: proxyOptions)
+        let runtime = try await ConsoleRuntime.start(home: home, listen: ListenAddress(parsing: listen), mode: mode?.flags, journal: !noJournal, upstream: upstreamOptions.url(), proxies: proxyOptions)
         var state = ConsoleState(
             mode: runtime.service.persistence.description, now: Date(), glyphs: .forEnvironment(environment), timeZone: .current)
         ConsoleReducer.apply(.configurationLoaded(runtime.service.configuration.current.document), to: &state)

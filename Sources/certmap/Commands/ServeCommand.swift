@@ -22,6 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
             <home>/config.json by any writer are applied within a second (an invalid file is refused \
             and the last good configuration keeps serving); SIGHUP reloads at once. Stops cleanly \
             on SIGINT or SIGTERM, after flushing the journal.
+            With --upstream URL (or server.gateway.upstream in config.json) certmap runs in front of \
+            your application: allowed requests are streamed to it with X-CertMap-Account, -Groups, \
+            -Mapping and -Decision (client copies removed); refused ones are answered by certmap and \
+            never reach it; an application that cannot be reached gives 502, one that does not answer \
+            in time 504. Example: certmap serve --upstream http://127.0.0.1:8000 --no-proxies
             """
     )
 
@@ -38,6 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Do not record events in <home>/journal.")
     var noJournal = false
+
+    @OptionGroup var upstreamOptions: UpstreamOptions
 
     @OptionGroup var proxyOptions: ProxyOptions
 
@@ -56,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         let format = logFormat
         var printer: Task<Void, Never>?
         let stack = try await InProcessStack.start(
-            home: home, listen: ListenAddress(parsing: listen), persistence: mode?.flags, recordJournal: !noJournal,
+            home: home, listen: ListenAddress(parsing: listen), persistence: mode?.flags, recordJournal: !noJournal, upstream: upstreamOptions.url(),
             proxies: { try proxyOptions.settings(upstream: $0) },
             subscribe: { events in printer = EventPrinter(format: format).start(on: events) })
         // Any writer's change to config.json reaches this server within a second; SIGHUP reloads now.

@@ -24,11 +24,12 @@ struct ConsoleRuntime: Sendable {
     var proxies: ProxySimulator? { stack.proxies }
     private var group: MultiThreadedEventLoopGroup { stack.group }
 
-    static func start(home: DataHome, listen: ListenAddress, mode: AuthPersistence?, journal recordJournal: Bool, proxies proxyOptions: ProxyOptions) async throws -> ConsoleRuntime {
+    static func start(home: DataHome, listen: ListenAddress, mode: AuthPersistence?, journal recordJournal: Bool, upstream: UpstreamURL?, proxies proxyOptions: ProxyOptions
+    ) async throws -> ConsoleRuntime {
         let inbox = ConsoleInbox()
         var subscription: EventSinkSubscription?
         let stack = try await InProcessStack.start(
-            home: home, listen: listen, persistence: mode, recordJournal: recordJournal,
+            home: home, listen: listen, persistence: mode, recordJournal: recordJournal, upstream: upstream,
             proxies: { try proxyOptions.settings(upstream: $0) },
             subscribe: { subscription = inbox.subscribe(to: $0) })
         guard let sink = subscription else {

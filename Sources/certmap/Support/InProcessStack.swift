@@ -21,11 +21,12 @@ struct InProcessStack: Sendable {
 
     /// - Parameters:
     ///   - persistence: the mode to start in (nil: the configuration's).
+    ///   - upstream: `--upstream`: gateway mode in front of that application.
     ///   - proxies: the proxies' settings given the server's bound address (nil: no proxies).
     ///   - subscribe: called with the bus before anything publishes, so a subscriber (the
     ///     console) sees the server's first events.
     static func start(
-        home: DataHome, listen: ListenAddress, persistence: AuthPersistence?, recordJournal: Bool,
+        home: DataHome, listen: ListenAddress, persistence: AuthPersistence?, recordJournal: Bool, upstream: UpstreamURL? = nil,
         proxies: (ListenAddress) throws -> ProxySimulatorSettings?, subscribe: (EventBus) -> Void = { _ in }
     ) async throws -> InProcessStack {
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
@@ -40,7 +41,7 @@ struct InProcessStack: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var server: CertMapHTTPSServer?
         do {
-            let started = try await CertMapHTTPSServer.start(service: service, listen: listen, group: group)
+            let started = try await CertMapHTTPSServer.start(service: service, listen: listen, group: group, upstream: upstream)
             server = started
             var simulator: ProxySimulator?
             if let settings = try proxies(started.boundAddress) {

@@ -1,0 +1,100 @@
+/// Where a gateway sends allowed requests: `http://` or `https://`, a host, a port, and an
+/// optional path prefix the request's path is appended to.
+///
+/// Parsed strictly, with one sentence per mistake, because it comes from a flag or a file a
+/// person typed (`--upstream 127.0.0.1:8000` says to add the scheme).
+public struct UpstreamURL: Hashable, Sendable, CustomStringConvertible {
+    public enum Scheme: String, Hashable, Sendable {
+        case http, https
+    }
+
+    public let scheme: Scheme
+    /// A name or an IP address, without brackets.
+    public let host: String
+    public let port: Int
+    /// `""` or `/base` (no trailing slash): prepended to every request's path.
+    public let pathPrefix: String
+
+    public init(scheme: Scheme, host: String, port: Int, pathPrefix: String = "") {
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.pathPrefix = pathPrefix
+    }
+
+    /// Why a text is not an upstream URL.
+    public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+        public let text: String
+        public let problem: String
+        public var description: String { "\"\(text)\" is not an upstream URL: \(problem)" }
+    }
+
+    public init(parsing text: String) throws(ParseError) {
+        func fail(_ problem: String) -> ParseError { ParseError(text: text, problem: problem) }
+        let schemeEnd = text.range(of: "://")
+        guard let schemeEnd else { throw fail("it needs a scheme, e.g. http://\(text)") }
+        guard let scheme = Scheme(rawValue: text[..<schemeEnd.lowerBound].lowercased()) else {
+            throw fail("the scheme must be http or https")
+        }
+        let rest = text[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        let path = rest[authorityEnd...]
+        guard !path.contains("?"), !path.contains("#") else { throw fail("a query or fragment has no meaning for an upstream") }
+        guard !authority.contains("@") else { throw fail("user names and passwords are not supported in the URL") }
+        var host: Substring
+        var portText: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { throw fail("an IPv6 address needs its closing ]") }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { throw fail("expected :PORT after the IPv6 address") }
+                portText = after.dropFirst()
+            }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            portText = authority[authority.index(after: colon)...]
+        } else {
+            host = authority
+        }
+        guard !host.isEmpty else { throw fail("the host is missing") }
+        var port = scheme == .https ? 443 : 80
+        if let portText {
+            guard let number = Int(portText), (1...65_535).contains(number) else { throw fail("the port must be a number from 1 to 65535") }
+            port = number
+        }
+        var prefix = String(path)
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        self.init(scheme: scheme, host: String(host), port: port, pathPrefix: prefix)
+    }
+
+    public var description: String {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "\(scheme.rawValue)://\(shownHost):\(port)\(pathPrefix)"
+    }
+
+    /// The `Host` header for requests to this upstream (default ports left out).
+    public var hostHeader: String {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let isDefault = (scheme == .http && port == 80) || (scheme == .https && port == 443)
+        return isDefault ? shownHost : "\(shownHost):\(port)"
+    }
+}
+
+extension UpstreamURL: Codable {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do {
+            try self.init(parsing: text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
