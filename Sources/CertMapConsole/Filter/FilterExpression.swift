@@ -24,6 +24,9 @@ public indirect enum FilterExpression: Hashable, Sendable {
     case connection(ConnectionID)
     /// `~mis`: answered with an identity its own certificate does not map to.
     case misattributed
+    /// `~us 502`, `~us 5xx`, `~us fail`: what the application answered in gateway mode (its
+    /// status, a status class, or `fail` when it gave no complete answer).
+    case upstream(String)
     /// A bare word: a substring of any shown field.
     case text(String)
     case not(FilterExpression)
@@ -52,6 +55,12 @@ public indirect enum FilterExpression: Hashable, Sendable {
             return record.connection == id
         case .misattributed:
             return record.decision.facts?.misattribution != nil
+        case .upstream(let value):
+            guard let upstream = record.upstream else { return false }
+            if value.lowercased() == "fail" { return upstream.failure != nil }
+            guard let status = upstream.status else { return false }
+            if value.count == 3, value.lowercased().hasSuffix("xx"), let first = value.first?.wholeNumberValue { return status / 100 == first }
+            return String(status) == value
         case .text(let text):
             return Self.searchableFields(of: record).contains { Self.contains($0, text) }
         case .not(let inner):
@@ -100,6 +109,7 @@ extension FilterExpression: CustomStringConvertible {
         case .path(let value): text = "~path \(Self.quoted(value))"
         case .connection(let id): text = "~conn \(id)"
         case .misattributed: text = "~mis"
+        case .upstream(let value): text = "~us \(Self.quoted(value))"
         case .text(let value): text = Self.quoted(value)
         case .not(let inner): return "!" + inner.spelled(needsGroup: inner.isBinary)
         case .and(let left, let right):

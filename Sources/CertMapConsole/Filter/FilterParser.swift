@@ -22,6 +22,7 @@ public struct FilterParser {
         ("~path", "request path: ~path /admin"),
         ("~conn", "connection number: ~conn 12"),
         ("~mis", "answered with another user's identity (takes no value): ~mis"),
+        ("~us", "gateway mode, what the application answered: ~us 502, ~us 5xx, ~us fail"),
     ]
 
     private enum TokenKind: Equatable {
@@ -217,6 +218,13 @@ public struct FilterParser {
         case "~route", "~r": return .route(text)
         case "~mode", "~m": return .mode(text)
         case "~path", "~p": return .path(text)
+        case "~us":
+            let lowered = text.lowercased()
+            let isClass = lowered.count == 3 && lowered.hasSuffix("xx") && ("1"..."5").contains(lowered.prefix(1))
+            guard lowered == "fail" || isClass || (text.count == 3 && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)) else {
+                throw FilterError(column: valueColumn, message: "~us needs a status (502), a class (5xx) or fail, found '\(text)'")
+            }
+            return .upstream(text)
         case "~conn":
             guard let id = ConnectionID(text.hasPrefix("#") ? String(text.dropFirst()) : text) else {
                 throw FilterError(column: valueColumn, message: "~conn needs a connection number, found '\(text)'")

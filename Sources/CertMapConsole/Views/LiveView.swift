@@ -40,10 +40,20 @@ enum LiveView {
                     Span(record.certificate?.commonName ?? "-", base),
                     Span(record.method, base),
                     Span(record.path, base),
-                    Span(record.decision.statusText, selected ? base : Formatting.role(forStatus: record.decision.status)),
+                    decisionSpan(record, selected: selected, base: base, glyphs: state.glyphs),
                     accountSpan(record, selected: selected, base: base, glyphs: state.glyphs),
                 ], into: &buffer, y: y, ellipsis: ellipsis)
         }
+    }
+
+    /// The decision, and in gateway mode what the application answered (`200→503`, `200→✗` (the glyph set's) when
+    /// it gave no answer), coloured by what the client finally got.
+    private static func decisionSpan(_ record: RequestRecord, selected: Bool, base: StyleRole, glyphs: GlyphSet) -> Span {
+        guard let upstream = record.upstream else {
+            return Span(record.decision.statusText, selected ? base : Formatting.role(forStatus: record.decision.status))
+        }
+        let answer = upstream.status.map(String.init) ?? glyphs.denied
+        return Span("\(record.decision.statusText)\(glyphs.arrow)\(answer)", selected ? base : Formatting.role(forStatus: upstream.status ?? 502))
     }
 
     /// The account, and for an answer under someone else's identity a mark in the warning

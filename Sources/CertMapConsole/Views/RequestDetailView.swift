@@ -73,7 +73,19 @@ enum RequestDetailView {
             field("Config gen.", "\(decision.generation)"),
             field("Duration", Formatting.duration(micros: record.durationMicros)),
             field("Trace id", record.traceID),
+        ] + upstreamLines(record)
+    }
+
+    /// Gateway mode: what the application did with the request.
+    private static func upstreamLines(_ record: RequestRecord) -> [StyledLine] {
+        guard let upstream = record.upstream else { return [] }
+        let answer = upstream.status.map { "\($0) from \(upstream.upstream)" } ?? "no answer from \(upstream.upstream)"
+        var lines = [
+            field("Upstream", answer, upstream.status.map(Formatting.role(forStatus:)) ?? .decision403),
+            field("Upstream in", "\(Formatting.duration(micros: upstream.latencyMicros)); \(upstream.bytesSent) bytes sent, \(upstream.bytesReceived) received"),
         ]
+        if let failure = upstream.failure { lines.append(field("Upstream err", failure, .decision403)) }
+        return lines
     }
 
     private static func certificateLines(_ record: RequestRecord, state: ConsoleState, width: Int) -> [StyledLine] {

@@ -20,6 +20,8 @@ public struct Diagnosis: Hashable, Sendable, Codable {
         case deniedByMapping, allowShadowedByDeny
         case accountDisabled, accountUnknown, resourceNotAllowed, anonymousNotAllowed
         case legacyResetWithoutRemap
+        /// Gateway mode: allowed, but the application could not be reached or did not answer.
+        case upstreamFailed
     }
 
     public let kind: Kind
@@ -46,8 +48,16 @@ public struct Diagnosis: Hashable, Sendable, Codable {
         public var certificateSource: String
         public var subject: String?
         public var issuer: String?
+        /// Gateway mode: the application the request went to, and why it gave no answer (nil: it answered).
+        public var upstream: String?
+        public var upstreamFailure: String?
 
-        public init(path: String, index: Int, mode: String, proxied: Bool, certificateSource: String, subject: String?, issuer: String?) {
+        public init(
+            path: String, index: Int, mode: String, proxied: Bool, certificateSource: String, subject: String?, issuer: String?,
+            upstream: String? = nil, upstreamFailure: String? = nil
+        ) {
+            self.upstream = upstream
+            self.upstreamFailure = upstreamFailure
             self.path = path
             self.index = index
             self.mode = mode

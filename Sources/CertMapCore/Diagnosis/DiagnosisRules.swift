@@ -31,6 +31,11 @@ enum DiagnosisRules {
                 "Switch authentication persistence to per-request (certmap serve --mode per-request, or m in the console), so every request is mapped from its own certificate; per-connection must never run behind a proxy that pools connections.",
                 [])
         }
+        if decision.isAllowed, let failure = request.upstreamFailure {
+            return make(.upstreamFailed, "application did not answer",
+                "certmap allowed \(request.path) as \(decision.account ?? "an anonymous request"), but the application at \(request.upstream ?? "the upstream") gave no complete answer: \(failure).",
+                "Start the application or correct the upstream URL (--upstream, server.gateway.upstream, or the resource's upstream); if it is only slow, raise server.gateway.responseTimeoutSeconds.", [])
+        }
         switch decision.reason {
         case .allowed:
             return make(.allowed, "allowed",

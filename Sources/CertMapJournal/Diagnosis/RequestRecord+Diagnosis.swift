@@ -5,6 +5,7 @@ extension Diagnosis {
     public init(record: RequestRecord) {
         self.init(record.decision, for: Diagnosis.Request(
             path: record.path, index: record.request, mode: record.mode, proxied: record.proxied,
-            certificateSource: record.certificateSource, subject: record.certificate?.subject, issuer: record.certificate?.issuer))
+            certificateSource: record.certificateSource, subject: record.certificate?.subject, issuer: record.certificate?.issuer,
+            upstream: record.upstream?.upstream, upstreamFailure: record.upstream?.failure))
     }
 }
