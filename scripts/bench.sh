@@ -11,6 +11,11 @@
 #   certmap        certmap serve --mode per-request --no-journal --no-proxies --log-format none:
 #                  every request re-mapped, every event published on the bus, nothing printed.
 #   certmap+json   the same with --log-format json > /dev/null: every event JSON-encoded.
+#   nginx-gw       gateway set-up: nginx with ssl_verify_client on in front of an application
+#                  (a second nginx, plain HTTP, `return 200`), proxy_pass with kept-alive upstream
+#                  connections; certmap-gw is `certmap serve --upstream` in front of the same
+#                  application. Their CPU counts the gateway and the application together.
+#   BENCH_SERVERS="nginx-gw certmap-gw" scripts/bench.sh --no-build measures only those.
 # Load: ApacheBench (`ab -E client.pem`, alice's certificate and key), keep-alive (-k) and a
 # new TLS handshake per request (no -k; ab does not resume sessions), after a warm-up. The
 # servers run one after another, never at the same time, each round in the same order.
@@ -83,7 +88,9 @@ cat "$pki/alice.crt" "$pki/alice.key" >"$work/client.pem"
 nginx_port=$(free_port)
 certmap_port=$(free_port)
 nginx_rp_port=$(free_port)
-mkdir -p "$work/nginx"
+nginx_gw_port=$(free_port)
+app_port=$(free_port)
+mkdir -p "$work/nginx" "$work/app"
 body=$(printf 'x%.0s' $(seq 145))
 cat >"$work/nginx/nginx.conf" <<EOF
 daemon off;
@@ -119,6 +126,25 @@ http {
         server 127.0.0.1:$certmap_port;
         keepalive 32;
     }
+    # nginx as an mTLS gateway in front of the application: what certmap-gw is compared with.
+    upstream app_upstream {
+        server 127.0.0.1:$app_port;
+        keepalive 32;
+    }
+    server {
+        listen 127.0.0.1:$nginx_gw_port ssl;
+        ssl_certificate $pki/server.crt;
+        ssl_certificate_key $pki/server.key;
+        ssl_client_certificate $pki/ca-bundle.pem;
+        ssl_verify_client on;
+        ssl_verify_depth 3;
+        location / {
+            proxy_pass http://app_upstream;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header X-SSL-Client-Subject \$ssl_client_s_dn;
+        }
+    }
     server {
         listen 127.0.0.1:$nginx_rp_port ssl;
         ssl_certificate $pki/server.crt;
@@ -144,6 +170,39 @@ EOF
 /usr/sbin/nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log" &
 nginx_pid=$!
 pids+=("$nginx_pid")
+# The application both gateways stand in front of: its own nginx, plain HTTP, one worker.
+cat >"$work/app/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 1;
+pid $work/app/nginx.pid;
+error_log $work/app/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $work/app/body;
+    proxy_temp_path $work/app/proxy;
+    fastcgi_temp_path $work/app/fastcgi;
+    uwsgi_temp_path $work/app/uwsgi;
+    scgi_temp_path $work/app/scgi;
+    keepalive_requests 10000000;
+    server {
+        listen 127.0.0.1:$app_port;
+        location / {
+            default_type text/plain;
+            return 200 "$body\n";
+        }
+    }
+}
+EOF
+/usr/sbin/nginx -c "$work/app/nginx.conf" -p "$work/app" -e "$work/app/error.log" &
+app_pid=$!
+pids+=("$app_pid")
+gw_port=$(free_port)
+"$certmap" serve --home "$home" --listen "127.0.0.1:$gw_port" --mode per-request --no-journal --no-proxies --log-format none \
+    --upstream "http://127.0.0.1:$app_port" >/dev/null 2>"$work/certmap-gw.err" &
+gw_pid=$!
+pids+=("$gw_pid")
 
 "$certmap" serve --home "$home" --listen "127.0.0.1:$certmap_port" --mode per-request --no-journal --no-proxies --log-format none \
     >/dev/null 2>"$work/certmap-none.err" &
@@ -167,10 +226,15 @@ wait_listening "$certmap_port"
 wait_listening "$json_port"
 wait_listening "$nginx_rp_port"
 wait_listening "$certmap_rp_port"
+wait_listening "$app_port"
+wait_listening "$nginx_gw_port"
+wait_listening "$gw_port"
 
-servers=(nginx certmap certmap+json nginx-rp certmap-rp)
-declare -A port=([nginx]=$nginx_port [certmap]=$certmap_port [certmap+json]=$json_port [nginx-rp]=$nginx_rp_port [certmap-rp]=$certmap_rp_port)
-declare -A pid=([nginx]=$nginx_pid [certmap]=$certmap_pid [certmap+json]=$json_pid [nginx-rp]="$nginx_pid $certmap_pid" [certmap-rp]=$certmap_rp_pid)
+servers=(${BENCH_SERVERS:-nginx certmap certmap+json nginx-rp certmap-rp nginx-gw certmap-gw})
+declare -A port=([nginx]=$nginx_port [certmap]=$certmap_port [certmap+json]=$json_port [nginx-rp]=$nginx_rp_port [certmap-rp]=$certmap_rp_port
+    [nginx-gw]=$nginx_gw_port [certmap-gw]=$gw_port)
+declare -A pid=([nginx]=$nginx_pid [certmap]=$certmap_pid [certmap+json]=$json_pid [nginx-rp]="$nginx_pid $certmap_pid" [certmap-rp]=$certmap_rp_pid
+    [nginx-gw]="$nginx_pid $app_pid" [certmap-gw]="$gw_pid $app_pid")
 ticks_per_second=$(getconf CLK_TCK)
 
 # One ab run; appends "rps p50 p99 cpu_us_per_request" to $work/<server>.<mode>.
@@ -207,10 +271,10 @@ for round in $(seq "$rounds"); do
     done
 done
 
-python3 - "$work" "$rounds" "$concurrency" "$requests" "$handshakes" <<'EOF'
+python3 - "$work" "$rounds" "$concurrency" "$requests" "$handshakes" "${servers[*]}" <<'EOF'
 import statistics, sys
-work, rounds, concurrency, requests, handshakes = sys.argv[1:]
-servers = ["nginx", "certmap", "certmap+json", "nginx-rp", "certmap-rp"]
+work, rounds, concurrency, requests, handshakes, measured = sys.argv[1:]
+servers = measured.split()
 modes = [("keepalive", f"keep-alive mTLS, {requests} requests"), ("handshake", f"new handshake per request, {handshakes} requests")]
 def load(server, mode):
     rows = [list(map(float, line.split())) for line in open(f"{work}/{server}.{mode}")]
@@ -221,7 +285,9 @@ for mode, title in modes:
     print(f"  {'server':<13} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'CPU µs/req':>11} {'req/s vs nginx':>15} {'CPU vs nginx':>13}")
     for server in servers:
         # Reverse-proxy set-ups compare with nginx as the reverse proxy in front of the same server.
-        base = load("nginx-rp" if server.endswith("-rp") else "nginx", mode)
+        # Gateways compare with nginx as an mTLS gateway in front of the same application.
+        kind = "-rp" if server.endswith("-rp") else "-gw" if server.endswith("-gw") else ""
+        base = load("nginx" + kind, mode)
         rps, p50, p99, cpu = load(server, mode)
         print(f"  {server:<13} {rps:>9.0f} {p50:>7.0f} {p99:>7.0f} {cpu:>11.1f} {rps / base[0]:>14.2f}× {cpu / base[3]:>12.2f}×")
     print()

@@ -1,6 +1,7 @@
 import CertMapCore
 import CertMapJournal
 import CertMapServer
+import CertMapTestSupport
 import Foundation
 import XCTest
 
@@ -150,5 +151,23 @@ final class GatewayTests: XCTestCase {
         XCTAssertTrue(response.body.contains("no response head within 1 s"), response.body)
         let fine = try await curl(harness, as: "alice", "/fast")
         XCTAssertEqual(fine.status, 200)
+    }
+
+    func testNginxInFrontOfTheGatewayForwardsEachUsersCertificateAndTheAppSeesThatUser() async throws {
+        let backend = try EchoBackend.start(self)
+        let harness = try await start(backend.url)
+        let nginx = try await NginxProcess.start(self, upstreamPort: harness.port, pki: harness.home.pkiDirectory)
+        for user in ["alice", "bob", "erin"] {
+            let (certificate, key) = harness.credential(user)
+            let output = try await ExternalClients.run("curl", [
+                "-sS", "--cacert", harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path, "--resolve", "localhost:\(nginx.port):127.0.0.1",
+                "--cert", certificate, "--key", key, "-H", "X-CertMap-Account: root", "-o", "/dev/null", "-w", "%{http_code}", "https://localhost:\(nginx.port)/via-nginx",
+            ])
+            XCTAssertEqual(output.stdout, user == "erin" ? "401" : "200", "\(user): \(nginx.logText)")
+        }
+        let seen = try backend.seen()
+        XCTAssertEqual(seen.map { $0.values("X-CertMap-Account") }, [["alice"], ["sales"]], "erin (unmapped) never reached the app")
+        XCTAssertTrue(seen.allSatisfy { $0.values("X-SSL-Client-Cert").isEmpty }, "the forwarded certificate is consumed by certmap")
+        XCTAssertEqual(harness.requestRecords().map(\.certificateSource), ["forwarded:escapedPEM", "forwarded:escapedPEM", "forwarded:escapedPEM"])
     }
 }
