@@ -90,7 +90,10 @@ public struct Keymap: Hashable, Sendable {
             KeyBinding([.character("n")], .newSession, .sessions, "save the Live requests (as filtered) as a new session"),
             KeyBinding([.character("d")], .deleteSession, .sessions, "delete the session (asks first)"),
         ]
-        + listBindings(.events)
+        + listBindings(.events) + [
+            KeyBinding([.enter], .openDetail, .events, "show the selected event whole (q goes back; j/k move on)"),
+            KeyBinding([.character("f")], .filter, .events, "filter events by words: security spoof, conn#3, 127.0.0.2"),
+        ]
         + [
             KeyBinding([.tab, .character("l"), .right], .nextTab, .detail, "next tab"),
             KeyBinding([.backTab, .character("h"), .left], .previousTab, .detail, "previous tab"),

@@ -24,7 +24,7 @@ public enum ConsoleReducer {
             state.height = max(0, height)
             state.flowCursor.update(count: state.flows.visibleCount, page: state.pageHeight)
             state.connectionCursor.update(count: state.connections.count, page: state.pageHeight)
-            state.eventCursor.update(count: state.events.lines.count, page: state.pageHeight)
+            state.eventCursor.update(count: state.events.visible.count, page: state.pageHeight)
         case .tick(let now):
             state.now = now
             if let message = state.message, message.expires <= now {
@@ -114,7 +114,7 @@ public enum ConsoleReducer {
 
     private static func appendEvent(_ line: EventLine, to state: inout ConsoleState) {
         let forgotten = state.events.append(line)
-        state.eventCursor.update(count: state.events.lines.count, page: state.pageHeight, removedBefore: forgotten)
+        state.eventCursor.update(count: state.events.visible.count, page: state.pageHeight, removedBefore: forgotten.visible)
     }
 }
 

@@ -30,6 +30,8 @@ public struct ConsoleState: Hashable, Sendable {
     public var flowCursor = ListCursor()
     public var connectionCursor = ListCursor()
     public var eventCursor = ListCursor()
+    /// The Events screen shows the selected event whole (enter) instead of the list.
+    public var isEventDetailOpen = false
 
     /// The filter's text as typed (empty: no filter); the parsed tree is `flows.filter`.
     public var filterText = ""
@@ -99,6 +101,12 @@ public struct ConsoleState: Hashable, Sendable {
     public var selectedFlow: FlowRow? {
         guard flows.visibleCount > 0 else { return nil }
         return flows.visibleRow(min(flowCursor.selected, flows.visibleCount - 1))
+    }
+
+    /// The event under the cursor on the Events screen, if any (filter applied).
+    public var selectedEvent: EventLine? {
+        guard !events.visible.isEmpty else { return nil }
+        return events.visible[min(eventCursor.selected, events.visible.count - 1)]
     }
 
     /// The request the open detail shows, while it is still in memory.

@@ -104,6 +104,11 @@ enum KeyHandling {
         if prompt.purpose == .sessionName {
             return SessionKeys.submitName(text, in: &state)
         }
+        if prompt.purpose == .eventFilter {
+            state.prompt = nil
+            applyEventFilter(text, in: &state)
+            return []
+        }
         if prompt.purpose == .scenarioName {
             state.prompt = nil
             guard !text.isEmpty else { return [] }
@@ -130,7 +135,7 @@ enum KeyHandling {
             state.search = expression
             state.searchText = text
             findMatch(forward: true, includingCurrent: true, in: &state)
-        case .sessionName, .scenarioName:
+        case .sessionName, .scenarioName, .eventFilter:
             break
         }
         return []
@@ -146,6 +151,17 @@ enum KeyHandling {
         } else if state.message?.text.hasPrefix("filter: ") == true {
             // The count belonged to the filter just cleared.
             state.show("filter cleared: all \(state.flows.rows.count) requests shown")
+        }
+    }
+
+    private static func applyEventFilter(_ text: String, in state: inout ConsoleState) {
+        state.events.setFilter(text)
+        state.eventCursor.follow = true
+        state.eventCursor.update(count: state.events.visible.count, page: state.pageHeight)
+        if !text.isEmpty {
+            state.show("filter: \(state.events.visible.count) of \(state.events.lines.count) events match")
+        } else if state.message?.text.hasPrefix("filter: ") == true {
+            state.show("filter cleared: all \(state.events.lines.count) events shown")
         }
     }
 
@@ -177,13 +193,16 @@ enum KeyHandling {
         switch command {
         case .showScreen(let screen):
             state.detail = nil
+            state.isEventDetailOpen = false
             state.screen = screen
             if screen == .sessions { return [.listSessions] }
         case .toggleHelp:
             state.isHelpVisible.toggle()
             state.helpScroll = 0
         case .back:
-            if state.detail != nil {
+            if state.isEventDetailOpen {
+                state.isEventDetailOpen = false
+            } else if state.detail != nil {
                 state.detail = nil
             } else if state.screen == .mappings, let draft = state.draft, draft.isDirty {
                 state.confirmation = Confirmation(question: "Discard \(draft.pendingEdits) unsaved mapping edit(s)?", action: .discardEdits)
@@ -219,6 +238,8 @@ enum KeyHandling {
             state.flowCursor.follow.toggle()
             state.flowCursor.update(count: state.flows.visibleCount, page: page)
             state.show(state.flowCursor.follow ? "following new requests" : "follow off")
+        case .filter where state.screen == .events:
+            state.prompt = Prompt(purpose: .eventFilter, text: state.events.filterWords.joined(separator: " "))
         case .search, .filter:
             let purpose: Prompt.Purpose = command == .search ? .search : .filter
             state.prompt = Prompt(purpose: purpose, text: purpose == .filter ? state.filterText : state.searchText)
@@ -249,6 +270,14 @@ enum KeyHandling {
     }
 
     private static func openDetail(tab: DetailTab, in state: inout ConsoleState) {
+        if state.screen == .events && state.detail == nil {
+            guard state.selectedEvent != nil else {
+                state.show("no event selected", severity: .warning)
+                return
+            }
+            state.isEventDetailOpen = true
+            return
+        }
         if var detail = state.detail {
             detail.tab = tab
             detail.scroll = 0
@@ -284,7 +313,7 @@ enum KeyHandling {
         case .connections:
             moveCursor(&state.connectionCursor, command, delta: delta, count: state.connections.count, page: page)
         case .events:
-            moveCursor(&state.eventCursor, command, delta: delta, count: state.events.lines.count, page: page)
+            moveCursor(&state.eventCursor, command, delta: delta, count: state.events.visible.count, page: page)
         case .mappings:
             moveCursor(&state.mappingCursor, command, delta: delta, count: state.draft?.entries.count ?? 0, page: page)
         case .sessions:

@@ -11,6 +11,8 @@ public struct Prompt: Hashable, Sendable {
         case sessionName
         /// The scenario to start.
         case scenarioName
+        /// Words the Events screen's lines must contain.
+        case eventFilter
 
         public var label: String {
             switch self {
@@ -18,6 +20,7 @@ public struct Prompt: Hashable, Sendable {
             case .filter: return "filter"
             case .sessionName: return "save the Live requests (as filtered) as session"
             case .scenarioName: return "scenario (q190009, pooled-proxy, header-spoofing, expired-and-revoked, mixed-load)"
+            case .eventFilter: return "filter events (words: security spoof, conn#3, 127.0.0.2)"
             }
         }
     }

@@ -25,8 +25,9 @@ final class KeymapTests: XCTestCase {
         XCTAssertEqual(keymap.command(for: .tab, in: .flowList), .nextTab)
         XCTAssertEqual(keymap.command(for: .enter, in: .flowList), .openDetail)
         XCTAssertEqual(keymap.command(for: .enter, in: .connections), .filterConnection)
-        XCTAssertNil(keymap.command(for: .enter, in: .events))
-        XCTAssertNil(keymap.command(for: .character("f"), in: .events))
+        XCTAssertEqual(keymap.command(for: .enter, in: .events), .openDetail)
+        XCTAssertEqual(keymap.command(for: .character("f"), in: .events), .filter)
+        XCTAssertNil(keymap.command(for: .character("r"), in: .events))
     }
 
     func testNoKeyIsBoundTwiceInOneContext() {
