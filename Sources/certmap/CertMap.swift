@@ -32,6 +32,22 @@ struct CertMap: AsyncParsableCommand {
             FileHandle.standardError.write(Data("certmap: unknown command \"\(first)\"; the commands are \(names.dropLast().joined(separator: ", ")) (certmap --help)\n".utf8))
             Foundation.exit(64)
         }
-        await Self.main(arguments)
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // Help and --version keep argument-parser's output; a mistake is one line (the
+            // usage block after it would bury the sentence that matters), pointing to --help.
+            let code = exitCode(for: error)
+            guard code != .success, !(error is CleanExit) else { exit(withError: error) }
+            let text = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            let hint = error is ValidationError || code == .validationFailure ? " (see --help)" : ""
+            FileHandle.standardError.write(Data("Error: \(text)\(hint)\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
     }
 }

@@ -25,7 +25,7 @@ public struct AtomicFileWriter: Sendable {
         let directory = url.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
-        guard descriptor >= 0 else { throw Self.failure("cannot create \(temporary.lastPathComponent)", url) }
+        guard descriptor >= 0 else { throw Self.creationFailure(errno, directory: directory, url: url) }
         var renamed = false
         defer {
             if !renamed { unlink(temporary.path) }
@@ -86,6 +86,21 @@ public struct AtomicFileWriter: Sendable {
         guard descriptor >= 0 else { return }
         fsync(descriptor)
         close(descriptor)
+    }
+
+    /// Why nothing could be created next to `url`, about the directory a person chose — never
+    /// the temporary file's name, which they never asked for.
+    private static func creationFailure(_ code: Int32, directory: URL, url: URL) -> ConfigError {
+        let detail: String
+        switch code {
+        case ENOENT: detail = "cannot write it: the directory \(directory.path) does not exist"
+        case ENOTDIR: detail = "cannot write it: \(directory.path) is not a directory"
+        case EACCES, EPERM: detail = "cannot write it: no permission to create files in \(directory.path)"
+        case EROFS: detail = "cannot write it: \(directory.path) is on a read-only file system"
+        case ENOSPC, EDQUOT: detail = "cannot write it: no space left in \(directory.path)"
+        default: detail = "cannot write it in \(directory.path): \(String(cString: strerror(code)))"
+        }
+        return .io(file: url.path, detail: detail)
     }
 
     private static func failure(_ what: String, _ url: URL) -> ConfigError {

@@ -25,7 +25,7 @@ public struct ConfigStore: Sendable {
         do {
             data = try Data(contentsOf: file)
         } catch {
-            throw ConfigError.io(file: file.path, detail: "cannot read: \(error.localizedDescription)")
+            throw ConfigError.io(file: file.path, detail: "cannot read: \(PeopleText.describe(fileSystem: error))")
         }
         return try ConfigCodec.decode(data, file: file.path)
     }

@@ -39,7 +39,7 @@ public struct DataHome: Hashable, Sendable {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw ConfigError.io(file: url.path, detail: "cannot create the data directory: \(error.localizedDescription)")
+            throw ConfigError.io(file: url.path, detail: "cannot create the data directory: \(PeopleText.describe(fileSystem: error))")
         }
     }
 }

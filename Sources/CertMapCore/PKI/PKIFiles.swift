@@ -23,7 +23,7 @@ enum PKIFiles {
                 at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
             )
         } catch {
-            throw PKIError.fileSystem(path: path, reason: "cannot create directory: \(error.localizedDescription)")
+            throw PKIError.fileSystem(path: path, reason: "cannot create directory: \(PeopleText.describe(fileSystem: error))")
         }
         guard chmod(path, 0o700) == 0 else {
             throw PKIError.fileSystem(path: path, reason: posixError("cannot set mode 0700").reason)
@@ -45,7 +45,7 @@ enum PKIFiles {
         do {
             return try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw PKIError.fileSystem(path: url.path, reason: "cannot read: \(error.localizedDescription)")
+            throw PKIError.fileSystem(path: url.path, reason: "cannot read: \(PeopleText.describe(fileSystem: error))")
         }
     }
 

@@ -19,6 +19,26 @@ public enum PeopleText {
         }
     }
 
+    /// A file-system failure from Foundation (creating a directory, reading a file) as a few
+    /// words — "no such file or directory", "permission denied" — never "The operation could not
+    /// be completed" or an error domain.
+    public static func describe(fileSystem error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code))).lowercased()
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))).lowercased() }
+        switch CocoaError.Code(rawValue: nsError.code) {
+        case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or directory (or a parent is missing)"
+        case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
+        case .fileWriteOutOfSpace: return "no space left on the device"
+        case .fileWriteVolumeReadOnly: return "read-only file system"
+        case .fileWriteFileExists: return "a file is in the way"
+        case .fileReadCorruptFile, .fileReadInapplicableStringEncoding: return "not readable as text"
+        default: return nsError.localizedFailureReason ?? "input/output error"
+        }
+    }
+
     /// A JSON decoding failure as "missing field \"log\"" or "entries[2].time: expected a number".
     public static func describe(decoding error: Error) -> String {
         guard let error = error as? DecodingError else {

@@ -33,7 +33,7 @@ public struct TrustStore: Sendable, Hashable {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw TrustStoreError.unreadable(source: url.path, reason: error.localizedDescription)
+            throw TrustStoreError.unreadable(source: url.path, reason: PeopleText.describe(fileSystem: error))
         }
         return try TrustStore(bundlePEM: text, extraIntermediates: extraIntermediates, source: url.path)
     }

@@ -1,3 +1,4 @@
+import CertMapCore
 import Foundation
 
 /// Reads journal segments back, oldest first — compressed ones and the plain files of older
@@ -27,7 +28,7 @@ public enum JournalReader {
             do {
                 data = try Data(contentsOf: file)
             } catch {
-                throw JournalError.io(file: file.path, detail: "cannot read: \(error.localizedDescription)")
+                throw JournalError.io(file: file.path, detail: "cannot read: \(PeopleText.describe(fileSystem: error))")
             }
             if JournalSettings.isCompressed(file) {
                 let (text, complete) = Gzip.decompress(data)

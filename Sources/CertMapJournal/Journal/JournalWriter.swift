@@ -33,7 +33,7 @@ public final class JournalWriter: Sendable {
         do {
             try FileManager.default.createDirectory(at: settings.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw JournalError.io(file: settings.directory.path, detail: "cannot create the journal directory: \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+            throw JournalError.io(file: settings.directory.path, detail: "cannot create the journal directory: \(PeopleText.describe(fileSystem: error))")
         }
         // Continue the newest segment while it has room; a plain (pre-compression) file is left as it was.
         let newest = JournalSettings.files(in: settings.directory).last

@@ -46,7 +46,7 @@ public struct ScenarioCatalog: Sendable {
         do {
             data = try Data(contentsOf: file)
         } catch {
-            throw ScenarioError("\(file.path): cannot read: \(error.localizedDescription)")
+            throw ScenarioError("\(file.path): cannot read: \(PeopleText.describe(fileSystem: error))")
         }
         let scenario: ScenarioDefinition
         do {

@@ -31,11 +31,12 @@ struct ExportIISCommand: AsyncParsableCommand {
     func run() async throws {
         let document = try ConfigStore(home: try homeOptions.preparedHome()).load()
         let (xml, notes) = IISConfigurationWriter.render(document, site: site)
+        // Written first: when the file cannot be written, that one line is all there is to say.
+        if let output { try AtomicFileWriter(permissions: 0o644).write(Data(xml.utf8), to: URL(fileURLWithPath: output)) }
         for note in notes {
             FileHandle.standardError.write(Data("certmap: not exported: \(note)\n".utf8))
         }
         if let output {
-            try AtomicFileWriter(permissions: 0o644).write(Data(xml.utf8), to: URL(fileURLWithPath: output))
             FileHandle.standardError.write(Data("certmap: wrote \(document.oneToOne.count) one-to-one and \(document.manyToOne.count) many-to-one mappings to \(output)\n".utf8))
         } else {
             FileHandle.standardOutput.write(Data(xml.utf8))
