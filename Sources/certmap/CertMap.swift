@@ -45,6 +45,8 @@ struct CertMap: AsyncParsableCommand {
             let code = exitCode(for: error)
             guard code != .success, !(error is CleanExit) else { exit(withError: error) }
             let text = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            // A bare exit code (the command has already said why) prints nothing more.
+            guard !text.isEmpty else { Foundation.exit(code.rawValue) }
             let hint = error is ValidationError || code == .validationFailure ? " (see --help)" : ""
             FileHandle.standardError.write(Data("Error: \(text)\(hint)\n".utf8))
             Foundation.exit(code.rawValue)
