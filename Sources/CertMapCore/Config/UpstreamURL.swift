@@ -59,14 +59,37 @@ public struct UpstreamURL: Hashable, Sendable, CustomStringConvertible {
             host = authority
         }
         guard !host.isEmpty else { throw fail("the host is missing") }
+        if authority.hasPrefix("[") {
+            guard host.contains(":"), IPAddress(String(host)) != nil else { throw fail("\"[\(host)]\" is not an IPv6 address") }
+        } else {
+            guard host.utf8.allSatisfy(Self.isHostByte) else {
+                throw fail("the host may hold only letters, digits, \".\", \"-\" and \"_\" (an IPv6 address goes in brackets)")
+            }
+        }
         var port = scheme == .https ? 443 : 80
         if let portText {
             guard let number = Int(portText), (1...65_535).contains(number) else { throw fail("the port must be a number from 1 to 65535") }
             port = number
         }
+        guard path.utf8.allSatisfy(Self.isPathByte) else {
+            throw fail("the path may hold only URL characters (no spaces or controls; percent-encode the rest)")
+        }
         var prefix = String(path)
         while prefix.hasSuffix("/") { prefix.removeLast() }
         self.init(scheme: scheme, host: String(host), port: port, pathPrefix: prefix)
+    }
+
+    private static func isHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+        default: return byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }
+    }
+
+    /// RFC 3986 `pchar` and `/`: what a request target's path may hold as it is.
+    private static func isPathByte(_ byte: UInt8) -> Bool {
+        if isHostByte(byte) { return true }
+        return "/~!$&'()*+,;=:@%".utf8.contains(byte)
     }
 
     public var description: String {

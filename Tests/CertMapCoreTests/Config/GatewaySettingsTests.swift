@@ -29,10 +29,22 @@ final class GatewaySettingsTests: XCTestCase {
             ("http://user:pw@host", "user names and passwords are not supported in the URL"),
             ("http://host/x?y=1", "a query or fragment has no meaning for an upstream"),
             ("http://[::1:80", "an IPv6 address needs its closing ]"),
+            // Found by `scripts/fuzz.sh config`: a host with brackets inside was accepted and
+            // written back as "[2[::1]]", which did not load again.
+            ("https://2[::1]:8443/x", "the host may hold only letters, digits, \".\", \"-\" and \"_\" (an IPv6 address goes in brackets)"),
+            ("http://[zz::1]:80", "\"[zz::1]\" is not an IPv6 address"),
+            ("http://host/a b", "the path may hold only URL characters (no spaces or controls; percent-encode the rest)"),
         ] {
             XCTAssertThrowsError(try UpstreamURL(parsing: text), text) { error in
                 XCTAssertEqual("\(error)", "\"\(text)\" is not an upstream URL: \(problem)")
             }
+        }
+    }
+
+    func testEveryURLThatParsesPrintsBackToTheSameURL() throws {
+        for text in ["http://127.0.0.1:8000", "https://[::1]:8443/base", "http://app.internal/a/b%20c/", "https://h_1.example:1/~x"] {
+            let url = try UpstreamURL(parsing: text)
+            XCTAssertEqual(try UpstreamURL(parsing: url.description), url, text)
         }
     }
 
