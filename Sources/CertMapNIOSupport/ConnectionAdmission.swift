@@ -18,4 +18,36 @@ public struct ConnectionAdmission: Sendable {
     public mutating func release() {
         open -= 1
     }
+
+    /// Why a connection was not admitted, or its number.
+    public enum Verdict: Hashable, Sendable {
+        case admitted(UInt64)
+        /// `limit` connections are open in all.
+        case full
+        /// `perAddress` connections from this peer address are open.
+        case addressFull
+    }
+
+    /// Open connections by peer address, for `admit(address:limit:perAddress:)`.
+    private var openByAddress: [String: Int] = [:]
+
+    /// A number for a new connection from `address`, unless `limit` connections are open in all
+    /// or `perAddress` from that address: one address that opens connections and never speaks
+    /// cannot take every slot and lock the others out.
+    public mutating func admit(address: String, limit: Int, perAddress: Int) -> Verdict {
+        guard open < limit else { return .full }
+        let fromAddress = openByAddress[address, default: 0]
+        guard fromAddress < perAddress else { return .addressFull }
+        openByAddress[address] = fromAddress + 1
+        open += 1
+        lastNumber += 1
+        return .admitted(lastNumber)
+    }
+
+    /// A connection admitted from `address` closed.
+    public mutating func release(address: String) {
+        open -= 1
+        let remaining = openByAddress[address, default: 1] - 1
+        openByAddress[address] = remaining > 0 ? remaining : nil
+    }
 }

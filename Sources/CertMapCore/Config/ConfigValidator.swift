@@ -111,12 +111,14 @@ public enum ConfigValidator {
         let limits = server.limits
         for (name, value) in [("maxHeaderBytes", Double(limits.maxHeaderBytes)), ("maxBodyBytes", Double(limits.maxBodyBytes)),
             ("headerReadTimeoutSeconds", limits.headerReadTimeoutSeconds), ("idleTimeoutSeconds", limits.idleTimeoutSeconds),
-            ("maxConnections", Double(limits.maxConnections))] where !(value > 0)
+            ("maxConnections", Double(limits.maxConnections)), ("maxConnectionsPerAddress", Double(limits.maxConnectionsPerAddress)),
+            ("handshakeTimeoutSeconds", limits.handshakeTimeoutSeconds)] where !(value > 0)
         {
             issues.append(ConfigIssue(path: "server.limits.\(name)", message: "must be greater than 0"))
         }
         // The server hands timeouts to NIO as Int64 milliseconds; a larger value would trap there.
-        for (name, value) in [("headerReadTimeoutSeconds", limits.headerReadTimeoutSeconds), ("idleTimeoutSeconds", limits.idleTimeoutSeconds)]
+        for (name, value) in [("headerReadTimeoutSeconds", limits.headerReadTimeoutSeconds), ("idleTimeoutSeconds", limits.idleTimeoutSeconds),
+            ("handshakeTimeoutSeconds", limits.handshakeTimeoutSeconds)]
         where value > maximumTimeoutSeconds {
             issues.append(ConfigIssue(path: "server.limits.\(name)", message: "must be at most \(Int(maximumTimeoutSeconds)) (about 31 years)"))
         }

@@ -133,12 +133,17 @@ public struct ServerLimits: Codable, Hashable, Sendable {
     /// Time a keep-alive connection may sit idle between requests.
     public var idleTimeoutSeconds: Double = 60
     /// Concurrent connections; more are closed right after accept.
-    public var maxConnections: Int = 1024
+    public var maxConnections: Int = 8192
+    /// Concurrent connections from one peer address, so one address cannot take every slot
+    /// (raise it for a busy proxy in front of certmap, whose connections all share its address).
+    public var maxConnectionsPerAddress: Int = 256
+    /// Time a new connection has to complete its TLS handshake.
+    public var handshakeTimeoutSeconds: Double = 5
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case maxHeaderBytes, maxBodyBytes, headerReadTimeoutSeconds, idleTimeoutSeconds, maxConnections
+        case maxHeaderBytes, maxBodyBytes, headerReadTimeoutSeconds, idleTimeoutSeconds, maxConnections, maxConnectionsPerAddress, handshakeTimeoutSeconds
     }
 
     public init(from decoder: Decoder) throws {
@@ -149,5 +154,7 @@ public struct ServerLimits: Codable, Hashable, Sendable {
         headerReadTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .headerReadTimeoutSeconds) ?? headerReadTimeoutSeconds
         idleTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds) ?? idleTimeoutSeconds
         maxConnections = try container.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
+        maxConnectionsPerAddress = try container.decodeIfPresent(Int.self, forKey: .maxConnectionsPerAddress) ?? maxConnectionsPerAddress
+        handshakeTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .handshakeTimeoutSeconds) ?? handshakeTimeoutSeconds
     }
 }

@@ -140,12 +140,12 @@ public final class AuthenticationService: Sendable {
     }
 
     /// Admits a new connection unless `limit` are open; returns its id, or nil to refuse it.
-    func openConnection(limit: Int) -> ConnectionID? {
-        state.withLockedValue { $0.connections.admit(limit: limit) }
+    func openConnection(from address: String, limits: ServerLimits) -> ConnectionAdmission.Verdict {
+        state.withLockedValue { $0.connections.admit(address: address, limit: limits.maxConnections, perAddress: limits.maxConnectionsPerAddress) }
     }
 
-    func closeConnection() {
-        state.withLockedValue { $0.connections.release() }
+    func closeConnection(from address: String) {
+        state.withLockedValue { $0.connections.release(address: address) }
     }
 
     /// Publishes the certificate's DER the first time it is seen (bounded to 100k fingerprints),

@@ -21,6 +21,8 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
     private let limits: ServerLimits
     private let gateway: GatewayRuntime?
     private var id: ConnectionID?
+    /// The peer's IP address, as admitted (per-address connection limit).
+    private var address: String?
     private var peer = "?"
     private var requestHandler: RequestAuthenticationHandler?
     private var deadline: Scheduled<Void>?
@@ -36,20 +38,31 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         peer = context.channel.remoteAddress.map(\.displayText) ?? "?"
-        guard let id = service.openConnection(limit: limits.maxConnections) else {
-            service.events.publish(.security(SecurityEvent(category: .limit, connection: nil, peer: peer, message: "connection refused: \(limits.maxConnections) connections are already open (server.limits.maxConnections)")))
-            context.close(promise: nil)
+        let address = context.channel.remoteAddress?.ipAddress ?? peer
+        switch service.openConnection(from: address, limits: limits) {
+        case .admitted(let id):
+            self.id = id
+            self.address = address
+        case .full:
+            refuse(context: context, "connection refused: \(limits.maxConnections) connections are already open (server.limits.maxConnections)")
+            return
+        case .addressFull:
+            refuse(context: context, "connection refused: \(limits.maxConnectionsPerAddress) connections from \(address) are already open (server.limits.maxConnectionsPerAddress)")
             return
         }
-        self.id = id
-        armDeadline(context: context, what: "TLS handshake")
+        armDeadline(context: context, what: "TLS handshake", seconds: limits.handshakeTimeoutSeconds, setting: "handshakeTimeoutSeconds")
         context.fireChannelActive()
+    }
+
+    private func refuse(context: ChannelHandlerContext, _ message: String) {
+        service.events.publish(.security(SecurityEvent(category: .limit, connection: nil, peer: peer, message: message)))
+        context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         deadline?.cancel()
-        if let id {
-            service.closeConnection()
+        if let id, let address {
+            service.closeConnection(from: address)
             service.events.publish(.connectionClosed(ConnectionClosed(connection: id, requests: requestHandler?.requestCount ?? 0, reason: closeReason)))
         }
         context.fireChannelInactive()
@@ -126,18 +139,20 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
         }
     }
 
-    private func armDeadline(context: ChannelHandlerContext, what: String) {
+    /// The TLS handshake gets its own, short deadline (a connection that never speaks TLS holds
+    /// a slot for nothing); a request head gets `headerReadTimeoutSeconds` once it starts.
+    private func armDeadline(context: ChannelHandlerContext, what: String, seconds: Double? = nil, setting: String = "headerReadTimeoutSeconds") {
         deadline?.cancel()
-        let seconds = limits.headerReadTimeoutSeconds
+        let seconds = seconds ?? limits.headerReadTimeoutSeconds
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         deadline = context.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
             let (handler, context) = loopBound.value
-            handler.deadlineExpired(context: context, what: what, seconds: seconds)
+            handler.deadlineExpired(context: context, what: what, seconds: seconds, setting: setting)
         }
     }
 
-    private func deadlineExpired(context: ChannelHandlerContext, what: String, seconds: Double) {
-        closeReason = "\(what) not received within \(seconds)s (server.limits.headerReadTimeoutSeconds)"
+    private func deadlineExpired(context: ChannelHandlerContext, what: String, seconds: Double, setting: String) {
+        closeReason = "\(what) not received within \(seconds)s (server.limits.\(setting))"
         service.events.publish(.security(SecurityEvent(category: .limit, connection: id, peer: peer, message: closeReason)))
         if what == "request head" {
             let body = "408 Request Timeout: \(closeReason)\n"
