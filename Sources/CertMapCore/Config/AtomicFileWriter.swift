@@ -9,7 +9,9 @@ import Darwin
 /// Replaces a file so that readers (and a crash) only ever see the old or the new content.
 ///
 /// Write a temporary file in the same directory (created with the final permissions, never
-/// chmod-ed afterwards), fsync it, rename it over the target, fsync the directory. Before the
+/// chmod-ed afterwards), fsync it, rename it over the target (or link it into place when nothing
+/// may be replaced), fsync the directory. The one writer every file certmap saves goes through:
+/// configuration, keys and certificates, sessions, exports. Before the
 /// rename the current file is hard-linked to `NAME.1` after shifting older backups up, keeping
 /// `backups` numbered copies. Any failure removes the temporary file and leaves the target as it was.
 public struct AtomicFileWriter: Sendable {
@@ -21,7 +23,10 @@ public struct AtomicFileWriter: Sendable {
         self.backups = backups
     }
 
-    public func write(_ data: Data, to url: URL) throws {
+    /// - Parameter replacingExisting: false creates the file only if none is there (the new file
+    ///   is linked into place, which fails when the name exists) — for keys and certificates
+    ///   that must never be overwritten by accident.
+    public func write(_ data: Data, to url: URL, replacingExisting: Bool = true) throws {
         let directory = url.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
@@ -35,9 +40,15 @@ public struct AtomicFileWriter: Sendable {
             try Self.writeAll(data, to: descriptor, url: url)
             guard fsync(descriptor) == 0 else { throw Self.failure("fsync failed", url) }
         }
-        if backups > 0 { try rotateBackups(of: url) }
-        guard rename(temporary.path, url.path) == 0 else { throw Self.failure("cannot rename into place", url) }
-        renamed = true
+        if replacingExisting {
+            if backups > 0 { try rotateBackups(of: url) }
+            guard rename(temporary.path, url.path) == 0 else { throw Self.failure("cannot rename into place", url) }
+            renamed = true
+        } else {
+            guard link(temporary.path, url.path) == 0 else {
+                throw errno == EEXIST ? ConfigError.io(file: url.path, detail: "already exists") : Self.failure("cannot create", url)
+            }
+        }
         Self.syncDirectory(directory)
     }
 

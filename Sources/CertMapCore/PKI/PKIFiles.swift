@@ -10,9 +10,9 @@ import Darwin
 
 /// File-system rules for PKI material (docs/design.md §10: "private keys are created 0600").
 ///
-/// A private key is never written and then chmod-ed: it is created with `O_CREAT|O_EXCL` and
-/// mode 0600, either directly at its final path (refusing to replace anything) or in a fresh
-/// temporary file that is renamed over the old key, so no reader ever sees it with wider
+/// A private key is never written and then chmod-ed: `AtomicFileWriter` creates it with
+/// `O_CREAT|O_EXCL` and mode 0600 in a fresh temporary file, then links it into place (refusing
+/// to replace anything) or renames it over the old key, so no reader ever sees it with wider
 /// permissions or half written.
 enum PKIFiles {
     /// Creates `directory` (and parents) with mode 0700, or tightens an existing one to 0700.
@@ -49,42 +49,14 @@ enum PKIFiles {
         }
     }
 
+    /// Through the one atomic writer: written beside the target with its final mode, fsynced,
+    /// then renamed over it (`replace`) or linked into place only if nothing is there.
     private static func writeFile(_ bytes: [UInt8], to url: URL, mode: mode_t, replace: Bool) throws {
-        guard replace else {
-            try createExclusively(bytes, at: url.path, mode: mode)
-            return
+        do {
+            try AtomicFileWriter(permissions: mode).write(Data(bytes), to: url, replacingExisting: replace)
+        } catch ConfigError.io(let file, let detail) {
+            throw PKIError.fileSystem(path: file, reason: detail)
         }
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        try createExclusively(bytes, at: temporary.path, mode: mode)
-        guard rename(temporary.path, url.path) == 0 else {
-            let error = posixError("cannot replace")
-            unlink(temporary.path)
-            throw PKIError.fileSystem(path: url.path, reason: error.reason)
-        }
-    }
-
-    /// open(O_CREAT|O_EXCL, mode), write everything, fsync, close; removes the file on failure.
-    private static func createExclusively(_ bytes: [UInt8], at path: String, mode: mode_t) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard descriptor >= 0 else {
-            let exists = errno == EEXIST
-            throw PKIError.fileSystem(path: path, reason: exists ? "already exists" : posixError("cannot create").reason)
-        }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                let error = posixError("cannot write")
-                close(descriptor)
-                unlink(path)
-                throw PKIError.fileSystem(path: path, reason: error.reason)
-            }
-            offset += written
-        }
-        fsync(descriptor)
-        close(descriptor)
     }
 
     private struct PosixFailure: Error {
