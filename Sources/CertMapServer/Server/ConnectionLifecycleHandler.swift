@@ -132,7 +132,14 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
         requestHandler = handler
         do {
             let sync = context.pipeline.syncOperations
-            try sync.configureHTTPServerPipeline(position: .after(self), withPipeliningAssistance: true, withErrorHandling: true)
+            // NIO's decoder gives up (400) past its own limits, 80 KiB by default; they are set
+            // above certmap's so a head over `maxHeaderBytes` gets certmap's 431, whatever the setting.
+            var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+            decoderLimits.maxHeaderListSize = max(decoderLimits.maxHeaderListSize, min(limits.maxHeaderBytes, Int.max / 2) * 2)
+            decoderLimits.maxHeaderFieldSize = max(decoderLimits.maxHeaderFieldSize, min(limits.maxHeaderBytes, Int.max / 2) * 2)
+            try sync.configureHTTPServerPipeline(
+                position: .after(self), withPipeliningAssistance: true, withErrorHandling: true, withEncoderConfiguration: .init(),
+                withDecoderLimitConfiguration: decoderLimits)
             try sync.addHandler(handler)
         } catch {
             errorCaught(context: context, error: error)
