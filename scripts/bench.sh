@@ -92,21 +92,26 @@ nginx_gw_port=$(free_port)
 app_port=$(free_port)
 mkdir -p "$work/nginx" "$work/app"
 body=$(printf 'x%.0s' $(seq 145))
-cat >"$work/nginx/nginx.conf" <<EOF
+# The part of an nginx.conf both nginx instances share: no daemon, files in their own directory.
+nginx_preamble() { # directory workers
+    cat <<EOF
 daemon off;
 master_process on;
-worker_processes $(nproc);
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
+worker_processes $2;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
 events { worker_connections 1024; }
 http {
     access_log off;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
+    client_body_temp_path $1/body;
+    proxy_temp_path $1/proxy;
+    fastcgi_temp_path $1/fastcgi;
+    uwsgi_temp_path $1/uwsgi;
+    scgi_temp_path $1/scgi;
     keepalive_requests 10000000;
+EOF
+}
+{ nginx_preamble "$work/nginx" "$(nproc)"; cat <<EOF
     server {
         listen 127.0.0.1:$nginx_port ssl;
         ssl_certificate $pki/server.crt;
@@ -167,25 +172,12 @@ http {
     }
 }
 EOF
+} >"$work/nginx/nginx.conf"
 /usr/sbin/nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log" &
 nginx_pid=$!
 pids+=("$nginx_pid")
 # The application both gateways stand in front of: its own nginx, plain HTTP, one worker.
-cat >"$work/app/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-pid $work/app/nginx.pid;
-error_log $work/app/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $work/app/body;
-    proxy_temp_path $work/app/proxy;
-    fastcgi_temp_path $work/app/fastcgi;
-    uwsgi_temp_path $work/app/uwsgi;
-    scgi_temp_path $work/app/scgi;
-    keepalive_requests 10000000;
+{ nginx_preamble "$work/app" 1; cat <<EOF
     server {
         listen 127.0.0.1:$app_port;
         location / {
@@ -195,6 +187,7 @@ http {
     }
 }
 EOF
+} >"$work/app/nginx.conf"
 /usr/sbin/nginx -c "$work/app/nginx.conf" -p "$work/app" -e "$work/app/error.log" &
 app_pid=$!
 pids+=("$app_pid")
