@@ -88,13 +88,15 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
         XCTAssertFalse(channel.isActive)
     }
 
-    func testEveryRequestEmitsResetSourceAndRespondStepsAndARecord() throws {
+    func testEveryRequestPublishesOneRecordCarryingItsResetSourceAndRespondSteps() throws {
         let (channel, service, _) = try makeChannel()
         _ = try send(channel, "/")
         _ = try send(channel, "/public/x")
-        let steps = service.events.recent().compactMap { event -> AuthStep? in
-            if case .authStep(let step) = event.kind { return step }
-            return nil
+        // One event per request: the record, its steps inside.
+        XCTAssertFalse(service.events.recent().contains { if case .authStep = $0.kind { true } else { false } })
+        let steps = service.events.recent().flatMap { event -> [AuthStep] in
+            guard case .request(let record) = event.kind else { return [] }
+            return record.decision.trace.steps.map { AuthStep(connection: record.connection, request: record.request, step: $0, mode: record.mode) }
         }
         for request in 1...2 {
             let stages = steps.filter { $0.request == request }.map(\.step.stage)

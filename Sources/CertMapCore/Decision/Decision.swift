@@ -63,6 +63,13 @@ public struct Decision: Hashable, Sendable, Codable {
         return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation, facts: merged)
     }
 
+    /// The same decision with one more step at the end of its trace (the reset after the request).
+    public func appending(_ step: TraceStep) -> Decision {
+        var trace = trace
+        trace.record([step])
+        return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation, facts: facts)
+    }
+
     public var status: Int { reason.status }
     public var substatus: Int? { reason.substatus }
     public var isAllowed: Bool { reason.status == 200 }

@@ -30,6 +30,16 @@ public enum EventText {
         }
     }
 
+    /// The lines `certmap serve --log-format text` prints for an event: for a request, its trace
+    /// steps (from the record, where they live) and then the request line.
+    public static func lines(_ event: CertMapEvent) -> [String] {
+        guard case .request(let record) = event.kind else { return [line(event)] }
+        let time = timeFormatter.string(from: event.time)
+        return record.decision.trace.steps.map {
+            "\(time) conn#\(record.connection) req#\(record.request) \($0.stage.rawValue) \($0.outcome.symbol) \($0.summary)"
+        } + [line(event)]
+    }
+
     /// `forward proxy f3 tunnel from … opened → server as 127.0.0.2:51234`.
     public static func proxyHopSummary(_ hop: ProxyHop) -> String {
         "\(hop.proxy.rawValue) proxy \(hop.clientLabel) \(ProxyHopText.describe(hop))"

@@ -3,10 +3,9 @@ import CertMapJournal
 import NIOCore
 import NIOHTTP1
 
-/// A response certmap writes itself, with the record and steps to publish with it.
+/// A response certmap writes itself, with the record to publish with it.
 struct CertMapAnswer {
     let record: RequestRecord
-    let steps: [TraceStep]
     let head: HTTPResponseHead
     let body: String
     let keepAlive: Bool
@@ -39,7 +38,7 @@ extension RequestAuthenticationHandler {
         let expectsContinue = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
         if early.tooLarge {
             self.early = nil
-            publish(answer.record, steps: answer.steps)
+            publish(answer.record)
             reject(context: context, status: .payloadTooLarge, message: "request body exceeds the limit of \(limits.maxBodyBytes) bytes (server.limits.maxBodyBytes)", version: head.version)
             return
         }
@@ -49,7 +48,7 @@ extension RequestAuthenticationHandler {
             early.answer = answer
             if early.ended || expectsContinue {
                 self.early = nil
-                publish(answer.record, steps: answer.steps)
+                publish(answer.record)
                 write(context: context, head: answer.head, body: answer.body, keepAlive: answer.keepAlive && early.ended)
             } else {
                 self.early = early
@@ -66,12 +65,11 @@ extension RequestAuthenticationHandler {
             head, upstream: upstream, identity: identity, names: settings.identityHeaders,
             clientAddress: context.channel.remoteAddress?.ipAddress ?? "unknown", stripForwarded: gate.stripped)
         let record = answer.record
-        let steps = answer.steps
         let exchange = GatewayExchange(
             context: context, runtime: gateway,
             request: GatewayExchange.Request(
                 upstreamHead: upstreamHead, clientHead: head, upstream: upstream, settings: settings, traceID: record.traceID, decision: decision.statusText),
-            ended: { [weak self] ending in self?.exchangeEnded(context: context, ending, record: record, steps: steps, version: head.version) })
+            ended: { [weak self] ending in self?.exchangeEnded(context: context, ending, record: record, version: head.version) })
         self.early = nil
         self.exchange = exchange
         if expectsContinue && !early.ended {
@@ -118,14 +116,14 @@ extension RequestAuthenticationHandler {
             return
         }
         self.early = nil
-        publish(answer.record, steps: answer.steps)
+        publish(answer.record)
         write(context: context, head: answer.head, body: answer.body, keepAlive: answer.keepAlive)
     }
 
-    private func exchangeEnded(context: ChannelHandlerContext, _ ending: GatewayExchange.Ending, record: RequestRecord, steps: [TraceStep], version: HTTPVersion) {
+    private func exchangeEnded(context: ChannelHandlerContext, _ ending: GatewayExchange.Ending, record: RequestRecord, version: HTTPVersion) {
         exchange = nil
         gatewayBodyBytes = 0
-        publish(record.with(upstream: ending.outcome), steps: steps)
+        publish(record.with(upstream: ending.outcome))
         if let failure = ending.outcome.failure {
             service.events.publish(.system(SystemEvent(
                 "gateway: \(record.method) \(record.path) (trace \(record.traceID)) to \(ending.outcome.upstream): \(failure)"

@@ -4,8 +4,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Authenticates every HTTP request on one TLS connection and answers it (docs/design.md §5):
-/// `reset` → certificate `source` → `validate` → `map` → `authorize` → `respond`, each step an
-/// event. Connection-level persistence (IIS `AuthPersistence`) decides whether a request maps its
+/// `reset` → certificate `source` → `validate` → `map` → `authorize` → `respond`, each step in
+/// the trace of the request's one record event. Connection-level persistence (IIS `AuthPersistence`) decides whether a request maps its
 /// own certificate, reuses the connection's identity, or fails after a reset (KB Q190009).
 final class RequestAuthenticationHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -217,10 +217,10 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         if let certificate { service.recordCertificate(certificate) }
         let mode = authentication.persistence.description
         let wasReset = authentication.record(decision, certificateSubject: certificate?.subject.rfc2253, requestIsProxied: proxy.isProxied)
-        var steps = decision.trace.steps
         if wasReset {
+            // The reset after this request is part of its story: it goes in the trace the record carries.
             let note = authentication.persistence.remapAfterReset ? "the next request maps its certificate again" : "the next request will NOT be mapped again (remapAfterReset off)"
-            steps.append(TraceStep(stage: .reset, outcome: .info, summary: "authentication reset after request \(requestIndex) (\(proxy.isProxied ? "proxied" : "singleRequest")); \(note)"))
+            decision = decision.appending(TraceStep(stage: .reset, outcome: .info, summary: "authentication reset after request \(requestIndex) (\(proxy.isProxied ? "proxied" : "singleRequest")); \(note)"))
         }
         let keepAlive = request.head.isKeepAlive
         let body = DecisionResponse.body(for: decision, traceID: traceID)
@@ -232,21 +232,19 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             durationMicros: Int((NIODeadline.now() - request.started).nanoseconds / 1000), run: service.run
         )
         if early != nil {
-            let answer = CertMapAnswer(record: record, steps: steps, head: head, body: body, keepAlive: keepAlive)
+            let answer = CertMapAnswer(record: record, head: head, body: body, keepAlive: keepAlive)
             finishEarly(context: context, request: request.head, decision: decision, certificate: certificate, answer: answer)
             return
         }
-        publish(record, steps: steps)
+        publish(record)
         write(context: context, head: head, body: body, keepAlive: keepAlive)
     }
 
-    /// Publishes a request's steps and record together, under one acquisition of the bus's lock.
-    /// Done before the response is written, so whoever reads the response can already see its
-    /// record (tests and scenarios read both).
-    func publish(_ record: RequestRecord, steps: [TraceStep]) {
-        var events = steps.map { CertMapEvent.Kind.authStep(AuthStep(connection: connection.id, request: record.request, step: $0, mode: record.mode)) }
-        events.append(.request(record))
-        service.events.publish(events)
+    /// Publishes the request's record, its trace inside: one event per request (whoever shows
+    /// steps — the text log — derives them). Done before the response is written, so whoever
+    /// reads the response can already see its record (tests and scenarios read both).
+    func publish(_ record: RequestRecord) {
+        service.events.publish(.request(record))
     }
 
     func write(context: ChannelHandlerContext, head: HTTPResponseHead, body: String, keepAlive: Bool) {

@@ -27,7 +27,7 @@ struct EventPrinter {
         for await event in subscription.events {
             let line: String
             switch format {
-            case .text: line = EventText.line(event)
+            case .text: line = EventText.lines(event).joined(separator: "\n")
             case .json: line = (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             case .none: continue
             }

@@ -53,7 +53,10 @@ final class ServerHarness: @unchecked Sendable {
         service.events.recent().compactMap { if case .request(let record) = $0.kind { record } else { nil } }
     }
 
+    /// Every trace step of every request, in order (the steps travel inside the request records).
     func authSteps() -> [AuthStep] {
-        service.events.recent().compactMap { if case .authStep(let step) = $0.kind { step } else { nil } }
+        requestRecords().flatMap { record in
+            record.decision.trace.steps.map { AuthStep(connection: record.connection, request: record.request, step: $0, mode: record.mode) }
+        }
     }
 }
