@@ -21,6 +21,17 @@ final class MappingsCommandTests: XCTestCase {
         XCTAssertTrue(try certmap.run(["mappings", "test", "--cert", erin]).stdout.contains("401.2"))
     }
 
+    func testMappingsTestTakesSeveralCertificatesAfterOneFlagAsDocumented() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        try certmap.run(["pki", "init"])
+        let files = ["alice", "bob", "erin"].map { certmap.pki.appendingPathComponent("\($0).crt").path }
+        let together = try certmap.run(["mappings", "test", "--cert"] + files)
+        XCTAssertEqual(together.status, 0, together.stderr)
+        let repeated = try certmap.run(["mappings", "test"] + files.flatMap { ["--cert", $0] })
+        XCTAssertEqual(together.stdout, repeated.stdout)
+        XCTAssertEqual(together.stdout.split(separator: "\n").filter { $0.contains(".crt") }.count, 3, together.stdout)
+    }
+
     func testOneToOneMappingTakesPrecedenceOverTheDenyMapping() throws {
         let certmap = try CertMapProcess.withTemporaryHome(self)
         let dave = certmap.pki.appendingPathComponent("dave.crt").path

@@ -50,7 +50,9 @@ public struct ConnectionSummary: Hashable, Sendable {
 
     mutating func record(_ record: RequestRecord) {
         requests = max(requests + 1, record.request)
-        let mark = OutcomeMark(status: record.decision.status)
+        // In gateway mode the mark is what the client finally got: the application's status, or
+        // a 502/504 from certmap when the application gave none (`other`, not `ok`).
+        let mark = OutcomeMark(status: record.upstream.map { $0.status ?? 502 } ?? record.decision.status)
         if mark == .ok { okCount += 1 } else { deniedCount += 1 }
         if outcomes.count < Self.stripCapacity { outcomes.append(mark) }
         proxied = proxied || record.proxied

@@ -13,7 +13,7 @@ struct MappingsTestCommand: AsyncParsableCommand {
 
     @OptionGroup var homeOptions: HomeOptions
 
-    @Option(name: .long, parsing: .singleValue, help: "Certificate file, repeatable.", completion: .file())
+    @Option(name: .long, parsing: .upToNextOption, help: "Certificate files: --cert a.crt b.crt, or --cert repeated.", completion: .file())
     var cert: [String]
 
     @Option(name: .long, help: "Request path to authorize against.")

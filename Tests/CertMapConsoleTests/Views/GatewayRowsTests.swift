@@ -52,6 +52,14 @@ final class GatewayRowsTests: XCTestCase {
         XCTAssertTrue(detail.contains("connection refused: nothing listens there"), detail)
     }
 
+    func testTheConnectionStripMarksWhatTheClientFinallyGot() {
+        var state = F.state(width: 120, height: 40)
+        ConsoleReducer.apply(.event(CertMapEvent(sequence: 100, time: F.start.addingTimeInterval(5), kind: .request(served))), to: &state)
+        ConsoleReducer.apply(.event(CertMapEvent(sequence: 101, time: F.start.addingTimeInterval(5.5), kind: .request(refused))), to: &state)
+        let connection = (0..<state.connections.count).map { state.connections.connection(at: $0) }.first { $0.id == 9 }
+        XCTAssertEqual(connection?.outcomes, [.ok, .other], "allowed, then the application gave no answer (502)")
+    }
+
     func testAnAllowedRequestTheApplicationNeverAnsweredIsItsOwnCause() {
         let diagnosis = Diagnosis(record: refused)
         XCTAssertEqual(diagnosis.kind, .upstreamFailed)
