@@ -11,6 +11,8 @@
 #   certmap        certmap serve --mode per-request --no-journal --no-proxies --log-format none:
 #                  every request re-mapped, every event published on the bus, nothing printed.
 #   certmap+json   the same with --log-format json > /dev/null: every event JSON-encoded.
+#   nginx-log      nginx with an access log; certmap-journal is certmap with its defaults (the
+#                  journal on, no stdout): defaults against defaults.
 #   nginx-gw       gateway set-up: nginx with ssl_verify_client on in front of an application
 #                  (a second nginx, plain HTTP, `return 200`), proxy_pass with kept-alive upstream
 #                  connections; certmap-gw is `certmap serve --upstream` in front of the same
@@ -86,6 +88,7 @@ cat "$pki/alice.crt" "$pki/alice.key" >"$work/client.pem"
 
 # nginx: same certificates, client verification on, a fixed body as long as certmap's.
 nginx_port=$(free_port)
+nginx_log_port=$(free_port)
 certmap_port=$(free_port)
 nginx_rp_port=$(free_port)
 nginx_gw_port=$(free_port)
@@ -114,6 +117,20 @@ EOF
 { nginx_preamble "$work/nginx" "$(nproc)"; cat <<EOF
     server {
         listen 127.0.0.1:$nginx_port ssl;
+        ssl_certificate $pki/server.crt;
+        ssl_certificate_key $pki/server.key;
+        ssl_client_certificate $pki/ca-bundle.pem;
+        ssl_verify_client on;
+        ssl_verify_depth 3;
+        location / {
+            default_type text/plain;
+            return 200 "$body\n";
+        }
+    }
+    # The same with an access log: what certmap's defaults (journal on) are compared with.
+    server {
+        listen 127.0.0.1:$nginx_log_port ssl;
+        access_log $work/nginx/access.log;
         ssl_certificate $pki/server.crt;
         ssl_certificate_key $pki/server.key;
         ssl_client_certificate $pki/ca-bundle.pem;
@@ -206,6 +223,14 @@ json_port=$(free_port)
     >/dev/null 2>"$work/certmap-json.err" &
 json_pid=$!
 pids+=("$json_pid")
+# certmap with its defaults: the journal on (its own home, so nothing else writes there).
+journal_home=$work/journal-home
+cp -r "$home" "$journal_home"
+journal_port=$(free_port)
+"$certmap" serve --home "$journal_home" --listen "127.0.0.1:$journal_port" --mode per-request --no-proxies --log-format none \
+    >/dev/null 2>"$work/certmap-journal.err" &
+journal_pid=$!
+pids+=("$journal_pid")
 # certmap's own reverse proxy (pool of 32, reuse always, escaped PEM) in front of its server.
 rp_upstream_port=$(free_port)
 certmap_rp_port=$(free_port)
@@ -217,16 +242,18 @@ pids+=("$certmap_rp_pid")
 wait_listening "$nginx_port"
 wait_listening "$certmap_port"
 wait_listening "$json_port"
+wait_listening "$journal_port"
+wait_listening "$nginx_log_port"
 wait_listening "$nginx_rp_port"
 wait_listening "$certmap_rp_port"
 wait_listening "$app_port"
 wait_listening "$nginx_gw_port"
 wait_listening "$gw_port"
 
-servers=(${BENCH_SERVERS:-nginx certmap certmap+json nginx-rp certmap-rp nginx-gw certmap-gw})
-declare -A port=([nginx]=$nginx_port [certmap]=$certmap_port [certmap+json]=$json_port [nginx-rp]=$nginx_rp_port [certmap-rp]=$certmap_rp_port
+servers=(${BENCH_SERVERS:-nginx certmap certmap+json nginx-log certmap-journal nginx-rp certmap-rp nginx-gw certmap-gw})
+declare -A port=([nginx]=$nginx_port [certmap]=$certmap_port [certmap+json]=$json_port [nginx-log]=$nginx_log_port [certmap-journal]=$journal_port [nginx-rp]=$nginx_rp_port [certmap-rp]=$certmap_rp_port
     [nginx-gw]=$nginx_gw_port [certmap-gw]=$gw_port)
-declare -A pid=([nginx]=$nginx_pid [certmap]=$certmap_pid [certmap+json]=$json_pid [nginx-rp]="$nginx_pid $certmap_pid" [certmap-rp]=$certmap_rp_pid
+declare -A pid=([nginx]=$nginx_pid [certmap]=$certmap_pid [certmap+json]=$json_pid [nginx-log]=$nginx_pid [certmap-journal]=$journal_pid [nginx-rp]="$nginx_pid $certmap_pid" [certmap-rp]=$certmap_rp_pid
     [nginx-gw]="$nginx_pid $app_pid" [certmap-gw]="$gw_pid $app_pid")
 ticks_per_second=$(getconf CLK_TCK)
 
@@ -279,7 +306,8 @@ for mode, title in modes:
     for server in servers:
         # Reverse-proxy set-ups compare with nginx as the reverse proxy in front of the same server.
         # Gateways compare with nginx as an mTLS gateway in front of the same application.
-        kind = "-rp" if server.endswith("-rp") else "-gw" if server.endswith("-gw") else ""
+        # Defaults compare with defaults: certmap's journal with nginx's access log.
+        kind = next((k for k in ("-rp", "-gw", "-log") if server.endswith(k)), "-log" if server.endswith("-journal") else "")
         base = load("nginx" + kind, mode)
         rps, p50, p99, cpu = load(server, mode)
         print(f"  {server:<13} {rps:>9.0f} {p50:>7.0f} {p99:>7.0f} {cpu:>11.1f} {rps / base[0]:>14.2f}× {cpu / base[3]:>12.2f}×")
