@@ -127,12 +127,20 @@ final class DryRunReplayerTests: XCTestCase {
     func testAPacedReplayKeepsTheRecordedGapsScaled() async throws {
         let session = try q190009()
         let start = Date()
-        // Recorded 1 s apart; at 10× the three gaps take 0.3 s.
+        // Recorded 1 s apart; at 10× the three gaps take 0.3 s of the replay's clock — a virtual
+        // one here, so the test measures the pacing without waiting for it.
         let times = Dictionary(uniqueKeysWithValues: session.requests.enumerated().map { ($1.traceID, start.addingTimeInterval(Double($0))) })
-        let began = ContinuousClock.now
-        let report = await try replayer().replay(session, times: times, control: ReplayControl(total: 4, speed: .factor(10)))
+        let clock = VirtualClock()
+        let report = await try replayer().replay(session, times: times, control: ReplayControl(total: 4, speed: .factor(10), clock: clock.replayClock))
         XCTAssertEqual(report.outcomes.count, 4)
-        XCTAssertGreaterThanOrEqual(ContinuousClock.now - began, .milliseconds(290))
+        XCTAssertEqual(clock.slept, .milliseconds(300))
+        // At 1× the same session takes the recorded 3 s; at max speed no time at all.
+        let slow = VirtualClock()
+        _ = await try replayer().replay(session, times: times, control: ReplayControl(total: 4, speed: .factor(1), clock: slow.replayClock))
+        XCTAssertEqual(slow.slept, .seconds(3))
+        let fast = VirtualClock()
+        _ = await try replayer().replay(session, times: times, control: ReplayControl(total: 4, speed: .max, clock: fast.replayClock))
+        XCTAssertEqual(fast.slept, .zero)
     }
 
     private func waitUntil(_ condition: () async -> Bool) async throws {
@@ -141,5 +149,18 @@ final class DryRunReplayerTests: XCTestCase {
             guard ContinuousClock.now < deadline else { return XCTFail("condition not met within 5 s") }
             try await Task.sleep(for: .milliseconds(5))
         }
+    }
+}
+
+/// A clock whose sleeps return at once and move its time on by what was asked: the total is the
+/// pacing a replay did, to the millisecond, with no real waiting.
+private final class VirtualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var now: Duration = .zero
+
+    var slept: Duration { lock.withLock { now } }
+
+    var replayClock: ReplayClock {
+        ReplayClock(elapsed: { [self] in lock.withLock { now } }, sleep: { [self] duration in lock.withLock { now += duration } })
     }
 }

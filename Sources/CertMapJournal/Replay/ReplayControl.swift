@@ -10,10 +10,16 @@ import Foundation
 public actor ReplayControl {
     public private(set) var playback: ReplayPlayback
     private let observer: (@Sendable (ReplayPlayback) -> Void)?
+    private let clock: ReplayClock
     private var previousRecordedTime: Date?
 
-    public init(total: Int, paused: Bool = false, speed: ReplaySpeed = .max, observer: (@Sendable (ReplayPlayback) -> Void)? = nil) {
+    /// - Parameter clock: what pacing waits by (real time unless a test injects its own).
+    public init(
+        total: Int, paused: Bool = false, speed: ReplaySpeed = .max, clock: ReplayClock = .continuous,
+        observer: (@Sendable (ReplayPlayback) -> Void)? = nil
+    ) {
         self.playback = ReplayPlayback(total: total, paused: paused, speed: speed)
+        self.clock = clock
         self.observer = observer
     }
 
@@ -31,9 +37,9 @@ public actor ReplayControl {
         var gap: TimeInterval = 0
         if let previous = previousRecordedTime, let time { gap = time.timeIntervalSince(previous) }
         if let time { previousRecordedTime = time }
-        let started = ContinuousClock.now
+        let started = clock.elapsed()
         while !Task.isCancelled {
-            let waited = ContinuousClock.now - started
+            let waited = clock.elapsed() - started
             let seconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
             switch playback.admit(recordedGap: gap, waited: seconds) {
             case .send:
@@ -41,7 +47,7 @@ public actor ReplayControl {
             case .stop:
                 return false
             case .wait(let interval):
-                try? await Task.sleep(for: .milliseconds(max(1, Int(interval * 1000))))
+                try? await clock.sleep(.milliseconds(max(1, Int(interval * 1000))))
             }
         }
         return false
