@@ -49,6 +49,10 @@ final class GatewayExchange {
     private var answered: NIODeadline?
     private var responseTimeout: Scheduled<Void>?
     private var isDone = false
+    /// Whether reading from the client or the application is paused (so the common case, never
+    /// paused, flips no channel option at all).
+    private var clientPaused = false
+    private var upstreamPaused = false
 
     init(context: ChannelHandlerContext, runtime: GatewayRuntime, request: Request, ended: @escaping (Ending) -> Void) {
         self.context = context
@@ -59,6 +63,11 @@ final class GatewayExchange {
 
     /// Connects (or takes an idle connection) and sends the head and whatever body has arrived.
     func start() {
+        // An idle kept-alive connection on this loop: attach at once, no future in between.
+        if let idle = runtime.idleConnection(to: request.upstream, on: context.eventLoop) {
+            attach(idle)
+            return
+        }
         let connecting = runtime.connection(to: request.upstream, on: context.eventLoop, settings: request.settings)
         connecting.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
             switch result {
@@ -114,7 +123,7 @@ final class GatewayExchange {
     /// The client connection can take more again (or not): read from the application accordingly.
     func clientWritabilityChanged(_ isWritable: Bool) {
         guard let upstream, !isDone else { return }
-        upstream.setOption(ChannelOptions.autoRead, value: isWritable).whenSuccess { if isWritable { upstream.read() } }
+        setUpstreamReading(isWritable)
     }
 
     /// The client went away mid-exchange: the upstream connection cannot be reused.
@@ -151,9 +160,7 @@ final class GatewayExchange {
         guard !isDone, responseHeadSent else { return }
         bytesReceived += buffer.readableBytes
         context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
-        if !context.channel.isWritable, let upstream {
-            upstream.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
-        }
+        if !context.channel.isWritable { setUpstreamReading(false) }
     }
 
     func upstreamEnd() {
@@ -199,7 +206,7 @@ final class GatewayExchange {
         if let upstream {
             (try? upstream.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self))?.exchange = nil
             if reuse, failure == nil {
-                upstream.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+                setUpstreamReading(true)
                 runtime.release(upstream, to: request.upstream, maxIdle: request.settings.maxIdleConnections)
             } else {
                 upstream.close(promise: nil)
@@ -215,7 +222,17 @@ final class GatewayExchange {
     }
 
     private func setClientReading(_ on: Bool) {
+        guard clientPaused == on else { return }
+        clientPaused = !on
         try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: on)
+    }
+
+    /// The upstream connection lives on this event loop, so its options are set synchronously.
+    private func setUpstreamReading(_ on: Bool) {
+        guard upstreamPaused == on, let upstream else { return }
+        upstreamPaused = !on
+        try? upstream.syncOptions?.setOption(ChannelOptions.autoRead, value: on)
+        if on { upstream.read() }
     }
 
     private static func seconds(_ value: Double) -> String {

@@ -31,14 +31,19 @@ enum GatewayHeads {
         _ head: HTTPRequestHead, upstream: UpstreamURL, identity: GatewayIdentity, names: IdentityHeaderNames, clientAddress: String,
         stripForwarded: (HTTPRequestHead) -> HTTPRequestHead
     ) -> HTTPRequestHead {
-        var headers = stripForwarded(head).headers
+        let stripped = stripForwarded(head).headers
         let chunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
-        removeHopByHop(from: &headers)
-        headers.remove(name: "expect")
-        for (_, name) in names.all { headers.remove(name: name) }
-        for name in ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded"] { headers.remove(name: name) }
+        // One pass: every field certmap replaces or that ends at this hop is left out.
+        var dropped = hopByHop.union(["expect", "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded"])
+        for (_, name) in names.all { dropped.insert(name.lowercased()) }
+        for listed in head.headers[canonicalForm: "connection"] { dropped.insert(listed.lowercased()) }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(stripped.count + 10)
+        for (name, value) in stripped where !dropped.contains(name.lowercased()) {
+            headers.add(name: name, value: value)
+        }
         let originalHost = head.headers.first(name: "host")
-        headers.replaceOrAdd(name: "Host", value: upstream.hostHeader)
+        headers.add(name: "Host", value: upstream.hostHeader)
         headers.add(name: "X-Forwarded-For", value: clientAddress)
         headers.add(name: "X-Forwarded-Proto", value: "https")
         if let originalHost { headers.add(name: "X-Forwarded-Host", value: originalHost) }

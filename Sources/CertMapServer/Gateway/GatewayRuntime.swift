@@ -51,12 +51,18 @@ public final class GatewayRuntime: Sendable {
         upstreamOverride != nil || document.server.gateway.upstream != nil || document.resources.contains { $0.upstream != nil }
     }
 
-    /// An idle kept-alive connection to `upstream` on `loop`, else a new one.
-    func connection(to upstream: UpstreamURL, on loop: EventLoop, settings: GatewaySettings) -> EventLoopFuture<Channel> {
+    /// An idle kept-alive connection to `upstream` on `loop`, if one is still open.
+    func idleConnection(to upstream: UpstreamURL, on loop: EventLoop) -> Channel? {
         let key = IdleKey(loop: ObjectIdentifier(loop), upstream: upstream)
         while let channel = idle.withLockedValue({ $0[key]?.popLast() }) {
-            if channel.isActive { return loop.makeSucceededFuture(channel) }
+            if channel.isActive { return channel }
         }
+        return nil
+    }
+
+    /// An idle kept-alive connection to `upstream` on `loop`, else a new one.
+    func connection(to upstream: UpstreamURL, on loop: EventLoop, settings: GatewaySettings) -> EventLoopFuture<Channel> {
+        if let channel = idleConnection(to: upstream, on: loop) { return loop.makeSucceededFuture(channel) }
         let tls = upstream.scheme == .https ? self.tls : nil
         let serverName = self.serverName ?? (IPAddress(upstream.host) == nil ? upstream.host : nil)
         return ClientBootstrap(group: loop)
