@@ -25,7 +25,19 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
     private var address: String?
     private var peer = "?"
     private var requestHandler: RequestAuthenticationHandler?
-    private var deadline: Scheduled<Void>?
+    /// What must arrive by when: the handshake, then each request head once it starts.
+    private var pendingDeadline: PendingDeadline?
+    /// One timer per connection, re-armed only when it fires early or a nearer deadline comes:
+    /// a keep-alive connection does not schedule and cancel a task for every request.
+    private var timer: Scheduled<Void>?
+    private var timerAt: NIODeadline?
+
+    private struct PendingDeadline {
+        let at: NIODeadline
+        let what: String
+        let seconds: Double
+        let setting: String
+    }
     private var receivingRequest = false
     private var closeReason = "closed by the client"
 
@@ -60,7 +72,9 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        deadline?.cancel()
+        timer?.cancel()
+        timer = nil
+        pendingDeadline = nil
         if let id, let address {
             service.closeConnection(from: address)
             service.events.publish(.connectionClosed(ConnectionClosed(connection: id, requests: requestHandler?.requestCount ?? 0, reason: closeReason)))
@@ -70,7 +84,7 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case TLSUserEvent.handshakeCompleted = event {
-            deadline?.cancel()
+            pendingDeadline = nil
             QuickAck.now(context.channel)
             handshakeCompleted(context: context)
         } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, requestHandler?.isStreaming != true {
@@ -104,8 +118,7 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
 
     /// Called by the request handler when a complete request head has arrived.
     func requestHeadReceived() {
-        deadline?.cancel()
-        deadline = nil
+        pendingDeadline = nil
     }
 
     /// Called by the request handler when its response is written: the next bytes start a new request.
@@ -149,13 +162,35 @@ final class ConnectionLifecycleHandler: ChannelInboundHandler {
     /// The TLS handshake gets its own, short deadline (a connection that never speaks TLS holds
     /// a slot for nothing); a request head gets `headerReadTimeoutSeconds` once it starts.
     private func armDeadline(context: ChannelHandlerContext, what: String, seconds: Double? = nil, setting: String = "headerReadTimeoutSeconds") {
-        deadline?.cancel()
         let seconds = seconds ?? limits.headerReadTimeoutSeconds
+        let at = NIODeadline.now() + .milliseconds(Int64(seconds * 1000))
+        pendingDeadline = PendingDeadline(at: at, what: what, seconds: seconds, setting: setting)
+        if let timerAt, timerAt <= at, timer != nil { return }
+        schedule(context: context, at: at)
+    }
+
+    private func schedule(context: ChannelHandlerContext, at: NIODeadline) {
+        timer?.cancel()
+        timerAt = at
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        deadline = context.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+        timer = context.eventLoop.scheduleTask(deadline: at) {
             let (handler, context) = loopBound.value
-            handler.deadlineExpired(context: context, what: what, seconds: seconds, setting: setting)
+            handler.timerFired(context: context)
         }
+    }
+
+    /// The deadline in force may have been met (nothing pending), moved later (re-arm for it),
+    /// or passed (expire).
+    private func timerFired(context: ChannelHandlerContext) {
+        timer = nil
+        timerAt = nil
+        guard let pending = pendingDeadline else { return }
+        guard NIODeadline.now() >= pending.at else {
+            schedule(context: context, at: pending.at)
+            return
+        }
+        pendingDeadline = nil
+        deadlineExpired(context: context, what: pending.what, seconds: pending.seconds, setting: pending.setting)
     }
 
     private func deadlineExpired(context: ChannelHandlerContext, what: String, seconds: Double, setting: String) {
