@@ -65,19 +65,21 @@ final class GatewayExchange {
     func start() {
         // An idle kept-alive connection on this loop: attach at once, no future in between.
         if let idle = runtime.idleConnection(to: request.upstream, on: context.eventLoop) {
-            attach(idle)
+            // Attached while the client's head is being read: the request's end (or its first
+            // body part) flushes, so a small request goes out in one write.
+            attach(idle, flush: false)
             return
         }
         let connecting = runtime.connection(to: request.upstream, on: context.eventLoop, settings: request.settings)
         connecting.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
             switch result {
-            case .success(let channel): self.attach(channel)
+            case .success(let channel): self.attach(channel, flush: true)
             case .failure(let error): self.fail(GatewayFailureText.describe(error), status: .badGateway)
             }
         }
     }
 
-    private func attach(_ channel: Channel) {
+    private func attach(_ channel: Channel, flush: Bool) {
         guard !isDone else {
             channel.close(promise: nil)
             return
@@ -93,7 +95,7 @@ final class GatewayExchange {
         for buffer in buffered { channel.write(HTTPClientRequestPart.body(.byteBuffer(buffer)), promise: nil) }
         buffered = []
         if requestEnded { channel.write(HTTPClientRequestPart.end(nil), promise: nil) }
-        channel.flush()
+        if flush || requestEnded { channel.flush() }
         armResponseTimeout()
         // Reading from the client paused while there was nowhere to send the body.
         setClientReading(channel.isWritable)
@@ -153,13 +155,15 @@ final class GatewayExchange {
         let clientHead = GatewayHeads.response(
             head, clientVersion: request.clientHead.version, keepAlive: clientKeepAlive, traceID: request.traceID, decision: request.decision)
         responseHeadSent = true
-        context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(clientHead)), promise: nil)
+        // Written, not flushed: the end of this read from the application flushes
+        // (`upstreamReadComplete`), so head, body and end of a small response leave in one write.
+        context.write(NIOAny(HTTPServerResponsePart.head(clientHead)), promise: nil)
     }
 
     func upstreamBody(_ buffer: ByteBuffer) {
         guard !isDone, responseHeadSent else { return }
         bytesReceived += buffer.readableBytes
-        context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
         if !context.channel.isWritable { setUpstreamReading(false) }
     }
 
@@ -170,6 +174,12 @@ final class GatewayExchange {
         }
         guard !isDone else { return }
         finish(failure: nil, keepAlive: clientKeepAlive, error: nil, reuse: upstreamKeepAlive && requestEnded)
+    }
+
+    /// A read from the application is complete: send on what it brought.
+    func upstreamReadComplete() {
+        guard !isDone, responseHeadSent else { return }
+        context.flush()
     }
 
     func upstreamWritabilityChanged(_ isWritable: Bool) {

@@ -120,6 +120,11 @@ final class UpstreamResponseHandler: ChannelInboundHandler {
         }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        exchange?.upstreamReadComplete()
+        context.fireChannelReadComplete()
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         exchange?.upstreamWritabilityChanged(context.channel.isWritable)
         context.fireChannelWritabilityChanged()
