@@ -24,7 +24,8 @@ final class GatewayExchange {
     }
 
     /// How the exchange ended, for the request handler: the record's upstream outcome, whether
-    /// the client connection stays open, and an error response to write when none was sent yet.
+    /// the client connection stays open, and an error response (status and the sentence for the
+    /// page) to write when no response was sent yet.
     struct Ending {
         let outcome: UpstreamOutcome
         let clientKeepAlive: Bool
@@ -54,7 +55,10 @@ final class GatewayExchange {
     private var clientPaused = false
     private var upstreamPaused = false
 
-    init(context: ChannelHandlerContext, runtime: GatewayRuntime, request: Request, ended: @escaping (Ending) -> Void) {
+    /// - Parameter clientReadingPaused: reading from the client is already paused (the request
+    ///   handler read ahead while the request was being decided); the exchange resumes it.
+    init(context: ChannelHandlerContext, runtime: GatewayRuntime, clientReadingPaused: Bool, request: Request, ended: @escaping (Ending) -> Void) {
+        self.clientPaused = clientReadingPaused
         self.context = context
         self.runtime = runtime
         self.request = request
@@ -124,7 +128,7 @@ final class GatewayExchange {
 
     /// The client connection can take more again (or not): read from the application accordingly.
     func clientWritabilityChanged(_ isWritable: Bool) {
-        guard let upstream, !isDone else { return }
+        guard !isDone else { return }
         setUpstreamReading(isWritable)
     }
 
@@ -134,9 +138,10 @@ final class GatewayExchange {
         finish(failure: "the client closed the connection before the response was complete", keepAlive: false, error: nil, reuse: false)
     }
 
-    /// The request body went over the limit while streaming: stop, and answer 413 if still possible.
+    /// The request body went over the limit while streaming: stop, and answer 413 (with
+    /// `message`, the client's fault, not the application's) if still possible.
     func abort(status: HTTPResponseStatus, message: String) {
-        fail(message, status: status)
+        fail(message, status: status, page: message)
     }
 
     // MARK: From the application
@@ -203,9 +208,10 @@ final class GatewayExchange {
         }
     }
 
-    private func fail(_ description: String, status: HTTPResponseStatus) {
+    /// - Parameter page: what the error page says (default: the application did not answer, and why).
+    private func fail(_ description: String, status: HTTPResponseStatus, page: String? = nil) {
         guard !isDone else { return }
-        let error = responseHeadSent ? nil : (status, description)
+        let error = responseHeadSent ? nil : (status, page ?? "the application at \(request.upstream) did not answer: \(description)")
         finish(failure: description, keepAlive: false, error: error, reuse: false)
     }
 

@@ -7,7 +7,7 @@ struct GatewayIdentity: Sendable {
     let account: String?
     let groups: [String]
     let mapping: String?
-    /// `200`, or `200` for anonymous requests too (the decision header says which).
+    /// The decision code, `200` (anonymous requests too: they carry no account header).
     let decision: String
     /// Set when `forwardClientCertificate` is on and the request had a certificate.
     let certificateDER: [UInt8]?

@@ -16,7 +16,8 @@ struct CertMapAnswer {
 struct EarlyRequest {
     var buffered: [ByteBuffer] = []
     var bufferedBytes = 0
-    var bodyBytes = 0
+    /// Reading from the client was paused past `readAheadLimit`; whoever goes on resumes it.
+    var readingPaused = false
     var ended = false
     /// certmap's own answer (a refusal, or a path without an upstream), once decided.
     var answer: CertMapAnswer?
@@ -39,7 +40,7 @@ extension RequestAuthenticationHandler {
         if early.tooLarge {
             self.early = nil
             publish(answer.record)
-            reject(context: context, status: .payloadTooLarge, message: "request body exceeds the limit of \(limits.maxBodyBytes) bytes (server.limits.maxBodyBytes)", version: head.version)
+            reject(context: context, status: .payloadTooLarge, message: bodyLimitMessage, version: head.version)
             return
         }
         guard decision.isAllowed, let gateway, let upstream = gateway.upstream(for: resource, settings: settings) else {
@@ -51,8 +52,10 @@ extension RequestAuthenticationHandler {
                 publish(answer.record)
                 write(context: context, head: answer.head, body: answer.body, keepAlive: answer.keepAlive && early.ended)
             } else {
+                // Read (and drop) the rest of the body until the request ends.
+                if early.readingPaused { try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true) }
+                early.readingPaused = false
                 self.early = early
-                try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
             }
             return
         }
@@ -66,7 +69,7 @@ extension RequestAuthenticationHandler {
             clientAddress: context.channel.remoteAddress?.ipAddress ?? "unknown", stripForwarded: gate.stripped)
         let record = answer.record
         let exchange = GatewayExchange(
-            context: context, runtime: gateway,
+            context: context, runtime: gateway, clientReadingPaused: early.readingPaused,
             request: GatewayExchange.Request(
                 upstreamHead: upstreamHead, clientHead: head, upstream: upstream, settings: settings, traceID: record.traceID, decision: decision.statusText),
             ended: { [weak self] ending in self?.exchangeEnded(context: context, ending, record: record, version: head.version) })
@@ -81,26 +84,25 @@ extension RequestAuthenticationHandler {
     }
 
     func gatewayBody(context: ChannelHandlerContext, _ buffer: ByteBuffer) {
+        gatewayBodyBytes += buffer.readableBytes
         if let exchange {
-            gatewayBodyBytes += buffer.readableBytes
             guard gatewayBodyBytes <= limits.maxBodyBytes else {
-                exchange.abort(status: .payloadTooLarge, message: "request body exceeds the limit of \(limits.maxBodyBytes) bytes (server.limits.maxBodyBytes)")
+                exchange.abort(status: .payloadTooLarge, message: bodyLimitMessage)
                 return
             }
             exchange.clientBody(buffer)
             return
         }
         guard var early else { return }
-        early.bodyBytes += buffer.readableBytes
-        if early.bodyBytes > limits.maxBodyBytes { early.tooLarge = true }
+        if gatewayBodyBytes > limits.maxBodyBytes { early.tooLarge = true }
         if early.answer == nil && !early.tooLarge {
             early.buffered.append(buffer)
             early.bufferedBytes += buffer.readableBytes
-            if early.bufferedBytes > EarlyRequest.readAheadLimit {
+            if early.bufferedBytes > EarlyRequest.readAheadLimit && !early.readingPaused {
                 try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+                early.readingPaused = true
             }
         }
-        gatewayBodyBytes = early.bodyBytes
         self.early = early
     }
 
@@ -122,7 +124,6 @@ extension RequestAuthenticationHandler {
 
     private func exchangeEnded(context: ChannelHandlerContext, _ ending: GatewayExchange.Ending, record: RequestRecord, version: HTTPVersion) {
         exchange = nil
-        gatewayBodyBytes = 0
         publish(record.with(upstream: ending.outcome))
         if let failure = ending.outcome.failure {
             service.events.publish(.system(SystemEvent(
@@ -130,7 +131,7 @@ extension RequestAuthenticationHandler {
                     + (ending.errorResponse.map { "; answered \($0.status.code)" } ?? ""))))
         }
         if let (status, message) = ending.errorResponse {
-            let (head, body) = DecisionResponse.error(status, message: "the application at \(ending.outcome.upstream) did not answer: \(message)", version: version)
+            let (head, body) = DecisionResponse.error(status, message: message, version: version)
             write(context: context, head: head, body: body, keepAlive: false)
         } else if ending.outcome.failure == nil {
             let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))

@@ -29,8 +29,10 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     var early: EarlyRequest?
     /// Gateway mode: the request being streamed to the application.
     var exchange: GatewayExchange?
-    /// Gateway mode: body bytes of the request being streamed, against `limits.maxBodyBytes`.
+    /// Gateway mode: body bytes of the current request (from its head on), against `limits.maxBodyBytes`.
     var gatewayBodyBytes = 0
+    /// Why a body is refused with 413, naming the setting.
+    var bodyLimitMessage: String { "request body exceeds the limit of \(limits.maxBodyBytes) bytes (server.limits.maxBodyBytes)" }
 
     struct PendingRequest {
         var head: HTTPRequestHead
@@ -62,6 +64,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
                 // Decided at the head: an allowed request's body streams to the application as it arrives.
                 pending = nil
                 early = EarlyRequest()
+                gatewayBodyBytes = 0
                 authenticate(context: context, request: request)
             }
         case .body(let buffer):
@@ -71,7 +74,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             }
             pending?.bodyBytes += buffer.readableBytes
             if let request = pending, request.rejection == nil, request.bodyBytes > limits.maxBodyBytes {
-                pending?.rejection = (.payloadTooLarge, "request body exceeds the limit of \(limits.maxBodyBytes) bytes")
+                pending?.rejection = (.payloadTooLarge, bodyLimitMessage)
             }
         case .end:
             if early != nil || exchange != nil {
@@ -259,8 +262,6 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         }
     }
 
-    /// NIO's protocol error handler has already answered 400 and the decoder closes the
-    /// connection; record why, so the operator sees malformed HTTP as an event.
     func channelInactive(context: ChannelHandlerContext) {
         exchange?.clientClosed()
         context.fireChannelInactive()
@@ -274,6 +275,8 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     /// Whether a response is streaming from the application (the idle timeout must not cut it).
     var isStreaming: Bool { exchange != nil }
 
+    /// NIO's protocol error handler has already answered 400 and the decoder closes the
+    /// connection; record why, so the operator sees malformed HTTP as an event.
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         if error is HTTPParserError {
             service.events.publish(.security(SecurityEvent(category: .malformedRequest, connection: connection.id, peer: connection.peer, message: "malformed HTTP request: \(error); answered 400 and closed")))

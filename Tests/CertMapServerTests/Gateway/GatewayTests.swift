@@ -115,6 +115,52 @@ final class GatewayTests: XCTestCase {
         XCTAssertTrue(try backend.seen().allSatisfy { $0.bodyLength <= 1000 })
     }
 
+    func testABodyThatArrivesBeforeTheDecisionStillStreamsOnceAllowed() async throws {
+        // No Expect: the client sends the body at once, while its new certificate is still being
+        // validated, so certmap reads ahead, pauses, and must resume when the exchange starts.
+        let backend = try EchoBackend.start(self)
+        let harness = try await start(backend.url) { $0.server.limits.maxBodyBytes = 8 * 1024 * 1024 }
+        let body = String(repeating: "y", count: 2 * 1024 * 1024)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("certmap-readahead-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(body.utf8).write(to: file)
+        // bob first, so a kept-alive upstream connection is waiting and the exchange attaches at once.
+        let warm = try await curl(harness, as: "bob", "/")
+        XCTAssertEqual(warm.status, 200)
+        let response = try await curl(harness, as: "alice", "/upload", ["-H", "Expect:", "--data-binary", "@\(file.path)", "--max-time", "20"])
+        XCTAssertEqual(response.status, 200, response.body)
+        XCTAssertEqual(try backend.seen().map(\.bodyLength), [0, body.utf8.count])
+    }
+
+    func testARefusedBodyDoesNotCountAgainstTheNextRequestOnTheConnection() async throws {
+        let backend = try EchoBackend.start(self)
+        let harness = try await start(backend.url) { $0.server.limits.maxBodyBytes = 1000 }
+        let body = String(repeating: "z", count: 800)
+        let (certificate, key) = harness.credential("bob")
+        let ca = harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path
+        // One connection: /admin refuses bob (401.3), then / lets him in; 800 + 800 bytes is over
+        // the limit only if the first body were counted twice.
+        let output = try await ExternalClients.run("curl", [
+            "-sS", "--cacert", ca, "--cert", certificate, "--key", key, "--data-binary", body, "-o", "/dev/null", "-w", "%{http_code} ",
+            "https://127.0.0.1:\(harness.port)/admin/x",
+            "--next", "-sS", "--cacert", ca, "--cert", certificate, "--key", key, "--data-binary", body, "-o", "/dev/null", "-w", "%{http_code}",
+            "https://127.0.0.1:\(harness.port)/",
+        ])
+        XCTAssertEqual(output.stdout, "401 200", output.stderr)
+        XCTAssertEqual(try backend.seen().map(\.bodyLength), [800])
+    }
+
+    func testABodyOverTheLimitMidStreamIsNotBlamedOnTheApplication() async throws {
+        let backend = try EchoBackend.start(self)
+        let harness = try await start(backend.url) { $0.server.limits.maxBodyBytes = 1000 }
+        // Warm the validation cache, so the next request is decided at once and streams.
+        _ = try await curl(harness, as: "alice", "/")
+        let response = try await curl(harness, as: "alice", "/upload", ["-H", "Expect:", "--data-binary", String(repeating: "x", count: 5000)])
+        XCTAssertEqual(response.status, 413)
+        XCTAssertTrue(response.body.contains("request body exceeds the limit of 1000 bytes"), response.body)
+        XCTAssertFalse(response.body.contains("did not answer"), response.body)
+    }
+
     func testKeptAliveClientRequestsShareOneUpstreamConnectionAndHTTP10Works() async throws {
         let backend = try EchoBackend.start(self)
         let harness = try await start(backend.url)
