@@ -93,16 +93,17 @@ public struct UpstreamURL: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "\(scheme.rawValue)://\(shownHost):\(port)\(pathPrefix)"
+        "\(scheme.rawValue)://\(urlHost):\(port)\(pathPrefix)"
     }
 
     /// The `Host` header for requests to this upstream (default ports left out).
     public var hostHeader: String {
-        let shownHost = host.contains(":") ? "[\(host)]" : host
         let isDefault = (scheme == .http && port == 80) || (scheme == .https && port == 443)
-        return isDefault ? shownHost : "\(shownHost):\(port)"
+        return isDefault ? urlHost : "\(urlHost):\(port)"
     }
+
+    /// The host as a URL writes it: an IPv6 address in brackets.
+    private var urlHost: String { host.contains(":") ? "[\(host)]" : host }
 }
 
 extension UpstreamURL: Codable {

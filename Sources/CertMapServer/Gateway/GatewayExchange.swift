@@ -74,7 +74,7 @@ final class GatewayExchange {
             attach(idle, flush: false)
             return
         }
-        let connecting = runtime.connection(to: request.upstream, on: context.eventLoop, settings: request.settings)
+        let connecting = runtime.newConnection(to: request.upstream, on: context.eventLoop, settings: request.settings)
         connecting.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let channel): self.attach(channel, flush: true)

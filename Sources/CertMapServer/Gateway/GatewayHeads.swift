@@ -25,23 +25,19 @@ struct GatewayIdentity: Sendable {
 /// the edge, and what a client claims about earlier hops proves nothing).
 enum GatewayHeads {
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization"]
+    /// Request fields certmap answers itself (`Expect`) or writes anew for the application.
+    private static let replacedInRequests: Set<String> = ["expect", "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded"]
 
     /// The head for the upstream: HTTP/1.1, the upstream's path prefix and Host, identity added.
     static func request(
         _ head: HTTPRequestHead, upstream: UpstreamURL, identity: GatewayIdentity, names: IdentityHeaderNames, clientAddress: String,
         stripForwarded: (HTTPRequestHead) -> HTTPRequestHead
     ) -> HTTPRequestHead {
-        let stripped = stripForwarded(head).headers
         let chunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
-        // One pass: every field certmap replaces or that ends at this hop is left out.
-        var dropped = hopByHop.union(["expect", "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded"])
+        // Every field that ends at this hop or that certmap writes itself is left out.
+        var dropped = hopByHopNames(of: head.headers).union(replacedInRequests)
         for (_, name) in names.all { dropped.insert(name.lowercased()) }
-        for listed in head.headers[canonicalForm: "connection"] { dropped.insert(listed.lowercased()) }
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(stripped.count + 10)
-        for (name, value) in stripped where !dropped.contains(name.lowercased()) {
-            headers.add(name: name, value: value)
-        }
+        var headers = filtered(stripForwarded(head).headers, dropping: dropped, room: 10)
         let originalHost = head.headers.first(name: "host")
         headers.add(name: "Host", value: upstream.hostHeader)
         headers.add(name: "X-Forwarded-For", value: clientAddress)
@@ -62,8 +58,7 @@ enum GatewayHeads {
     /// certmap's trace and decision added, connection handling for the client's own version.
     /// - Parameter keepAlive: whether the client connection stays open after this response.
     static func response(_ head: HTTPResponseHead, clientVersion: HTTPVersion, keepAlive: Bool, traceID: String, decision: String) -> HTTPResponseHead {
-        var headers = head.headers
-        removeHopByHop(from: &headers)
+        var headers = filtered(head.headers, dropping: hopByHopNames(of: head.headers), room: 3)
         headers.replaceOrAdd(name: "X-CertMap-Trace", value: traceID)
         headers.replaceOrAdd(name: "X-CertMap-Decision", value: decision)
         if !keepAlive {
@@ -84,9 +79,21 @@ enum GatewayHeads {
         return true
     }
 
-    private static func removeHopByHop(from headers: inout HTTPHeaders) {
-        let listed = headers[canonicalForm: "connection"].map { $0.lowercased() }
-        for name in hopByHop.union(listed) { headers.remove(name: name) }
+    /// The hop-by-hop fields of a message, lower-cased: the fixed ones and every field its
+    /// `Connection` names (RFC 9110 §7.6.1).
+    private static func hopByHopNames(of headers: HTTPHeaders) -> Set<String> {
+        hopByHop.union(headers[canonicalForm: "connection"].map { $0.lowercased() })
+    }
+
+    /// `headers` without the fields named in `dropping` (lower-cased), in one pass, with `room`
+    /// for the fields the caller adds.
+    private static func filtered(_ headers: HTTPHeaders, dropping: Set<String>, room: Int) -> HTTPHeaders {
+        var kept = HTTPHeaders()
+        kept.reserveCapacity(headers.count + room)
+        for (name, value) in headers where !dropping.contains(name.lowercased()) {
+            kept.add(name: name, value: value)
+        }
+        return kept
     }
 
     private static func quoted(_ text: String) -> String {

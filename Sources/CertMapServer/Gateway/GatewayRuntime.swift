@@ -60,9 +60,8 @@ public final class GatewayRuntime: Sendable {
         return nil
     }
 
-    /// An idle kept-alive connection to `upstream` on `loop`, else a new one.
-    func connection(to upstream: UpstreamURL, on loop: EventLoop, settings: GatewaySettings) -> EventLoopFuture<Channel> {
-        if let channel = idleConnection(to: upstream, on: loop) { return loop.makeSucceededFuture(channel) }
+    /// A new connection to `upstream` on `loop` (callers take an idle one first).
+    func newConnection(to upstream: UpstreamURL, on loop: EventLoop, settings: GatewaySettings) -> EventLoopFuture<Channel> {
         let tls = upstream.scheme == .https ? self.tls : nil
         let serverName = self.serverName ?? (IPAddress(upstream.host) == nil ? upstream.host : nil)
         return ClientBootstrap(group: loop)
