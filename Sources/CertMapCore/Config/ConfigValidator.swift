@@ -109,23 +109,33 @@ public enum ConfigValidator {
             issues += validate(entry, path: "server.certificateForwarders[\(index)]")
         }
         let limits = server.limits
-        for (name, value) in [("maxHeaderBytes", Double(limits.maxHeaderBytes)), ("maxBodyBytes", Double(limits.maxBodyBytes)),
-            ("headerReadTimeoutSeconds", limits.headerReadTimeoutSeconds), ("idleTimeoutSeconds", limits.idleTimeoutSeconds),
-            ("maxConnections", Double(limits.maxConnections)), ("maxConnectionsPerAddress", Double(limits.maxConnectionsPerAddress)),
-            ("handshakeTimeoutSeconds", limits.handshakeTimeoutSeconds)] where !(value > 0)
+        for (name, value) in [("maxHeaderBytes", limits.maxHeaderBytes), ("maxBodyBytes", limits.maxBodyBytes),
+            ("maxConnections", limits.maxConnections), ("maxConnectionsPerAddress", limits.maxConnectionsPerAddress)] where !(value > 0)
         {
             issues.append(ConfigIssue(path: "server.limits.\(name)", message: "must be greater than 0"))
         }
-        // The server hands timeouts to NIO as Int64 milliseconds; a larger value would trap there.
-        for (name, value) in [("headerReadTimeoutSeconds", limits.headerReadTimeoutSeconds), ("idleTimeoutSeconds", limits.idleTimeoutSeconds),
-            ("handshakeTimeoutSeconds", limits.handshakeTimeoutSeconds)]
-        where value > maximumTimeoutSeconds {
-            issues.append(ConfigIssue(path: "server.limits.\(name)", message: "must be at most \(Int(maximumTimeoutSeconds)) (about 31 years)"))
-        }
-        for (field, message) in server.gateway.problems() {
+        issues += timeoutIssues(under: "server.limits", [
+            ("headerReadTimeoutSeconds", limits.headerReadTimeoutSeconds), ("idleTimeoutSeconds", limits.idleTimeoutSeconds),
+            ("handshakeTimeoutSeconds", limits.handshakeTimeoutSeconds),
+        ])
+        let gateway = server.gateway
+        issues += timeoutIssues(under: "server.gateway", [
+            ("connectTimeoutSeconds", gateway.connectTimeoutSeconds), ("responseTimeoutSeconds", gateway.responseTimeoutSeconds),
+        ])
+        for (field, message) in gateway.problems() {
             issues.append(ConfigIssue(path: "server.gateway.\(field)", message: message))
         }
         return issues
+    }
+
+    /// Every timeout, wherever it is set: more than 0, and at most `maximumTimeoutSeconds` — the
+    /// server hands timeouts to NIO as Int64 milliseconds, and a larger value would trap there.
+    private static func timeoutIssues(under path: String, _ timeouts: [(name: String, seconds: Double)]) -> [ConfigIssue] {
+        timeouts.compactMap { name, seconds in
+            if !(seconds > 0) { return ConfigIssue(path: "\(path).\(name)", message: "must be greater than 0") }
+            if seconds > maximumTimeoutSeconds { return ConfigIssue(path: "\(path).\(name)", message: "must be at most \(Int(maximumTimeoutSeconds)) (about 31 years)") }
+            return nil
+        }
     }
 
     private static func validate(_ entry: CertificateForwarderEntry, path: String) -> [ConfigIssue] {

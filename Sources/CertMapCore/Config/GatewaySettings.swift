@@ -64,13 +64,10 @@ public struct GatewaySettings: Codable, Hashable, Sendable {
         maxIdleConnections = try container.decodeIfPresent(Int.self, forKey: .maxIdleConnections) ?? defaults.maxIdleConnections
     }
 
-    /// Problems a person must fix, each naming its field under `server.gateway`.
+    /// Problems a person must fix, each naming its field under `server.gateway` (the timeouts are
+    /// checked with every other timeout, by `ConfigValidator`).
     func problems() -> [(field: String, message: String)] {
         var found: [(String, String)] = []
-        for (field, seconds) in [("connectTimeoutSeconds", connectTimeoutSeconds), ("responseTimeoutSeconds", responseTimeoutSeconds)]
-        where !(seconds > 0 && seconds <= ConfigValidator.maximumTimeoutSeconds) {
-            found.append((field, "must be more than 0 and at most \(Int(ConfigValidator.maximumTimeoutSeconds)) seconds"))
-        }
         if !(0...10_000).contains(maxIdleConnections) { found.append(("maxIdleConnections", "must be between 0 and 10000")) }
         if (upstreamCertificate == nil) != (upstreamPrivateKey == nil) {
             found.append(("upstreamCertificate", "upstreamCertificate and upstreamPrivateKey go together"))
