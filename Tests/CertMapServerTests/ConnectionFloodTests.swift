@@ -24,9 +24,8 @@ final class ConnectionFloodTests: XCTestCase {
         }
         // The flood comes from another process: Foundation's Process cannot spawn curl from a
         // process holding more than FD_SETSIZE descriptors.
-        let flood = try FloodProcess(count: 1_100, from: "127.0.0.5", to: harness.port)
-        defer { flood.stop() }
-        XCTAssertEqual(flood.opened, 1_100, "every flood connection was accepted by the kernel")
+        let opened = try FloodProcess.start(self, count: 1_100, from: "127.0.0.5", to: harness.port)
+        XCTAssertEqual(opened, 1_100, "every flood connection was accepted by the kernel")
         let alice = try await ExternalClients.run("curl", [
             "-sS", "--max-time", "5", "--cacert", harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path,
             "--cert", harness.credential("alice").certificate, "--key", harness.credential("alice").key,
@@ -46,15 +45,12 @@ final class ConnectionFloodTests: XCTestCase {
     }
 }
 
-/// A python3 process holding `count` silent TCP connections from `source`, until stopped.
-private final class FloodProcess {
-    let opened: Int
-    private let process: Process
-
-    init(count: Int, from source: String, to port: Int) throws {
-        try PeerProcess.require("/usr/bin/python3", package: "python3")
+/// A python3 process holding `count` silent TCP connections from `source` until the test ends;
+/// it prints how many it opened once they all are.
+private enum FloodProcess {
+    static func start(_ testCase: XCTestCase, count: Int, from source: String, to port: Int) throws -> Int {
         let script = """
-            import socket, sys, time
+            import socket, time
             held = []
             for _ in range(\(count)):
                 s = socket.socket()
@@ -64,30 +60,7 @@ private final class FloodProcess {
             print(len(held), flush=True)
             time.sleep(600)
             """
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // The script prints one line once every connection is open (or dies trying: then EOF).
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        opened = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    }
-
-    func stop() {
-        // SIGKILL: the test process may block SIGTERM, and children inherit the mask.
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        return Int(try PythonHelper.start(testCase, script: script).readyLine) ?? 0
     }
 }
 

@@ -24,9 +24,7 @@ final class EchoBackend {
 
     let port: Int
     let url: String
-    private let process: Process
     private let log: URL
-    private let directory: URL
 
     static let script = #"""
 import hashlib, json, sys, time
@@ -94,63 +92,34 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(sys.argv[2] + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-import os
-os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+print(server.server_address[1], flush=True)
 server.serve_forever()
 """#
 
     /// Starts the backend, or skips the test when python3 is missing (outside CI).
     static func start(_ testCase: XCTestCase) throws -> EchoBackend {
-        try PeerProcess.require("/usr/bin/python3", package: "python3")
-        let backend = try EchoBackend()
-        testCase.addTeardownBlock { backend.stop() }
-        return backend
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certmap-echo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        testCase.addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("seen.jsonl")
+        try Data().write(to: log)
+        // The script prints its port once it listens.
+        let helper = try PythonHelper.start(testCase, script: script, arguments: [log.path])
+        guard let port = Int(helper.readyLine) else {
+            throw NSError(domain: "EchoBackend", code: 1, userInfo: [NSLocalizedDescriptionKey: "python3 backend did not start listening"])
+        }
+        return EchoBackend(port: port, log: log)
     }
 
-    private init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("certmap-echo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let script = directory.appendingPathComponent("echo.py")
-        try Data(Self.script.utf8).write(to: script)
-        log = directory.appendingPathComponent("seen.jsonl")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let portFile = directory.appendingPathComponent("port")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path, log.path, portFile.path]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // The backend writes its port (atomically, by rename) once it listens; bounded wait.
-        var port: Int?
-        for _ in 0..<500 where port == nil {
-            port = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0) }
-            if port == nil { usleep(20_000) }
-        }
-        guard let port else {
-            kill(process.processIdentifier, SIGKILL)
-            throw NSError(domain: "EchoBackend", code: 1, userInfo: [NSLocalizedDescriptionKey: "python3 backend did not start listening within 10 s"])
-        }
+    private init(port: Int, log: URL) {
         self.port = port
         self.url = "http://127.0.0.1:\(port)"
+        self.log = log
     }
 
     /// Every request the application received so far, in order.
     func seen() throws -> [Seen] {
         let text = try String(contentsOf: log, encoding: .utf8)
         return try text.split(separator: "\n").map { try JSONDecoder().decode(Seen.self, from: Data($0.utf8)) }
-    }
-
-    func stop() {
-        // SIGKILL: the test process may block SIGTERM, and children inherit the mask; the
-        // backend holds nothing worth a clean exit.
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(at: directory)
     }
 }
