@@ -114,33 +114,29 @@ http {
     keepalive_requests 10000000;
 EOF
 }
-{ nginx_preamble "$work/nginx" "$(nproc)"; cat <<EOF
-    server {
-        listen 127.0.0.1:$nginx_port ssl;
-        ssl_certificate $pki/server.crt;
+# The demo server certificate, client certificates required and verified against the demo CA.
+mtls="ssl_certificate $pki/server.crt;
         ssl_certificate_key $pki/server.key;
         ssl_client_certificate $pki/ca-bundle.pem;
         ssl_verify_client on;
-        ssl_verify_depth 3;
+        ssl_verify_depth 3;"
+# An mTLS server answering every request with the fixed body; $2: extra directives.
+fixed_body_server() { # port extra
+    cat <<EOF
+    server {
+        listen 127.0.0.1:$1 ssl;
+        $2
+        $mtls
         location / {
             default_type text/plain;
             return 200 "$body\n";
         }
     }
-    # The same with an access log: what certmap's defaults (journal on) are compared with.
-    server {
-        listen 127.0.0.1:$nginx_log_port ssl;
-        access_log $work/nginx/access.log;
-        ssl_certificate $pki/server.crt;
-        ssl_certificate_key $pki/server.key;
-        ssl_client_certificate $pki/ca-bundle.pem;
-        ssl_verify_client on;
-        ssl_verify_depth 3;
-        location / {
-            default_type text/plain;
-            return 200 "$body\n";
-        }
-    }
+EOF
+}
+{ nginx_preamble "$work/nginx" "$(nproc)"; fixed_body_server "$nginx_port" ""
+# The same with an access log: what certmap's defaults (journal on) are compared with.
+fixed_body_server "$nginx_log_port" "access_log $work/nginx/access.log;"; cat <<EOF
     # nginx as the TLS-terminating reverse proxy in front of the certmap server, like certmap's
     # own: the client certificate forwarded as \$ssl_client_escaped_cert, kept-alive upstream TLS
     # connections from 127.0.0.3 with the proxy certificate (a trusted, pinned proxy).
@@ -155,11 +151,7 @@ EOF
     }
     server {
         listen 127.0.0.1:$nginx_gw_port ssl;
-        ssl_certificate $pki/server.crt;
-        ssl_certificate_key $pki/server.key;
-        ssl_client_certificate $pki/ca-bundle.pem;
-        ssl_verify_client on;
-        ssl_verify_depth 3;
+        $mtls
         location / {
             proxy_pass http://app_upstream;
             proxy_http_version 1.1;
