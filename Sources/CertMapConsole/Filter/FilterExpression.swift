@@ -24,9 +24,8 @@ public indirect enum FilterExpression: Hashable, Sendable {
     case connection(ConnectionID)
     /// `~mis`: answered with an identity its own certificate does not map to.
     case misattributed
-    /// `~us 502`, `~us 5xx`, `~us fail`: what the application answered in gateway mode (its
-    /// status, a status class, or `fail` when it gave no complete answer).
-    case upstream(String)
+    /// `~us 502`, `~us 5xx`, `~us fail`: what the application answered in gateway mode.
+    case upstream(UpstreamAnswer)
     /// A bare word: a substring of any shown field.
     case text(String)
     case not(FilterExpression)
@@ -55,12 +54,8 @@ public indirect enum FilterExpression: Hashable, Sendable {
             return record.connection == id
         case .misattributed:
             return record.decision.facts?.misattribution != nil
-        case .upstream(let value):
-            guard let upstream = record.upstream else { return false }
-            if value.lowercased() == "fail" { return upstream.failure != nil }
-            guard let status = upstream.status else { return false }
-            if value.count == 3, value.lowercased().hasSuffix("xx"), let first = value.first?.wholeNumberValue { return status / 100 == first }
-            return String(status) == value
+        case .upstream(let answer):
+            return record.upstream.map(answer.matches) ?? false
         case .text(let text):
             return Self.searchableFields(of: record).contains { Self.contains($0, text) }
         case .not(let inner):
@@ -109,7 +104,7 @@ extension FilterExpression: CustomStringConvertible {
         case .path(let value): text = "~path \(Self.quoted(value))"
         case .connection(let id): text = "~conn \(id)"
         case .misattributed: text = "~mis"
-        case .upstream(let value): text = "~us \(Self.quoted(value))"
+        case .upstream(let answer): text = "~us \(answer)"
         case .text(let value): text = Self.quoted(value)
         case .not(let inner): return "!" + inner.spelled(needsGroup: inner.isBinary)
         case .and(let left, let right):
@@ -133,5 +128,44 @@ extension FilterExpression: CustomStringConvertible {
         // Inside quotes a backslash escapes the next character, so backslashes are escaped first.
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return plain ? value : "\"" + escaped + "\""
+    }
+}
+
+/// What `~us` asks of the application's answer, parsed once: an exact status, a status class,
+/// or no complete answer at all.
+public enum UpstreamAnswer: Hashable, Sendable, CustomStringConvertible {
+    case status(Int)
+    /// `5` for `5xx`.
+    case statusClass(Int)
+    case failure
+
+    /// `502`, `5xx` (any case) or `fail`; nil for anything else.
+    public init?(_ text: String) {
+        let lowered = text.lowercased()
+        if lowered == "fail" {
+            self = .failure
+        } else if lowered.utf8.count == 3, lowered.hasSuffix("xx"), let first = lowered.first?.wholeNumberValue, (1...5).contains(first) {
+            self = .statusClass(first)
+        } else if lowered.utf8.count == 3, lowered.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let status = Int(lowered) {
+            self = .status(status)
+        } else {
+            return nil
+        }
+    }
+
+    public func matches(_ upstream: UpstreamOutcome) -> Bool {
+        switch self {
+        case .failure: return upstream.failure != nil
+        case .statusClass(let first): return upstream.status.map { $0 / 100 == first } ?? false
+        case .status(let status): return upstream.status == status
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .status(let status): return "\(status)"
+        case .statusClass(let first): return "\(first)xx"
+        case .failure: return "fail"
+        }
     }
 }

@@ -219,12 +219,10 @@ public struct FilterParser {
         case "~mode", "~m": return .mode(text)
         case "~path", "~p": return .path(text)
         case "~us":
-            let lowered = text.lowercased()
-            let isClass = lowered.count == 3 && lowered.hasSuffix("xx") && ("1"..."5").contains(lowered.prefix(1))
-            guard lowered == "fail" || isClass || (text.count == 3 && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)) else {
+            guard let answer = UpstreamAnswer(text) else {
                 throw FilterError(column: valueColumn, message: "~us needs a status (502), a class (5xx) or fail, found '\(text)'")
             }
-            return .upstream(text)
+            return .upstream(answer)
         case "~conn":
             guard let id = ConnectionID(text.hasPrefix("#") ? String(text.dropFirst()) : text) else {
                 throw FilterError(column: valueColumn, message: "~conn needs a connection number, found '\(text)'")

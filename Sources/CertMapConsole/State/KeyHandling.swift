@@ -146,22 +146,22 @@ enum KeyHandling {
         state.flows.setFilter(filter)
         state.flowCursor.follow = true
         state.flowCursor.update(count: state.flows.visibleCount, page: state.pageHeight)
-        if filter != nil {
-            state.show("filter: \(state.flows.visibleCount) of \(state.flows.rows.count) requests match")
-        } else if state.message?.text.hasPrefix("filter: ") == true {
-            // The count belonged to the filter just cleared.
-            state.show("filter cleared: all \(state.flows.rows.count) requests shown")
-        }
+        announceFilter(active: filter != nil, shown: state.flows.visibleCount, of: state.flows.rows.count, "requests", in: &state)
     }
 
     private static func applyEventFilter(_ text: String, in state: inout ConsoleState) {
         state.events.setFilter(text)
         state.eventCursor.follow = true
         state.eventCursor.update(count: state.events.visible.count, page: state.pageHeight)
-        if !text.isEmpty {
-            state.show("filter: \(state.events.visible.count) of \(state.events.lines.count) events match")
+        announceFilter(active: !text.isEmpty, shown: state.events.visible.count, of: state.events.lines.count, "events", in: &state)
+    }
+
+    /// `filter: 3 of 40 requests match`, or, once cleared, a line replacing that stale count.
+    private static func announceFilter(active: Bool, shown: Int, of total: Int, _ noun: String, in state: inout ConsoleState) {
+        if active {
+            state.show("filter: \(shown) of \(total) \(noun) match")
         } else if state.message?.text.hasPrefix("filter: ") == true {
-            state.show("filter cleared: all \(state.events.lines.count) events shown")
+            state.show("filter cleared: all \(total) \(noun) shown")
         }
     }
 
