@@ -11,9 +11,6 @@ import XCTest
 /// HTTP side of the pipeline (keep-alive, headers, limits, forwarded-header screening) is pinned fast.
 final class RequestAuthenticationHandlerTests: XCTestCase {
     private var home: DataHome!
-    /// The request handler holds its lifecycle handler weakly, as in the real pipeline where the
-    /// channel owns both; here the test owns it.
-    private var lifecycles: [ConnectionLifecycleHandler] = []
 
     override func setUpWithError() throws {
         home = DataHome(url: FileManager.default.temporaryDirectory.appendingPathComponent("certmap-handler-\(UUID().uuidString)"))
@@ -21,24 +18,21 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
     }
 
     override func tearDown() {
-        lifecycles.removeAll()
         try? FileManager.default.removeItem(at: home.url)
     }
 
     private static let forwarder = ProxyTrust.PeerRole(proxied: true, forwarder: "test forwarder", certificateIsForwarderIdentity: true, forwarderIsWeak: false)
     private static let proxiedAddress = ProxyTrust.PeerRole(proxied: true, forwarder: nil, certificateIsForwarderIdentity: false, forwarderIsWeak: false)
 
-    private func makeChannel(role: ProxyTrust.PeerRole = .direct, limits: ServerLimits = ServerLimits()) throws -> (EmbeddedChannel, AuthenticationService, ConnectionLifecycleHandler) {
+    private func makeChannel(role: ProxyTrust.PeerRole = .direct, limits: ServerLimits = ServerLimits()) throws -> (EmbeddedChannel, AuthenticationService) {
         let configuration = LiveConfiguration(try ConfigStore(home: home).loadSnapshot())
         let service = AuthenticationService(configuration: configuration, home: home, events: EventBus())
-        let lifecycle = ConnectionLifecycleHandler(service: service, presented: PresentedChain(), limits: limits, gateway: nil)
-        let info = ConnectionInfo(id: 1, peer: "127.0.0.9:4000", role: role, presented: PresentedChain())
-        let handler = RequestAuthenticationHandler(service: service, connection: info, limits: limits, gateway: nil, lifecycle: lifecycle)
-        let channel = EmbeddedChannel(handler: handler)
+        let channel = EmbeddedChannel(handler: RequestAuthenticationHandler(service: service, limits: limits, gateway: nil))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.9", port: 4000)).wait()
         XCTAssertTrue(channel.isActive)
-        lifecycles.append(lifecycle)
-        return (channel, service, lifecycle)
+        // What the lifecycle handler sends once the handshake is done.
+        channel.pipeline.fireUserInboundEventTriggered(ConnectionEstablished(info: ConnectionInfo(id: 1, peer: "127.0.0.9:4000", role: role, presented: [])))
+        return (channel, service)
     }
 
     private func send(_ channel: EmbeddedChannel, _ uri: String, version: HTTPVersion = .http1_1, headers: [(String, String)] = [], body: Int = 0) throws -> (HTTPResponseHead, String) {
@@ -60,7 +54,7 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
     }
 
     func testRequestWithoutCertificateOnARequirePathGets403Point7WithHeaders() throws {
-        let (channel, _, _) = try makeChannel()
+        let (channel, _) = try makeChannel()
         let (head, body) = try send(channel, "/")
         XCTAssertEqual(head.status.code, 403)
         XCTAssertEqual(head.headers["X-CertMap-Decision"].first, "403.7")
@@ -72,7 +66,7 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
     }
 
     func testAnonymousPathIsServedAndHTTP10KeepAliveIsAnswered() throws {
-        let (channel, _, _) = try makeChannel()
+        let (channel, _) = try makeChannel()
         let (head, _) = try send(channel, "/public/a", version: .http1_0, headers: [("Connection", "keep-alive")])
         XCTAssertEqual(head.status.code, 200)
         XCTAssertEqual(head.headers["X-CertMap-Reason"].first, "anonymous")
@@ -81,7 +75,7 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
     }
 
     func testConnectionCloseRequestClosesAfterTheResponse() throws {
-        let (channel, _, _) = try makeChannel()
+        let (channel, _) = try makeChannel()
         let (head, _) = try send(channel, "/public/a", headers: [("Connection", "close")])
         XCTAssertEqual(head.headers["Connection"].first, "close")
         channel.embeddedEventLoop.run()
@@ -89,7 +83,7 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
     }
 
     func testEveryRequestPublishesOneRecordCarryingItsResetSourceAndRespondSteps() throws {
-        let (channel, service, _) = try makeChannel()
+        let (channel, service) = try makeChannel()
         _ = try send(channel, "/")
         _ = try send(channel, "/public/x")
         // One event per request: the record, its steps inside.
@@ -114,7 +108,7 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
 
     func testForgedHeaderFromAPeerThatIsNoForwarderIsReportedAndIgnored() throws {
         for role in [ProxyTrust.PeerRole.direct, Self.proxiedAddress] {
-            let (channel, service, _) = try makeChannel(role: role)
+            let (channel, service) = try makeChannel(role: role)
             let (head, _) = try send(channel, "/", headers: [("Client-Cert", ":AAAA:")])
             XCTAssertEqual(head.headers["X-CertMap-Decision"].first, "403.7", "\(role)")
             XCTAssertTrue(service.events.recent().contains {
@@ -125,7 +119,7 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
     }
 
     func testMalformedHeaderFromAForwarderGets400NamingTheHeader() throws {
-        let (channel, _, _) = try makeChannel(role: Self.forwarder)
+        let (channel, _) = try makeChannel(role: Self.forwarder)
         let (head, body) = try send(channel, "/", headers: [("Client-Cert", "not-a-byte-sequence")])
         XCTAssertEqual(head.status, .badRequest)
         XCTAssertTrue(body.contains("Client-Cert"), body)
@@ -134,7 +128,7 @@ final class RequestAuthenticationHandlerTests: XCTestCase {
     func testOversizedBodyGets413AndTheConnectionCloses() throws {
         var limits = ServerLimits()
         limits.maxBodyBytes = 10
-        let (channel, _, _) = try makeChannel(limits: limits)
+        let (channel, _) = try makeChannel(limits: limits)
         let (head, _) = try send(channel, "/public/upload", body: 11)
         XCTAssertEqual(head.status, .payloadTooLarge)
         XCTAssertEqual(head.headers["Connection"].first, "close")

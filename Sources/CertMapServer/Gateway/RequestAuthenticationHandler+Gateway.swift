@@ -75,6 +75,7 @@ extension RequestAuthenticationHandler {
             ended: { [weak self] ending in self?.exchangeEnded(context: context, ending, record: record, version: head.version) })
         self.early = nil
         self.exchange = exchange
+        context.triggerUserOutboundEvent(RequestProgress.responseStreaming, promise: nil)
         if expectsContinue && !early.ended {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
         }
@@ -135,7 +136,7 @@ extension RequestAuthenticationHandler {
             write(context: context, head: head, body: body, keepAlive: false)
         } else if ending.outcome.failure == nil {
             let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-            lifecycle?.responseSent()
+            responseSent(context: context)
             if !ending.clientKeepAlive {
                 written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
             }

@@ -4,19 +4,21 @@ import CertMapCore
 /// from a certificate forwarder, else the TLS peer certificate of the connection.
 enum CertificateSource: Hashable, Sendable {
     case tls(leaf: CertificateIdentity, chain: [CertificateIdentity])
-    case forwarded(format: String, header: String, leaf: CertificateIdentity, chain: [CertificateIdentity], element: XFCCElementPosition?)
+    case forwarded(ForwardedCertificate)
     case none
 
     var leaf: CertificateIdentity? {
         switch self {
-        case .tls(let leaf, _), .forwarded(_, _, let leaf, _, _): return leaf
+        case .tls(let leaf, _): return leaf
+        case .forwarded(let forwarded): return forwarded.leaf
         case .none: return nil
         }
     }
 
     var chain: [CertificateIdentity] {
         switch self {
-        case .tls(_, let chain), .forwarded(_, _, _, let chain, _): return chain
+        case .tls(_, let chain): return chain
+        case .forwarded(let forwarded): return forwarded.chain
         case .none: return []
         }
     }
@@ -25,7 +27,7 @@ enum CertificateSource: Hashable, Sendable {
     var label: String {
         switch self {
         case .tls: return "tls"
-        case .forwarded(let format, _, _, _, _): return "forwarded:\(format)"
+        case .forwarded(let forwarded): return "forwarded:\(forwarded.format.rawValue)"
         case .none: return "none"
         }
     }
@@ -33,9 +35,9 @@ enum CertificateSource: Hashable, Sendable {
     var explanation: String {
         switch self {
         case .tls(let leaf, _): return "TLS peer certificate of this connection: \(leaf.subject.rfc2253)"
-        case .forwarded(let format, let header, let leaf, _, let element):
-            let position = element.map { ", \($0.text)" } ?? ""
-            return "forwarded by the certificate forwarder in \(header) (\(format)\(position)): \(leaf.subject.rfc2253)"
+        case .forwarded(let forwarded):
+            let position = forwarded.xfccElement.map { ", \($0.text)" } ?? ""
+            return "forwarded by the certificate forwarder in \(forwarded.headerName) (\(forwarded.format.rawValue)\(position)): \(forwarded.leaf.subject.rfc2253)"
         case .none: return "no client certificate on the connection and none forwarded"
         }
     }

@@ -9,9 +9,7 @@ import NIOSSL
 /// The in-process HTTPS server: TLS (client certificate requested, never required or judged at
 /// the handshake), HTTP/1.x with keep-alive and pipelining, and per-request authentication.
 ///
-/// The channel pipeline, per connection: `NIOSSLServerHandler` → `ConnectionLifecycleHandler`
-/// (ids, handshake event, limits, timeouts) → NIOHTTP1 server codec with pipelining assistance
-/// → `RequestAuthenticationHandler`.
+/// Each connection's pipeline is assembled by `ServerPipeline`.
 public final class CertMapHTTPSServer: Sendable {
     public let service: AuthenticationService
     private let group: EventLoopGroup
@@ -47,7 +45,7 @@ public final class CertMapHTTPSServer: Sendable {
         let bootstrap = ServerBootstrap.listener(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try Self.configure(channel, service: service, tls: tls, gateway: gateway)
+                    try ServerPipeline.configure(channel, service: service, tls: tls, gateway: gateway)
                 }
             }
         let channel: Channel
@@ -63,15 +61,6 @@ public final class CertMapHTTPSServer: Sendable {
         }
         service.publishTrustNotes(of: service.configuration.current.document)
         return server
-    }
-
-    private static func configure(_ channel: Channel, service: AuthenticationService, tls: NIOSSLContext, gateway: GatewayRuntime) throws {
-        let limits = service.configuration.current.document.server.limits
-        let presented = PresentedChain()
-        let sync = channel.pipeline.syncOperations
-        try sync.addHandler(IdleStateHandler(readTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000))))
-        try sync.addHandler(NIOSSLServerHandler(context: tls, customVerificationCallback: presented.verificationCallback))
-        try sync.addHandler(ConnectionLifecycleHandler(service: service, presented: presented, limits: limits, gateway: gateway))
     }
 
     /// Stops accepting, closes the listening socket; open connections finish their current request.

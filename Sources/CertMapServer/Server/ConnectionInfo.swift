@@ -8,5 +8,7 @@ struct ConnectionInfo: Sendable {
     let peer: String
     /// Whether the connection counts as proxied and whether the peer is a certificate forwarder.
     let role: ProxyTrust.PeerRole
-    let presented: PresentedChain
+    /// The certificates the client presented in its handshake, leaf first (fixed for the
+    /// connection's life: certmap does not renegotiate).
+    let presented: [CertificateIdentity]
 }
