@@ -7,10 +7,9 @@ public enum EventJSON {
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let formatter = SharedTimeFormatter()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(formatter.string(from: date))
+            try container.encode(RFC3339Time.string(date))
         }
         return encoder
     }
@@ -53,11 +52,11 @@ public enum EventJSON {
     }
 }
 
-/// One RFC 3339 formatter (milliseconds) per encoder or decoder, behind a lock.
+/// One RFC 3339 parser (milliseconds) per decoder, behind a lock.
 ///
-/// Creating an `ISO8601DateFormatter` builds an ICU formatter (~140 µs); doing that for every
-/// date made JSON event output the largest cost of serving a request. ICU formatters are not
-/// safe to share between threads, hence the lock (uncontended: each encoder is used serially).
+/// Creating an `ISO8601DateFormatter` builds an ICU formatter (~140 µs), too much for every
+/// date read. ICU formatters are not safe to share between threads, hence the lock
+/// (uncontended: each decoder is used serially). Times are written by `RFC3339Time`.
 private final class SharedTimeFormatter: @unchecked Sendable {
     private let lock = NSLock()
     private let formatter: ISO8601DateFormatter
@@ -65,10 +64,6 @@ private final class SharedTimeFormatter: @unchecked Sendable {
     init() {
         formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    }
-
-    func string(from date: Date) -> String {
-        lock.withLock { formatter.string(from: date) }
     }
 
     func date(from text: String) -> Date? {

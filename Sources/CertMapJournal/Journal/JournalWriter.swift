@@ -22,11 +22,11 @@ public final class JournalWriter: Sendable {
         var inSegment: Set<String> = []
         /// Certificate records seen, to repeat in a new segment when a request needs them.
         var known: [String: CertificateRecord] = [:]
+        var lines = EventJSONWriter()
     }
 
     public let settings: JournalSettings
     private let state: LockedState<State>
-    private let encoder: JSONEncoder
 
     public init(settings: JournalSettings) throws {
         self.settings = settings
@@ -43,7 +43,6 @@ public final class JournalWriter: Sendable {
         } else {
             self.state = LockedState(State(fileNumber: (newest?.number ?? 0) + 1))
         }
-        self.encoder = EventJSON.encoder()
     }
 
     /// Buffers one event as a line (a request's certificate record first, when the segment
@@ -67,19 +66,13 @@ public final class JournalWriter: Sendable {
                 return .write
             }
         }
-        var lines = Data()
-        switch plan {
-        case .skip:
-            return
-        case .writeAfter(let record):
-            lines.append(try encoder.encode(CertMapEvent(sequence: event.sequence, time: event.time, kind: .certificate(record))))
-            lines.append(0x0A)
-        case .write:
-            break
+        if case .skip = plan { return }
+        try state.withLock { state in
+            if case .writeAfter(let record) = plan {
+                state.buffer.append(try state.lines.line(CertMapEvent(sequence: event.sequence, time: event.time, kind: .certificate(record))))
+            }
+            state.buffer.append(try state.lines.line(event))
         }
-        lines.append(try encoder.encode(event))
-        lines.append(0x0A)
-        state.withLock { $0.buffer.append(lines) }
     }
 
     /// Writes buffered lines to the current segment as one gzip member, starting a new segment

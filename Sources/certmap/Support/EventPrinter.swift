@@ -23,15 +23,13 @@ struct EventPrinter {
     }
 
     func print(_ subscription: EventSubscription) async {
-        let encoder = EventJSON.encoder()
+        var writer = EventJSONWriter()
         for await event in subscription.events {
-            let line: String
             switch format {
-            case .text: line = EventText.lines(event).joined(separator: "\n")
-            case .json: line = (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            case .text: FileHandle.standardOutput.write(Data((EventText.lines(event).joined(separator: "\n") + "\n").utf8))
+            case .json: FileHandle.standardOutput.write((try? writer.line(event)) ?? Data("{}\n".utf8))
             case .none: continue
             }
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
     }
 }
