@@ -21,7 +21,8 @@ public final class EventBus: Sendable {
     /// no task wake-up per event), which says whether it kept the event.
     private enum Delivery {
         case stream(AsyncStream<CertMapEvent>.Continuation)
-        case sink(@Sendable (CertMapEvent) -> Bool)
+        /// The sink, and what to call when the bus finishes (nil: nothing).
+        case sink(@Sendable (CertMapEvent) -> Bool, finished: (@Sendable () -> Void)?)
 
         var continuation: AsyncStream<CertMapEvent>.Continuation? {
             if case .stream(let continuation) = self { return continuation }
@@ -33,7 +34,7 @@ public final class EventBus: Sendable {
             case .stream(let continuation):
                 if case .dropped = continuation.yield(event) { return false }
                 return true
-            case .sink(let sink):
+            case .sink(let sink, _):
                 return sink(event)
             }
         }
@@ -125,9 +126,12 @@ public final class EventBus: Sendable {
     /// A subscription whose events are handed to `sink` as they are published, on the
     /// publisher's thread and under the bus's lock — so `sink` must only queue (a bounded inbox,
     /// never I/O), and returns false when it had to drop the event (counted as for a stream).
-    /// Ends with `cancel(_:)` or `finish()`.
-    public func subscribe(wants: @escaping @Sendable (CertMapEvent.Kind) -> Bool = { _ in true }, sink: @escaping @Sendable (CertMapEvent) -> Bool) -> EventSinkSubscription {
-        EventSinkSubscription(id: register(.sink(sink), wants: wants), bus: self)
+    /// Ends with `cancel(_:)` or `finish()`, which calls `finished` (outside the lock).
+    public func subscribe(
+        wants: @escaping @Sendable (CertMapEvent.Kind) -> Bool = { _ in true }, sink: @escaping @Sendable (CertMapEvent) -> Bool,
+        finished: (@Sendable () -> Void)? = nil
+    ) -> EventSinkSubscription {
+        EventSinkSubscription(id: register(.sink(sink, finished: finished), wants: wants), bus: self)
     }
 
     /// Adds a subscriber; returns its id.
@@ -157,13 +161,18 @@ public final class EventBus: Sendable {
         state.withLock { $0.subscribers[subscriber]?.dropped ?? 0 }
     }
 
-    /// Ends every subscription's stream and removes every sink (at shutdown).
+    /// Ends every subscription's stream and removes every sink, telling those that asked (at shutdown).
     public func finish() {
-        let continuations = state.withLock { state in
+        let (continuations, finishedSinks) = state.withLock { state in
+            let sinks = state.subscribers.values.compactMap { subscriber -> (@Sendable () -> Void)? in
+                if case .sink(_, let finished) = subscriber.delivery { return finished }
+                return nil
+            }
             state.subscribers = state.subscribers.filter { $0.value.delivery.continuation != nil }
-            return state.subscribers.values.compactMap(\.delivery.continuation)
+            return (state.subscribers.values.compactMap(\.delivery.continuation), sinks)
         }
         continuations.forEach { $0.finish() }
+        finishedSinks.forEach { $0() }
     }
 }
 

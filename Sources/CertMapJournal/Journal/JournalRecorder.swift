@@ -11,19 +11,16 @@ public enum JournalRecorder {
     }
 
     public static func start(bus: EventBus, writer: JournalWriter) -> Task<Void, Never> {
-        let subscription = bus.subscribe(wants: journalled)
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: writer.settings.flushInterval)
-                try? writer.flush()
-            }
-        }
+        // In batches: the server only queues each event; encoding, compressing and writing
+        // happen here, once per flush interval (or sooner under load), not once per event.
+        let batches = EventBatches(bus: bus, interval: writer.settings.flushInterval, wants: journalled)
         return Task {
-            defer { ticker.cancel() }
-            for await event in subscription.events {
+            for await batch in batches {
                 do {
-                    try writer.append(event)
+                    for event in batch { try writer.append(event) }
+                    try writer.flush()
                 } catch {
+                    batches.cancel()
                     bus.publish(.system(SystemEvent("journal stopped: \(error)")))
                     return
                 }

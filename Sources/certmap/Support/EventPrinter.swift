@@ -1,7 +1,7 @@
 import CertMapJournal
 import Foundation
 
-/// Writes events to stdout as they happen: a text line each, or one JSON object per line.
+/// Writes events to stdout as they happen (within 100 ms): a text line each, or one JSON object per line.
 struct EventPrinter {
     let format: ServeCommand.LogFormat
 
@@ -11,25 +11,30 @@ struct EventPrinter {
     /// returned task until the bus finishes; `nil` for `--log-format none`.
     func start(on bus: EventBus) -> Task<Void, Never>? {
         guard format != .none else { return nil }
-        let subscription = bus.subscribe()
-        return Task { await printReportingDrops(subscription) }
+        // In batches, at most 100 ms apart: one write per batch, no task woken per event.
+        let batches = EventBatches(bus: bus, interval: .milliseconds(100))
+        return Task { await printReportingDrops(batches) }
     }
 
-    func printReportingDrops(_ subscription: EventSubscription) async {
-        await print(subscription)
-        if subscription.dropped > 0 {
-            FileHandle.standardError.write(Data("certmap: the event printer fell behind and dropped \(subscription.dropped) events\n".utf8))
+    func printReportingDrops(_ batches: EventBatches) async {
+        await print(batches)
+        if batches.dropped > 0 {
+            FileHandle.standardError.write(Data("certmap: the event printer fell behind and dropped \(batches.dropped) events\n".utf8))
         }
     }
 
-    func print(_ subscription: EventSubscription) async {
+    func print(_ batches: EventBatches) async {
         var writer = EventJSONWriter()
-        for await event in subscription.events {
-            switch format {
-            case .text: FileHandle.standardOutput.write(Data((EventText.lines(event).joined(separator: "\n") + "\n").utf8))
-            case .json: FileHandle.standardOutput.write((try? writer.line(event)) ?? Data("{}\n".utf8))
-            case .none: continue
+        for await batch in batches {
+            var output = Data()
+            for event in batch {
+                switch format {
+                case .text: output.append(contentsOf: (EventText.lines(event).joined(separator: "\n") + "\n").utf8)
+                case .json: output.append((try? writer.line(event)) ?? Data("{}\n".utf8))
+                case .none: continue
+                }
             }
+            FileHandle.standardOutput.write(output)
         }
     }
 }
