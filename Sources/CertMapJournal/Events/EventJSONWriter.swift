@@ -23,12 +23,19 @@ public struct EventJSONWriter {
 
     /// The event as JSON followed by a newline.
     public mutating func line(_ event: CertMapEvent) throws -> Data {
-        bytes.removeAll(keepingCapacity: true)
+        var data = Data()
+        try append(event, to: &data)
+        return data
+    }
+
+    /// Appends the event as JSON followed by a newline to `output` (the journal's buffer).
+    public mutating func append(_ event: CertMapEvent, to output: inout Data) throws {
         guard case .request(let record) = event.kind else {
-            var data = try fallback.encode(event)
-            data.append(0x0A)
-            return data
+            output.append(try fallback.encode(event))
+            output.append(0x0A)
+            return
         }
+        bytes.removeAll(keepingCapacity: true)
         raw("{\"request\":")
         try write(record)
         raw(",\"sequence\":")
@@ -36,7 +43,7 @@ public struct EventJSONWriter {
         raw(",\"time\":")
         date(event.time)
         raw(",\"type\":\"request\"}\n")
-        return Data(bytes)
+        output.append(contentsOf: bytes)
     }
 
     private mutating func write(_ record: RequestRecord) throws {

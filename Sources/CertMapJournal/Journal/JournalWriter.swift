@@ -69,9 +69,9 @@ public final class JournalWriter: Sendable {
         if case .skip = plan { return }
         try state.withLock { state in
             if case .writeAfter(let record) = plan {
-                state.buffer.append(try state.lines.line(CertMapEvent(sequence: event.sequence, time: event.time, kind: .certificate(record))))
+                try state.lines.append(CertMapEvent(sequence: event.sequence, time: event.time, kind: .certificate(record)), to: &state.buffer)
             }
-            state.buffer.append(try state.lines.line(event))
+            try state.lines.append(event, to: &state.buffer)
         }
     }
 

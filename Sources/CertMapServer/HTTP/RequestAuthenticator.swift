@@ -24,6 +24,8 @@ struct RequestAuthenticator {
     private(set) var authentication: ConnectionAuthentication
     /// Requests begun on this connection (the current one's 1-based index).
     private(set) var requestIndex = 0
+    /// The forwarded-header rule of the configuration generation last seen (made once per generation).
+    private var gate: (generation: UInt64, gate: ForwardedCertificateGate)?
 
     init(connection: ConnectionInfo, run: String, persistence: AuthPersistence) {
         self.connection = connection
@@ -100,8 +102,10 @@ struct RequestAuthenticator {
         var facts: [DecisionFacts] = []
         var events: [SecurityEvent] = []
         let forwarded: ForwardedCertificate?
-        let gate = ForwardedCertificateGate(settings: snapshot.document.server.forwardedHeaders)
-        switch gate.judge(head.headers, peerMayForward: connection.role.mayForwardCertificates) {
+        if gate?.generation != snapshot.generation {
+            gate = (snapshot.generation, ForwardedCertificateGate(settings: snapshot.document.server.forwardedHeaders))
+        }
+        switch gate!.gate.judge(head.headers, peerMayForward: connection.role.mayForwardCertificates) {
         case .notForwarded:
             forwarded = nil
         case .forwarded(let certificate):
