@@ -109,18 +109,20 @@ public final class SyntheticClient: Sendable {
             guard let proxy = endpoints.reverseProxy else { throw SyntheticClientError.noRoute("reverse") }
             target = proxy
         }
-        let tunnelTarget = plan.route == .forward ? "localhost:\(endpoints.server.port)" : nil
+        let tunnels = plan.route == .forward
         let loop = group.next()
         let tunnelOpen = loop.makePromise(of: Void.self)
-        if tunnelTarget == nil { tunnelOpen.succeed(()) }
+        if !tunnels { tunnelOpen.succeed(()) }
+        let tunnelDeadline = NIODeadline.now() + timeout
+        let serverPort = endpoints.server.port
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(timeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    if let tunnelTarget {
-                        try sync.addHandler(TunnelPreambleHandler(target: tunnelTarget, done: tunnelOpen), name: "tunnel")
+                    if tunnels {
+                        try ConnectTunnel.add(to: channel, host: "localhost", port: serverPort, deadline: tunnelDeadline, done: tunnelOpen)
                     } else {
                         try Self.addTLSAndHTTP(sync, tls: tls)
                     }
@@ -130,20 +132,14 @@ public final class SyntheticClient: Sendable {
         do {
             channel = try await bootstrap.connect(host: target.host, port: target.port).get()
         } catch {
-            if tunnelTarget != nil { tunnelOpen.fail(error) }
+            if tunnels { tunnelOpen.fail(error) }
             throw SyntheticClientError.connect(target.description, Self.describe(error))
         }
-        guard tunnelTarget != nil else { return channel }
+        guard tunnels else { return channel }
         do {
-            let seconds = timeout.nanoseconds / 1_000_000_000
-            let deadline = loop.scheduleTask(in: timeout) { tunnelOpen.fail(SyntheticClientError.timeout("the forward proxy did not answer CONNECT within \(seconds) s")) }
-            defer { deadline.cancel() }
             try await tunnelOpen.futureResult.get()
-            try await loop.submit {
-                let sync = channel.pipeline.syncOperations
-                sync.removeHandler(name: "tunnel", promise: nil)
-                try Self.addTLSAndHTTP(sync, tls: tls)
-            }.get()
+            try await ConnectTunnel.open(channel).get()
+            try await loop.submit { try Self.addTLSAndHTTP(channel.pipeline.syncOperations, tls: tls) }.get()
         } catch {
             try? await channel.close()
             throw error
