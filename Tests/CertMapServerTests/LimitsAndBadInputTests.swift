@@ -87,8 +87,8 @@ final class LimitsAndBadInputTests: XCTestCase {
         let harness = try await ServerHarness.start(self)
         let output = try await sClient(harness, user: "alice", input: "THIS IS NOT HTTP\r\n\r\n")
         XCTAssertTrue(output.hasPrefix("HTTP/1.1 400 Bad Request"), output)
-        try await Task.sleep(nanoseconds: 100_000_000)
-        XCTAssertEqual(securityEvents(harness, .malformedRequest).count, 1)
+        let reported = await eventually { self.securityEvents(harness, .malformedRequest).count == 1 }
+        XCTAssertTrue(reported, "\(securityEvents(harness, .malformedRequest))")
         try await assertStillServing(harness)
     }
 
@@ -96,7 +96,7 @@ final class LimitsAndBadInputTests: XCTestCase {
         let harness = try await ServerHarness.start(self)
         let output = try await ExternalClients.run("curl", ["-sS", "--max-time", "5", "http://127.0.0.1:\(harness.port)/"])
         XCTAssertNotEqual(output.status, 0, "curl must not get an HTTP answer over plain text")
-        try await Task.sleep(nanoseconds: 100_000_000)
+        _ = await eventually { self.securityEvents(harness, .tls).contains { $0.message.hasPrefix("TLS: the client spoke plain HTTP") } }
         let events = securityEvents(harness, .tls)
         XCTAssertTrue(events.contains { $0.message == "TLS: the client spoke plain HTTP to the HTTPS port (use https://)" }, "\(events)")
         XCTAssertFalse(events.contains { $0.message.contains("OPENSSL_internal") || $0.message.contains(".cc:") || $0.message.contains("BoringSSLError") }, "\(events)")
@@ -107,7 +107,7 @@ final class LimitsAndBadInputTests: XCTestCase {
         let harness = try await ServerHarness.start(self)
         let output = try await ExternalClients.run("curl", ["-sS", "--max-time", "5", "https://127.0.0.1:\(harness.port)/"])
         XCTAssertNotEqual(output.status, 0, "curl without the CA bundle must refuse the server")
-        try await Task.sleep(nanoseconds: 200_000_000)
+        _ = await eventually { self.securityEvents(harness, .tls).contains { $0.message.contains("does not trust certmap's certificate") } }
         let events = securityEvents(harness, .tls)
         XCTAssertTrue(events.contains { $0.message.contains("does not trust certmap's certificate (give it <home>/pki/ca-bundle.pem)") }, "\(events)")
         try await assertStillServing(harness)
@@ -116,12 +116,14 @@ final class LimitsAndBadInputTests: XCTestCase {
     func testConnectionsBeyondTheLimitAreRefusedWithAnEvent() async throws {
         let harness = try await ServerHarness.start(self) { $0.server.limits.maxConnections = 1 }
         let held = try RawConnection(port: harness.port)
-        try await Task.sleep(nanoseconds: 200_000_000)
+        let admitted = await eventually { harness.service.openConnectionCount == 1 }
+        XCTAssertTrue(admitted, "the held connection is admitted before the next one tries")
         let refused = try await ExternalClients.run("curl", ["-sS", "-k", "--max-time", "5", "https://127.0.0.1:\(harness.port)/"])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(securityEvents(harness, .limit).contains { $0.message.contains("1 connections are already open") })
         held.close()
-        try await Task.sleep(nanoseconds: 200_000_000)
+        let released = await eventually { harness.service.openConnectionCount == 0 }
+        XCTAssertTrue(released, "closing the held connection frees its slot")
         try await assertStillServing(harness)
     }
 }

@@ -1,6 +1,7 @@
 import CertMapCore
 import CertMapJournal
 import CertMapServer
+import CertMapTestSupport
 import XCTest
 
 /// The server against real curl: every demo identity gets its IIS status, and every request on a
@@ -81,7 +82,9 @@ final class PerRequestAuthenticationTests: XCTestCase {
                 "--cert", certificate, "--key", key, "-o", "/dev/null", "-w", "%{http_code}",
             ] + flags + ["https://localhost:\(harness.port)/"])
             XCTAssertEqual(output.stdout, "200", "\(expected): \(output.stderr)")
-            try await Task.sleep(nanoseconds: 50_000_000)
+            _ = await eventually {
+                harness.service.events.recent().contains { if case .connectionOpened(let opened) = $0.kind { opened.tlsVersion == expected } else { false } }
+            }
             let versions = harness.service.events.recent().compactMap { event -> String? in
                 if case .connectionOpened(let opened) = event.kind { return opened.tlsVersion }
                 return nil

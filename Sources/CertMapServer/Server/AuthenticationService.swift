@@ -144,6 +144,11 @@ public final class AuthenticationService: Sendable {
         state.withLockedValue { $0.connections.admit(address: address, limit: limits.maxConnections, perAddress: limits.maxConnectionsPerAddress) }
     }
 
+    /// Connections admitted and not closed yet (TLS handshakes in progress included).
+    public var openConnectionCount: Int {
+        state.withLockedValue { $0.connections.open }
+    }
+
     func closeConnection(from address: String) {
         state.withLockedValue { $0.connections.release(address: address) }
     }
