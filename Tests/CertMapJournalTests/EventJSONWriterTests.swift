@@ -47,7 +47,8 @@ final class EventJSONWriterTests: XCTestCase {
         return RequestRecord(
             traceID: "t-1a", connection: 42, request: 7, method: "GET", path: "/a/\(text)?q=\"x\"", peer: "[::1]:5000", route: "reverse",
             proxied: true, mode: "per-request", certificateSource: "forwarded:xfcc", certificate: certificate ? CertificateSummary(alice) : nil,
-            decision: decision, durationMicros: 0, run: run, upstream: upstream)
+            decision: decision, durationMicros: 0, run: run, upstream: upstream,
+            observed: certificate ? nil : ObservedAnswer(proxy: "nginx", status: 403, source: "access.log:\(text.utf8.count)", verify: "FAILED:\(text)", certificateNotLogged: run))
     }
 
     func testRequestRecordsOfEveryShapeAreWrittenExactlyAsJSONEncoderWritesThem() throws {

@@ -39,9 +39,10 @@ public final class PeerProcess: @unchecked Sendable {
     ///   - log: the file the peer writes its errors to, quoted when it fails to start.
     ///   - stopSignal: what `stop()` sends first (squid takes seconds to exit on SIGTERM, and
     ///     nothing of its state matters to a test).
+    ///   - output: where the peer's standard output goes (HAProxy's `log stdout`); nowhere by default.
     public static func start(
         _ testCase: XCTestCase, name: String, binary: String, arguments: [String], environment: [String: String] = [:],
-        port: Int, directory: URL, log: URL, stopSignal: Int32 = SIGTERM
+        port: Int, directory: URL, log: URL, stopSignal: Int32 = SIGTERM, output: URL? = nil
     ) async throws -> PeerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -51,6 +52,10 @@ public final class PeerProcess: @unchecked Sendable {
         }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
+        if let output {
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            process.standardOutput = (try? FileHandle(forWritingTo: output)) ?? FileHandle.nullDevice
+        }
         if !FileManager.default.fileExists(atPath: log.path) {
             FileManager.default.createFile(atPath: log.path, contents: nil)
         }

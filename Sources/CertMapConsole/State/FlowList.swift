@@ -25,7 +25,7 @@ public struct FlowRow: Hashable, Sendable {
             peer: record.peer, route: record.route, proxied: record.proxied, mode: record.mode, certificateSource: record.certificateSource,
             certificate: record.certificate,
             decision: Decision(reason: decision.reason, account: decision.account, mapping: decision.mapping, trace: DecisionTrace(), generation: decision.generation),
-            durationMicros: record.durationMicros, run: record.run, upstream: record.upstream)
+            durationMicros: record.durationMicros, run: record.run, upstream: record.upstream, observed: record.observed)
         return FlowRow(time: time, record: untraced, traceReleased: true)
     }
 }

@@ -134,13 +134,17 @@ public struct RequestRecord: Codable, Hashable, Sendable {
     public let run: String?
     /// In gateway mode, what the application did with the request (nil: certmap answered it itself).
     public let upstream: UpstreamOutcome?
+    /// For a request imported from another proxy's access log: what that proxy answered (the
+    /// "was" of a replay); `decision` is then certmap's decision for it at import.
+    public let observed: ObservedAnswer?
 
     public init(
         traceID: String, connection: ConnectionID, request: Int, method: String, path: String, peer: String, route: String,
         proxied: Bool, mode: String, certificateSource: String, certificate: CertificateSummary?, decision: Decision, durationMicros: Int,
-        run: String? = nil, upstream: UpstreamOutcome? = nil
+        run: String? = nil, upstream: UpstreamOutcome? = nil, observed: ObservedAnswer? = nil
     ) {
         self.upstream = upstream
+        self.observed = observed
         self.traceID = traceID
         self.connection = connection
         self.request = request
@@ -162,7 +166,7 @@ public struct RequestRecord: Codable, Hashable, Sendable {
         RequestRecord(
             traceID: traceID, connection: connection, request: request, method: method, path: path, peer: peer, route: route, proxied: proxied,
             mode: mode, certificateSource: certificateSource, certificate: certificate, decision: decision, durationMicros: durationMicros, run: run,
-            upstream: upstream)
+            upstream: upstream, observed: observed)
     }
 
     /// The connection this request came on, unique across runs.

@@ -65,6 +65,10 @@ public struct EventJSONWriter {
         string(record.method)
         raw(",\"mode\":")
         string(record.mode)
+        if let observed = record.observed {
+            raw(",\"observed\":")
+            bytes.append(contentsOf: try fallback.encode(observed))
+        }
         raw(",\"path\":")
         string(record.path)
         raw(",\"peer\":")

@@ -22,6 +22,9 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
     public let context: Bool
     /// Then / now answered with an identity its own certificate does not map to.
     public let wasMisattributed: Bool
+    /// "was" is another proxy's HTTP status from its access log (`certmap import log`), not a
+    /// certmap decision: it has no substatus and no account, so only the status code compares.
+    public let wasObserved: Bool
     public private(set) var nowMisattributed = false
 
     init(original: RequestRecord, now decision: Decision, certificateMissing: Bool, context: Bool = false) {
@@ -36,9 +39,10 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
         self.request = original.request
         self.method = original.method
         self.path = original.path
-        self.identity = original.certificate?.commonName
-        self.was = original.decision.statusText
-        self.wasAccount = original.decision.account
+        self.identity = original.certificate?.commonName ?? original.observed?.certificateNotLogged
+        self.was = original.observed.map { String($0.status) } ?? original.decision.statusText
+        self.wasAccount = original.observed == nil ? original.decision.account : nil
+        self.wasObserved = original.observed != nil
         self.now = nowStatus
         self.nowAccount = nowAccount
         self.nowReason = nowReason
@@ -50,7 +54,7 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case connection, request, method, path, identity, was, wasAccount, now, nowAccount, nowReason, certificateMissing, note, context
-        case wasMisattributed, nowMisattributed
+        case wasMisattributed, nowMisattributed, wasObserved
     }
 
     /// Reports written before context existed decode with `context` false.
@@ -71,10 +75,16 @@ public struct ReplayOutcome: Codable, Hashable, Sendable {
         context = try container.decodeIfPresent(Bool.self, forKey: .context) ?? false
         wasMisattributed = try container.decodeIfPresent(Bool.self, forKey: .wasMisattributed) ?? false
         nowMisattributed = try container.decodeIfPresent(Bool.self, forKey: .nowMisattributed) ?? false
+        wasObserved = try container.decodeIfPresent(Bool.self, forKey: .wasObserved) ?? false
     }
 
-    /// Whether the decision or the account differs (context never counts).
-    public var changed: Bool { !context && (was != now || wasAccount != nowAccount) }
+    /// Whether the decision or the account differs (context never counts); against another
+    /// proxy's logged status, whether the status code differs.
+    public var changed: Bool {
+        guard !context else { return false }
+        if wasObserved { return was != String(now.prefix { $0 != "." }) }
+        return was != now || wasAccount != nowAccount
+    }
 
     /// `401.2 → 200 alice`.
     public var diff: String {

@@ -9,13 +9,16 @@ struct DiagnoseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diagnose",
         abstract: "Summarise why requests were refused (401/403) or answered with another user's identity, by cause, with an example, its specifics and the fix for each.",
-        discussion: "Reads <home>/journal (written by certmap serve) unless --journal names a directory or a journal file."
+        discussion: "Reads <home>/journal (written by certmap serve) unless --journal names a directory or a journal file, or --session a saved session (certmap sessions list; an imported access log included)."
     )
 
     @OptionGroup var homeOptions: HomeOptions
 
     @Option(name: .long, help: "Journal directory or file (default: <home>/journal).", completion: .file())
     var journal: String?
+
+    @Option(name: .long, help: "A saved session instead of the journal (certmap sessions list).")
+    var session: String?
 
     @Option(name: .long, help: "Only events at or after this time (RFC 3339, e.g. 2026-11-25T03:00:00Z).")
     var since: String?
@@ -27,15 +30,32 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if let since, RFC3339.parse(since) == nil {
             throw ValidationError("--since \"\(since)\" is not an RFC 3339 time such as 2026-11-25T03:00:00Z")
         }
+        if let session {
+            try SessionsCommand.validate(name: session)
+            guard journal == nil else { throw ValidationError("give --journal or --session, not both") }
+        }
     }
 
     func run() async throws {
-        let source = journal.map { URL(fileURLWithPath: $0) } ?? homeOptions.dataHome.journalDirectory
-        let read = try JournalReader.read(source)
-        for warning in read.warnings {
-            FileHandle.standardError.write(Data("certmap: \(warning)\n".utf8))
+        let events: [CertMapEvent]
+        let source: URL
+        if let session {
+            let store = SessionStore(home: homeOptions.dataHome)
+            guard store.exists(session) else { throw CommandFailure("no session named \"\(session)\" (certmap sessions list)") }
+            source = store.file(session)
+            let (loaded, times) = try store.loadWithTimes(session)
+            events = loaded.requests.enumerated().map { index, record in
+                CertMapEvent(sequence: UInt64(index + 1), time: times[record.key] ?? Date(timeIntervalSince1970: 0), kind: .request(record))
+            }
+        } else {
+            source = journal.map { URL(fileURLWithPath: $0) } ?? homeOptions.dataHome.journalDirectory
+            let read = try JournalReader.read(source)
+            for warning in read.warnings {
+                FileHandle.standardError.write(Data("certmap: \(warning)\n".utf8))
+            }
+            events = read.events
         }
-        let diagnosis = JournalDiagnosis(events: read.events, since: since.flatMap(RFC3339.parse))
+        let diagnosis = JournalDiagnosis(events: events, since: since.flatMap(RFC3339.parse))
         if json {
             let encoder = EventJSON.encoder()
             encoder.outputFormatting.insert(.prettyPrinted)
