@@ -94,8 +94,10 @@ public enum AccessLogFormat: String, CaseIterable, Sendable {
         }
     }
 
-    /// Reads one line of this format's log (as `configuration` asks for it).
-    public func entry(from line: String) throws(AccessLogLineError) -> AccessLogEntry {
+    /// Reads one line of this format's log (as `configuration` asks for it). `certificates`
+    /// remembers the certificates already decoded, by their text in the log: a log repeats the
+    /// same few certificates on every line, and decoding one is most of a line's cost.
+    public func entry(from line: String, certificates: inout CertificateTextCache) throws(AccessLogLineError) -> AccessLogEntry {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
             throw .notJSON
         }
@@ -107,7 +109,7 @@ public enum AccessLogFormat: String, CaseIterable, Sendable {
                 time: fields.number("msec").map { Date(timeIntervalSince1970: $0) }, connection: fields.text("conn"),
                 requestOnConnection: fields.number("conn_req").map { Int($0) }, client: fields.text("remote") ?? "?",
                 method: try fields.required("method"), uri: try fields.required("uri"), status: try fields.status("status"),
-                certificate: try Self.pem(escaped: fields.text("cert")), verify: verify == "NONE" ? nil : verify, subject: fields.text("s_dn"))
+                certificate: try certificates.identity(fields.text("cert"), decode: Self.pem(escaped:)), verify: verify == "NONE" ? nil : verify, subject: fields.text("s_dn"))
         case .haproxy:
             let used = fields.number("c_used") == 1
             let code = fields.number("verify").map { Int($0) } ?? 0
@@ -115,7 +117,7 @@ public enum AccessLogFormat: String, CaseIterable, Sendable {
                 time: fields.number("ts").map { Date(timeIntervalSince1970: $0) }, connection: fields.text("conn"),
                 requestOnConnection: fields.number("conn_req").map { Int($0) }, client: fields.text("remote") ?? "?",
                 method: try fields.required("method"), uri: try fields.required("uri"), status: try fields.status("status"),
-                certificate: try Self.der(base64: fields.text("cert")), verify: used ? (code == 0 ? "SUCCESS" : "FAILED:X509 error \(code)") : nil,
+                certificate: try certificates.identity(fields.text("cert"), decode: Self.der(base64:)), verify: used ? (code == 0 ? "SUCCESS" : "FAILED:X509 error \(code)") : nil,
                 subject: used ? fields.text("s_dn") : nil)
         case .caddy:
             let address = [fields.text("request.remote_ip"), fields.text("request.remote_port")].compactMap { $0 }.joined(separator: ":")
@@ -123,19 +125,18 @@ public enum AccessLogFormat: String, CaseIterable, Sendable {
                 time: fields.number("ts").map { Date(timeIntervalSince1970: $0) }, connection: address.isEmpty ? nil : address,
                 requestOnConnection: nil, client: address.isEmpty ? "?" : address,
                 method: try fields.required("request.method"), uri: try fields.required("request.uri"), status: try fields.status("status"),
-                certificate: try Self.der(base64: fields.text("resp_headers.X-Certmap-Cert")), verify: nil,
+                certificate: try certificates.identity(fields.text("resp_headers.X-Certmap-Cert"), decode: Self.der(base64:)), verify: nil,
                 subject: fields.text("request.tls.client_common_name").map { "CN=\($0)" })
         case .envoy:
             return AccessLogEntry(
                 time: fields.text("time").flatMap(Self.rfc3339), connection: fields.text("conn"), requestOnConnection: nil,
                 client: fields.text("remote") ?? "?", method: try fields.required("method"), uri: try fields.required("path"),
-                status: try fields.status("status"), certificate: try Self.pem(escaped: fields.text("cert")), verify: nil, subject: fields.text("subject"))
+                status: try fields.status("status"), certificate: try certificates.identity(fields.text("cert"), decode: Self.pem(escaped:)), verify: nil, subject: fields.text("subject"))
         }
     }
 
     /// URL-encoded PEM (nginx `$ssl_client_escaped_cert`, Envoy `%DOWNSTREAM_PEER_CERT%`).
-    private static func pem(escaped: String?) throws(AccessLogLineError) -> CertificateIdentity? {
-        guard let escaped else { return nil }
+    private static func pem(escaped: String) throws(AccessLogLineError) -> CertificateIdentity? {
         guard let pem = escaped.removingPercentEncoding else { throw .certificate("the certificate's %-escapes are malformed") }
         do {
             return try CertificateLoader.certificates(from: Array(pem.utf8), source: "the certificate").first
@@ -145,8 +146,7 @@ public enum AccessLogFormat: String, CaseIterable, Sendable {
     }
 
     /// Base64 DER (HAProxy `ssl_c_der,base64`, Caddy `certificate_der_base64`).
-    private static func der(base64: String?) throws(AccessLogLineError) -> CertificateIdentity? {
-        guard let base64 else { return nil }
+    private static func der(base64: String) throws(AccessLogLineError) -> CertificateIdentity? {
         guard let der = Data(base64Encoded: base64) else { throw .certificate("the certificate is not base64") }
         do {
             return try CertificateIdentity(derEncoded: Array(der))
@@ -160,6 +160,25 @@ public enum AccessLogFormat: String, CaseIterable, Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+}
+
+/// Certificates decoded from an access log, by their text in it (bounded: a log with more
+/// distinct certificates than `capacity` decodes the rest every time).
+public struct CertificateTextCache {
+    private var identities: [String: CertificateIdentity] = [:]
+    public let capacity: Int
+
+    public init(capacity: Int = 10_000) {
+        self.capacity = capacity
+    }
+
+    mutating func identity(_ text: String?, decode: (String) throws(AccessLogLineError) -> CertificateIdentity?) throws(AccessLogLineError) -> CertificateIdentity? {
+        guard let text else { return nil }
+        if let known = identities[text] { return known }
+        let identity = try decode(text)
+        if let identity, identities.count < capacity { identities[text] = identity }
+        return identity
     }
 }
 

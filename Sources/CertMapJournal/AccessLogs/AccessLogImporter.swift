@@ -33,6 +33,7 @@ public struct AccessLogImporter {
     private var connections: [String: ConnectionID] = [:]
     private var requestCounts: [ConnectionID: Int] = [:]
     private var checks: [Fingerprint: CertificateCheck] = [:]
+    private var decoded = CertificateTextCache()
 
     /// - Parameters:
     ///   - check: validates a certificate as of a time (the request's).
@@ -54,7 +55,7 @@ public struct AccessLogImporter {
         guard !line.allSatisfy(\.isWhitespace) else { return }
         let entry: AccessLogEntry
         do {
-            entry = try format.entry(from: line)
+            entry = try format.entry(from: line, certificates: &decoded)
         } catch {
             malformed += 1
             if problems.count < 20 { problems.append("\(source):\(number): \(error)") }

@@ -15,9 +15,18 @@ import Foundation
 public struct EventJSONWriter {
     private let fallback: JSONEncoder
     private var bytes: [UInt8] = []
+    /// Times as `JSONEncoder`'s default writes them (seconds since 2001-01-01, a number) instead
+    /// of RFC 3339 text: the form HAR files have always held.
+    private let datesAsReferenceSeconds: Bool
 
     public init() {
-        fallback = EventJSON.encoder()
+        self.init(datesAsReferenceSeconds: false)
+    }
+
+    init(datesAsReferenceSeconds: Bool) {
+        self.datesAsReferenceSeconds = datesAsReferenceSeconds
+        fallback = datesAsReferenceSeconds ? JSONEncoder() : EventJSON.encoder()
+        if datesAsReferenceSeconds { fallback.outputFormatting = [.sortedKeys, .withoutEscapingSlashes] }
         bytes.reserveCapacity(4096)
     }
 
@@ -43,6 +52,20 @@ public struct EventJSONWriter {
         raw(",\"time\":")
         date(event.time)
         raw(",\"type\":\"request\"}\n")
+        output.append(contentsOf: bytes)
+    }
+
+    /// Appends a request record alone as JSON (a HAR entry's `_certmap.record`).
+    mutating func append(_ record: RequestRecord, to output: inout Data) throws {
+        bytes.removeAll(keepingCapacity: true)
+        try write(record)
+        output.append(contentsOf: bytes)
+    }
+
+    /// Appends `text` as a JSON string.
+    mutating func append(string text: String, to output: inout Data) {
+        bytes.removeAll(keepingCapacity: true)
+        string(text)
         output.append(contentsOf: bytes)
     }
 
@@ -227,6 +250,10 @@ public struct EventJSONWriter {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private mutating func date(_ date: Date) {
+        if datesAsReferenceSeconds {
+            bytes.append(contentsOf: "\(date.timeIntervalSinceReferenceDate)".utf8)
+            return
+        }
         bytes.append(UInt8(ascii: "\""))
         RFC3339Time.append(date, to: &bytes)
         bytes.append(UInt8(ascii: "\""))

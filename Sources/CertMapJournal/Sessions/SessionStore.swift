@@ -26,10 +26,8 @@ public struct SessionStore: Sendable {
     /// Writes the session atomically (0600: it holds certificates, never keys).
     public func save(_ session: ReplaySession, times: [String: Date], as name: String) throws {
         try Self.validate(name: name)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try AtomicFileWriter(permissions: 0o600).write(encoder.encode(HARConversion.document(from: session, times: times)), to: file(name))
+        try AtomicFileWriter(permissions: 0o600).write(HARWriter.data(from: session, times: times), to: file(name))
     }
 
     /// The HAR document of a session.
