@@ -12,6 +12,9 @@ public final class LogLineReader {
     private let handle: FileHandle
     private var inflater: UnsafeMutablePointer<z_stream>?
     private var pending: [UInt8] = []
+    /// Where the unread part of `pending` starts (lines are not removed one by one: that moved
+    /// the rest of the buffer for every line).
+    private var start = 0
     private var ended = false
     public private(set) var lineNumber = 0
     /// Bytes of the file read so far (compressed bytes for a gzip file), for progress.
@@ -49,13 +52,16 @@ public final class LogLineReader {
     /// The next line without its newline, or nil at the end of the file.
     public func next() throws -> String? {
         while true {
-            if let newline = pending.firstIndex(of: 0x0A) {
+            if let newline = pending[start...].firstIndex(of: 0x0A) {
                 lineNumber += 1
-                isTruncated = newline > Self.maxLineBytes
-                let line = String(decoding: pending[..<min(newline, Self.maxLineBytes)], as: UTF8.self)
-                pending.removeSubrange(...newline)
+                isTruncated = newline - start > Self.maxLineBytes
+                let line = String(decoding: pending[start..<min(newline, start + Self.maxLineBytes)], as: UTF8.self)
+                start = newline + 1
                 return line.hasSuffix("\r") ? String(line.dropLast()) : line
             }
+            // Drop what was read before reading more.
+            pending.removeSubrange(..<start)
+            start = 0
             if ended {
                 guard !pending.isEmpty else { return nil }
                 lineNumber += 1

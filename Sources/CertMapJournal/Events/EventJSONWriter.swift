@@ -90,7 +90,7 @@ public struct EventJSONWriter {
         string(record.mode)
         if let observed = record.observed {
             raw(",\"observed\":")
-            bytes.append(contentsOf: try fallback.encode(observed))
+            write(observed)
         }
         raw(",\"path\":")
         string(record.path)
@@ -174,6 +174,26 @@ public struct EventJSONWriter {
             raw("}")
         }
         raw("]}}")
+    }
+
+    private mutating func write(_ observed: ObservedAnswer) {
+        raw("{")
+        if let notLogged = observed.certificateNotLogged {
+            raw("\"certificateNotLogged\":")
+            string(notLogged)
+            raw(",")
+        }
+        raw("\"proxy\":")
+        string(observed.proxy)
+        raw(",\"source\":")
+        string(observed.source)
+        raw(",\"status\":")
+        number(observed.status)
+        if let verify = observed.verify {
+            raw(",\"verify\":")
+            string(verify)
+        }
+        raw("}")
     }
 
     private mutating func write(_ upstream: UpstreamOutcome) {
