@@ -57,11 +57,17 @@ final class BadInputSweepTests: XCTestCase {
             (["replay", "nosuchsession", "--dry-run"], "no session named \"nosuchsession\""),
             (["import", "iis", home.path], "is a directory, not a file"),
             (["bench", "mapping", "--decisions", "5"], "--decisions must be at least 1000"),
+            (["logformat", "apache"], "unknown proxy \"apache\"; give one of nginx, haproxy, caddy, envoy"),
+            (["import", "log", "/nonexistent/access.log", "--format", "nginx"], "/nonexistent/access.log: no such file"),
+            (["import", "log", notJSON.path, "--format", "apache"], "--format \"apache\": give one of nginx, haproxy, caddy, envoy"),
+            (["import", "log", notJSON.path, "--format", "nginx"], "no request could be read"),
+            (["import", "log", home.path, "--format", "nginx"], "is a directory"),
+            (["diagnose", "--session", "nosuchsession"], "no session named \"nosuchsession\""),
         ]
         let config = try Data(contentsOf: home.appendingPathComponent("config.json"))
         for (arguments, says) in cases {
-            // bench builds its data in memory and takes no --home.
-            let result = arguments.first == "bench" ? try CertMapProcess.execute(CertMapProcess.binary, arguments) : try certmap.run(arguments)
+            // bench builds its data in memory and logformat only prints: they take no --home.
+            let result = ["bench", "logformat"].contains(arguments.first) ? try CertMapProcess.execute(CertMapProcess.binary, arguments) : try certmap.run(arguments)
             let label = arguments.joined(separator: " ")
             XCTAssertNotEqual(result.status, 0, label)
             let lines = result.stderr.split(separator: "\n").filter { !$0.isEmpty }

@@ -22,7 +22,14 @@ public final class LogLineReader {
     /// The last line returned was longer than `maxLineBytes` and was cut.
     public private(set) var isTruncated = false
 
+    private let url: URL
+
     public init(url: URL) throws {
+        self.url = url
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw LogReadError(file: url.path, detail: "is a directory, not a file")
+        }
         do {
             handle = try FileHandle(forReadingFrom: url)
         } catch {
@@ -79,7 +86,12 @@ public final class LogLineReader {
     }
 
     private func fill() throws {
-        let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+        let chunk: Data
+        do {
+            chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+        } catch {
+            throw LogReadError(file: url.path, detail: PeopleText.describe(fileSystem: error))
+        }
         bytesRead += UInt64(chunk.count)
         guard !chunk.isEmpty else {
             ended = true
@@ -105,7 +117,7 @@ public final class LogLineReader {
                     // Another member may follow (logs rotated and concatenated).
                     inflateReset(inflater)
                 } else if status != Z_OK && status != Z_BUF_ERROR {
-                    throw LogReadError(file: "", detail: "the gzip data is corrupt after \(bytesRead) bytes (zlib error \(status))")
+                    throw LogReadError(file: url.path, detail: "the gzip data is corrupt after \(bytesRead) bytes (zlib error \(status))")
                 }
             }
         }

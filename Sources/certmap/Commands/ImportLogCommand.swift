@@ -75,14 +75,15 @@ struct ImportLogCommand: AsyncParsableCommand {
             throw CommandFailure("\(error)")
         }
         if shown { progress.finish() }
+        guard !importer.requests.isEmpty else {
+            let first = importer.problems.first.map { "; the first: \($0)" } ?? ""
+            throw CommandFailure("\(file): no request could be read (\(importer.summary))\(first); is it written with certmap logformat \(format)?")
+        }
         for problem in importer.problems {
             FileHandle.standardError.write(Data("certmap: skipped \(problem)\n".utf8))
         }
         if importer.malformed > importer.problems.count {
             FileHandle.standardError.write(Data("certmap: … and \(importer.malformed - importer.problems.count) more malformed line(s)\n".utf8))
-        }
-        guard !importer.requests.isEmpty else {
-            throw CommandFailure("\(file): no request could be read (\(importer.summary)); is it written with certmap logformat \(format)?")
         }
         try store.save(importer.session, times: importer.times, as: sessionName)
         print("imported session \"\(sessionName)\" from \(file): \(importer.summary) → \(store.file(sessionName).path)")
