@@ -11,6 +11,9 @@ struct LogFormatCommand: ParsableCommand {
         discussion: "Add the printed lines to the proxy's configuration, send traffic, then: certmap import log FILE --format PROXY."
     )
 
+    /// Accepted like every command's (the output does not depend on it).
+    @OptionGroup var homeOptions: HomeOptions
+
     @Argument(help: "nginx, haproxy, caddy or envoy.")
     var proxy: String
 
