@@ -210,12 +210,17 @@ public struct SecurityEvent: Codable, Hashable, Sendable {
     public let connection: ConnectionID?
     public let peer: String
     public let message: String
+    /// A short, stable name for what happened within the category (`plain_http`,
+    /// `alert_unknown_ca` for a TLS failure), for metric labels and counting; the message is
+    /// for people.
+    public let reason: String?
 
-    public init(category: Category, connection: ConnectionID?, peer: String, message: String) {
+    public init(category: Category, connection: ConnectionID?, peer: String, message: String, reason: String? = nil) {
         self.category = category
         self.connection = connection
         self.peer = peer
         self.message = message
+        self.reason = reason
     }
 }
 

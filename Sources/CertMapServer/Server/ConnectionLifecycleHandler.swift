@@ -101,14 +101,18 @@ final class ConnectionLifecycleHandler: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         let message: String
+        var reason: String?
         switch error {
-        case is NIOSSLError, is BoringSSLError: message = "TLS: " + TLSFailureText.describe(error)
+        case is NIOSSLError, is BoringSSLError:
+            let failure = TLSFailureText.classify(error)
+            message = "TLS: " + failure.text
+            reason = failure.reason
         case let error as HTTPParserError: message = "malformed HTTP: \(error)"
         default: message = "connection error: \(error)"
         }
         machine.failed(message)
         let category: SecurityEvent.Category = error is HTTPParserError ? .malformedRequest : .tls
-        service.events.publish(.security(SecurityEvent(category: category, connection: id, peer: peer, message: message)))
+        service.events.publish(.security(SecurityEvent(category: category, connection: id, peer: peer, message: message, reason: reason)))
         context.close(promise: nil)
     }
 

@@ -2,39 +2,50 @@ import NIOSSL
 
 /// A failed TLS handshake in words for the operator, from the BoringSSL reason names inside
 /// NIOSSL's error (`HTTP_REQUEST`, `UNSUPPORTED_PROTOCOL`, ...), never the error dump with its
-/// build paths. What certmap cannot know for sure it says with "probably".
+/// build paths, plus a short stable reason for counting (the metrics' `reason` label). What
+/// certmap cannot know for sure it says with "probably".
 enum TLSFailureText {
-    static func describe(_ error: Error) -> String {
+    /// What went wrong: `reason` is one of a small fixed set (`plain_http`, `protocol_version`,
+    /// `no_shared_cipher`, `alert_<name>`, `broken_off`, `malformed`, `closed`, `other`).
+    struct Failure: Hashable {
+        let reason: String
+        let text: String
+    }
+
+    static func describe(_ error: Error) -> String { classify(error).text }
+
+    static func classify(_ error: Error) -> Failure {
         let text = String(describing: error)
         let reasons = Self.reasons(in: text)
         if reasons.contains("HTTP_REQUEST") || reasons.contains("HTTPS_PROXY_REQUEST") {
-            return "the client spoke plain HTTP to the HTTPS port (use https://)"
+            return Failure(reason: "plain_http", text: "the client spoke plain HTTP to the HTTPS port (use https://)")
         }
         if reasons.contains("UNSUPPORTED_PROTOCOL") || reasons.contains("WRONG_VERSION_NUMBER") {
-            return "the client offered only TLS versions certmap does not accept (TLS 1.2 and 1.3 are)"
+            return Failure(reason: "protocol_version", text: "the client offered only TLS versions certmap does not accept (TLS 1.2 and 1.3 are)")
         }
         if reasons.contains("NO_SHARED_CIPHER") || reasons.contains("NO_SHARED_GROUP") {
-            return "the client and certmap have no cipher suite or key-exchange group in common"
+            return Failure(reason: "no_shared_cipher", text: "the client and certmap have no cipher suite or key-exchange group in common")
         }
         if let alert = reasons.first(where: { $0.hasPrefix("TLSV1_ALERT_") || $0.hasPrefix("SSLV3_ALERT_") }) {
-            let name = alert.replacingOccurrences(of: "TLSV1_ALERT_", with: "").replacingOccurrences(of: "SSLV3_ALERT_", with: "").lowercased().replacingOccurrences(of: "_", with: " ")
+            let token = alert.replacingOccurrences(of: "TLSV1_ALERT_", with: "").replacingOccurrences(of: "SSLV3_ALERT_", with: "").lowercased()
+            let name = token.replacingOccurrences(of: "_", with: " ")
             let trust = ["unknown ca", "bad certificate", "certificate unknown", "certificate expired"].contains(name)
                 ? " — it probably does not trust certmap's certificate (give it <home>/pki/ca-bundle.pem)" : ""
-            return "the client ended the handshake with the alert \"\(name)\"\(trust)"
+            return Failure(reason: "alert_\(token)", text: "the client ended the handshake with the alert \"\(name)\"\(trust)")
         }
         if reasons.contains("DECRYPTION_FAILED_OR_BAD_RECORD_MAC") || reasons.contains("BAD_PACKET_LENGTH") {
-            return "the client broke off the handshake — probably because it does not trust certmap's certificate (give it <home>/pki/ca-bundle.pem)"
+            return Failure(reason: "broken_off", text: "the client broke off the handshake — probably because it does not trust certmap's certificate (give it <home>/pki/ca-bundle.pem)")
         }
         if reasons.contains("CLIENTHELLO_PARSE_FAILED") || reasons.contains("DECODE_ERROR") || reasons.contains("UNEXPECTED_RECORD") {
-            return "the client sent bytes that are not a well-formed TLS handshake"
+            return Failure(reason: "malformed", text: "the client sent bytes that are not a well-formed TLS handshake")
         }
         if case NIOSSLError.uncleanShutdown = error {
-            return "the client closed the connection during the TLS handshake (it may not trust certmap's certificate)"
+            return Failure(reason: "closed", text: "the client closed the connection during the TLS handshake (it may not trust certmap's certificate)")
         }
         if let first = reasons.first {
-            return "the TLS handshake failed (\(first.lowercased().replacingOccurrences(of: "_", with: " ")))"
+            return Failure(reason: "other", text: "the TLS handshake failed (\(first.lowercased().replacingOccurrences(of: "_", with: " ")))")
         }
-        return "the TLS handshake failed (not TLS, or the client gave up)"
+        return Failure(reason: "other", text: "the TLS handshake failed (not TLS, or the client gave up)")
     }
 
     /// `HTTP_REQUEST` from `error:1000009c:SSL routines:OPENSSL_internal:HTTP_REQUEST at /…`.

@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not record events in <home>/journal.")
     var noJournal = false
 
+    @Option(name: .long, help: "Serve Prometheus metrics on this address (HOST:PORT, plain HTTP, GET /metrics).")
+    var metrics: String?
+
     @OptionGroup var upstreamOptions: UpstreamOptions
 
     @OptionGroup var proxyOptions: ProxyOptions
@@ -56,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try ListenAddress(parsing: listen)
+        if let metrics { _ = try ListenAddress(parsing: metrics) }
     }
 
     func run() async throws {
@@ -66,6 +70,21 @@ struct ServeCommand: AsyncParsableCommand {
             home: home, listen: ListenAddress(parsing: listen), persistence: mode?.flags, recordJournal: !noJournal, upstream: upstreamOptions.url(),
             proxies: { try proxyOptions.settings(upstream: $0) },
             subscribe: { events in printer = EventPrinter(format: format).start(on: events) })
+        var endpoint: MetricsEndpoint?
+        var counted: ServerMetrics?
+        if let metrics {
+            let writer = stack.journalWriter
+            let collector = ServerMetrics(service: stack.service) { writer?.bytesWritten }
+            do {
+                endpoint = try await MetricsEndpoint.start(metrics: collector, listen: ListenAddress(parsing: metrics), group: stack.group)
+            } catch {
+                await stack.stop()
+                await printer?.value
+                throw error
+            }
+            counted = collector
+            stack.events.publish(.system(SystemEvent("Prometheus metrics on http://\(endpoint!.boundAddress)/metrics")))
+        }
         // Any writer's change to config.json reaches this server within a second; SIGHUP reloads now.
         let watcher = ConfigFileWatcher(service: stack.service)
         watcher.start()
@@ -74,6 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
         reload.cancel()
         watcher.stop()
         stack.events.publish(.system(SystemEvent("received \(signal), shutting down")))
+        await endpoint?.stop()
+        counted?.stop()
         await stack.stop()
         await printer?.value
     }

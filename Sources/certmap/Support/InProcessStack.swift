@@ -16,6 +16,8 @@ struct InProcessStack: Sendable {
     let proxies: ProxySimulator?
     let group: MultiThreadedEventLoopGroup
     private let journal: Task<Void, Never>?
+    /// The journal's writer (nil without a journal), for the bytes it has written.
+    let journalWriter: JournalWriter?
 
     var events: EventBus { service.events }
 
@@ -37,7 +39,8 @@ struct InProcessStack: Sendable {
         let journalSettings = JournalSettings(
             directory: home.journalDirectory, maxSegmentBytes: retention.segmentMegabytes * 1024 * 1024,
             maxTotalBytes: Int64(retention.maxTotalMegabytes) * 1024 * 1024, maxAge: TimeInterval(retention.maxAgeDays) * 86_400)
-        let journal = recordJournal ? JournalRecorder.start(bus: events, writer: try JournalWriter(settings: journalSettings)) : nil
+        let writer = recordJournal ? try JournalWriter(settings: journalSettings) : nil
+        let journal = writer.map { JournalRecorder.start(bus: events, writer: $0) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var server: CertMapHTTPSServer?
         do {
@@ -47,7 +50,7 @@ struct InProcessStack: Sendable {
             if let settings = try proxies(started.boundAddress) {
                 simulator = try await ProxySimulator.start(settings: settings, home: home, events: events, group: group)
             }
-            return InProcessStack(service: service, server: started, proxies: simulator, group: group, journal: journal)
+            return InProcessStack(service: service, server: started, proxies: simulator, group: group, journal: journal, journalWriter: writer)
         } catch {
             await server?.stop()
             events.finish()
