@@ -41,12 +41,14 @@ public final class AuthenticationService: Sendable {
     }
 
     /// Switches the persistence behaviour live; connections pick it up on their next request.
-    public func setPersistence(_ persistence: AuthPersistence) {
+    /// - Parameter announce: publish the switch as an event (an attached console's mirror of a
+    ///   server does not: the server's own event says it).
+    public func setPersistence(_ persistence: AuthPersistence, announce: Bool = true) {
         let previous = state.withLockedValue { state in
             defer { state.persistence = persistence }
             return state.persistence
         }
-        guard previous != persistence else { return }
+        guard previous != persistence, announce else { return }
         events.publish(.system(SystemEvent("authentication persistence switched from \(previous) to \(persistence)")))
     }
 

@@ -40,8 +40,14 @@ struct ConsoleSubcommand: AsyncParsableCommand {
 
     @OptionGroup var proxyOptions: ProxyOptions
 
+    @Option(name: .long, help: "Attach to a running certmap serve through its admin socket instead of starting a server.", completion: .file())
+    var attach: [String] = []
+
     func validate() throws {
         _ = try ListenAddress(parsing: listen)
+        if attach.count > 1 {
+            throw ValidationError("attaching to several servers at once is not supported yet; give one --attach")
+        }
     }
 
     func run() async throws {
@@ -55,6 +61,10 @@ struct ConsoleSubcommand: AsyncParsableCommand {
             URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("themes"),
         ])
         let theme = try catalog.resolve(requested: theme, environment: environment)
+        if let path = attach.first {
+            try await runAttached(to: path, home: home, theme: theme, environment: environment)
+            return
+        }
         let runtime = try await ConsoleRuntime.start(home: home, listen: ListenAddress(parsing: listen), mode: mode?.flags, journal: !noJournal, upstream: upstreamOptions.url(), proxies: proxyOptions)
         var state = ConsoleState(
             mode: runtime.service.persistence.description, now: Date(), glyphs: .forEnvironment(environment), timeZone: .current)
@@ -70,6 +80,23 @@ struct ConsoleSubcommand: AsyncParsableCommand {
         let outcome = await TerminalSession.run(state: state, theme: theme, driver: driver, inbox: runtime.inbox)
         await demo?.stop()
         await runtime.stop()
+        switch outcome {
+        case .failure(let error):
+            throw CommandFailure("\(error)")
+        case .success(.stopped(let reason)):
+            FileHandle.standardError.write(Data("certmap: stopped (\(reason))\n".utf8))
+        case .success(.quit):
+            break
+        }
+    }
+
+    /// The console on a running server: no server, proxies or demo traffic of its own.
+    private func runAttached(to path: String, home: DataHome, theme: Theme, environment: [String: String]) async throws {
+        let attached = try await AttachedConsole.start(path: path, home: home)
+        var state = ConsoleState(mode: attached.mirror.persistence.description, now: Date(), glyphs: .forEnvironment(environment), timeZone: .current)
+        ConsoleReducer.apply(.configurationLoaded(attached.mirror.configuration.current.document), to: &state)
+        let outcome = await TerminalSession.run(state: state, theme: theme, driver: AttachedConsoleDriver(attached: attached), inbox: attached.inbox)
+        await attached.stop()
         switch outcome {
         case .failure(let error):
             throw CommandFailure("\(error)")

@@ -47,6 +47,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Serve Prometheus metrics on this address (HOST:PORT, plain HTTP, GET /metrics).")
     var metrics: String?
 
+    @Option(name: .long, help: "The admin socket a console attaches to (certmap --attach PATH); default <home>/admin.sock, mode 0600.", completion: .file())
+    var admin: String?
+
+    @Flag(name: .long, help: "No admin socket.")
+    var noAdmin = false
+
     @OptionGroup var upstreamOptions: UpstreamOptions
 
     @OptionGroup var proxyOptions: ProxyOptions
@@ -85,6 +91,19 @@ struct ServeCommand: AsyncParsableCommand {
             counted = collector
             stack.events.publish(.system(SystemEvent("Prometheus metrics on http://\(endpoint!.boundAddress)/metrics")))
         }
+        var adminServer: AdminServer?
+        if !noAdmin {
+            let path = admin ?? home.url.appendingPathComponent("admin.sock").path
+            do {
+                adminServer = try await AdminServer.start(service: stack.service, path: path, listen: stack.server.boundAddress.description, group: stack.group)
+            } catch {
+                await endpoint?.stop()
+                await stack.stop()
+                await printer?.value
+                throw error
+            }
+            stack.events.publish(.system(SystemEvent("admin socket \(path) (certmap --attach \(path))")))
+        }
         // Any writer's change to config.json reaches this server within a second; SIGHUP reloads now.
         let watcher = ConfigFileWatcher(service: stack.service)
         watcher.start()
@@ -93,6 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
         reload.cancel()
         watcher.stop()
         stack.events.publish(.system(SystemEvent("received \(signal), shutting down")))
+        await adminServer?.stop()
         await endpoint?.stop()
         counted?.stop()
         await stack.stop()

@@ -173,16 +173,13 @@ struct ConsoleApplication: ConsoleDriver {
     /// Writes the configuration atomically (keeping backups) unless another writer changed the
     /// file since the draft began, then applies it live.
     private func save(_ document: ConfigDocument, editedFrom base: ConfigDocument) -> [ConsoleAction] {
-        let issues = ConfigValidator.validate(document)
-        guard issues.isEmpty else {
-            return [.requestFailed("not saved: \(issues.map(\.description).joined(separator: "; "))")]
-        }
         do {
-            try ConfigStore(home: service.home).save(document, editedFrom: base)
-            let snapshot = try service.apply(document, source: "saved from the console", changes: ConfigMerge.changes(from: base, to: document))
+            let snapshot = try service.saveAndApply(document, editedFrom: base, source: "saved from the console")
             return [.configurationLoaded(document), .mappingsSaved(generation: snapshot.generation)]
         } catch ConfigError.changedOnDisk(_, let current, let changes) {
             return [.saveConflict(SaveConflict(mine: document, base: base, theirs: current, changes: changes))]
+        } catch let refused as ConfigEditRefused {
+            return [.requestFailed(refused.description)]
         } catch {
             return [.requestFailed("not saved: \(error)")]
         }

@@ -1,0 +1,216 @@
+import CertMapCore
+import CertMapJournal
+import Foundation
+import NIOCore
+import NIOExtras
+import NIOPosix
+
+/// The admin endpoint of `certmap serve` (docs/admin-protocol.md): a Unix socket, mode 0600 so
+/// only the server's user can use it, through which a console attaches (`certmap --attach PATH`):
+/// it streams every event and takes the console's commands (mode switch, configuration edits
+/// with the lost-update check).
+public final class AdminServer: Sendable {
+    private let channel: Channel
+    public let path: String
+
+    private init(channel: Channel, path: String) {
+        self.channel = channel
+        self.path = path
+    }
+
+    /// Listens on `path`. A socket file left by a server that is gone is replaced; one a running
+    /// server answers on is an error, never taken over.
+    public static func start(service: AuthenticationService, path: String, listen: String, group: EventLoopGroup) async throws -> AdminServer {
+        if FileManager.default.fileExists(atPath: path) {
+            if let existing = try? await ClientBootstrap(group: group).connect(unixDomainSocketPath: path).get() {
+                try? await existing.close()
+                throw ServerError.bind(address: path, detail: "another certmap serve answers on \(path); stop it or pass --admin with another path")
+            }
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        let bootstrap = ServerBootstrap(group: group)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(AdminConnectionHandler(service: service, listen: listen))
+                }
+            }
+        let channel: Channel
+        do {
+            // Created 0600 from the start: no moment where another user could connect.
+            let previous = umask(0o177)
+            defer { umask(previous) }
+            channel = try await bootstrap.bind(unixDomainSocketPath: path).get()
+        } catch {
+            throw ServerError.bind(address: path, detail: "cannot listen on the admin socket \(path): \(error)")
+        }
+        chmod(path, 0o600)
+        return AdminServer(channel: channel, path: path)
+    }
+
+    public func stop() async {
+        try? await channel.close()
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// One attached client: hello, then every event and state change as it happens; commands answered by id.
+private final class AdminConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let service: AuthenticationService
+    private let listen: String
+    private var streaming: Task<Void, Never>?
+    private var batches: EventBatches?
+
+    init(service: AuthenticationService, listen: String) {
+        self.service = service
+        self.listen = listen
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let batches = EventBatches(bus: service.events, interval: .milliseconds(100))
+        self.batches = batches
+        var hello = AdminMessage(.hello)
+        hello.instance = service.run
+        hello.listen = listen
+        hello.mode = service.persistence.description
+        let snapshot = service.configuration.current
+        hello.generation = snapshot.generation
+        hello.config = snapshot.document
+        send(hello, on: context.channel)
+        // What happened before the client came (the bus's recent events), then what happens;
+        // an event in both (published while subscribing) is sent once.
+        let startSequence = sendHistory(context: context)
+        let startGeneration = snapshot.generation
+        let channel = context.channel
+        let service = self.service
+        streaming = Task {
+            var shown = (mode: service.persistence.description, generation: startGeneration)
+            var writer = EventJSONWriter()
+            var sentUpTo = startSequence
+            var missed = 0
+            for await batch in batches {
+                var lines = Data()
+                let alreadySent = sentUpTo
+                let fresh = batch.filter { $0.sequence > alreadySent }
+                sentUpTo = max(sentUpTo, fresh.last?.sequence ?? 0)
+                lines.append(AdminMessage.eventLines(fresh, writer: &writer))
+                let now = (mode: service.persistence.description, generation: service.configuration.current.generation)
+                if now != shown {
+                    shown = now
+                    var state = AdminMessage(.state)
+                    state.mode = now.mode
+                    state.generation = now.generation
+                    state.config = service.configuration.current.document
+                    if let line = try? state.line() { lines.append(line) }
+                }
+                // A client that does not read is not waited for; it is told what it missed.
+                guard channel.isWritable else {
+                    missed += fresh.count
+                    continue
+                }
+                if missed > 0 {
+                    var notice = AdminMessage(.error)
+                    notice.message = "\(missed) event(s) were not sent: this connection fell behind"
+                    if let line = try? notice.line() { lines.append(line) }
+                    missed = 0
+                }
+                channel.writeAndFlush(ByteBuffer(bytes: lines), promise: nil)
+            }
+        }
+        context.fireChannelActive()
+    }
+
+    /// Recent events sent to a client when it attaches.
+    static let history = 2000
+
+    /// Sends the bus's recent events; returns the sequence number of the last one.
+    private func sendHistory(context: ChannelHandlerContext) -> UInt64 {
+        var writer = EventJSONWriter()
+        let recent = service.events.recent(Self.history)
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: AdminMessage.eventLines(recent, writer: &writer))), promise: nil)
+        return recent.last?.sequence ?? 0
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        batches?.cancel()
+        streaming?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let line = Data(unwrapInboundIn(data).readableBytesView)
+        let message: AdminMessage
+        do {
+            message = try AdminMessage.parse(line)
+        } catch {
+            var refusal = AdminMessage(.error)
+            refusal.message = "\(error)"
+            send(refusal, on: context.channel)
+            return
+        }
+        send(answer(message), on: context.channel)
+    }
+
+    private func answer(_ message: AdminMessage) -> AdminMessage {
+        var result = AdminMessage(.result, id: message.id)
+        switch message.type {
+        case .mode:
+            guard let name = message.mode, let preset = AuthPersistencePreset(rawValue: name) else {
+                result.ok = false
+                result.message = "unknown authentication mode \(message.mode ?? "(none)"); give per-request, legacy-iis4 or per-connection"
+                return result
+            }
+            service.setPersistence(preset.flags)
+            result.ok = true
+            result.mode = preset.rawValue
+        case .apply:
+            guard let document = message.config, let base = message.base else {
+                result.ok = false
+                result.message = "apply needs the edited configuration and the one the edit started from"
+                return result
+            }
+            do {
+                let snapshot = try service.saveAndApply(document, editedFrom: base, source: "saved from an attached console")
+                result.ok = true
+                result.generation = snapshot.generation
+            } catch ConfigError.changedOnDisk(_, let current, let changes) {
+                result.ok = false
+                result.message = "config.json changed since the edit began"
+                result.theirs = current
+                result.changes = changes
+            } catch {
+                result.ok = false
+                result.message = "\(error)"
+            }
+        default:
+            result.ok = false
+            result.message = "\(message.type.rawValue) is not a command (the commands are mode and apply)"
+        }
+        return result
+    }
+
+    private func send(_ message: AdminMessage, on channel: Channel) {
+        guard let line = try? message.line() else { return }
+        channel.writeAndFlush(ByteBuffer(bytes: line), promise: nil)
+    }
+}
+
+extension AdminMessage {
+    /// Events as `event` messages, one line each, written by the event writer (the same JSON
+    /// as the journal's) rather than through `JSONEncoder`.
+    static func eventLines(_ events: [CertMapEvent], writer: inout EventJSONWriter) -> Data {
+        var lines = Data()
+        for event in events {
+            var json = Data()
+            guard (try? writer.append(event, to: &json)) != nil else { continue }
+            lines.append(contentsOf: #"{"certmapAdmin":1,"event":"#.utf8)
+            lines.append(json.dropLast())  // without the event's newline
+            lines.append(contentsOf: #","type":"event"}"#.utf8)
+            lines.append(0x0A)
+        }
+        return lines
+    }
+}

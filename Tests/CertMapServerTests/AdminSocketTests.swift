@@ -1,0 +1,108 @@
+import CertMapCore
+import CertMapJournal
+import CertMapServer
+import CertMapTestSupport
+import Foundation
+import NIOCore
+import NIOPosix
+import XCTest
+
+/// The admin socket a console attaches to: only its owner may use it, it streams events as they
+/// happen, and it takes mode switches and configuration edits with the lost-update check.
+final class AdminSocketTests: XCTestCase {
+    private func start() async throws -> (ServerHarness, AdminServer, AdminClient) {
+        let harness = try await ServerHarness.start(self)
+        let path = harness.home.url.appendingPathComponent("admin.sock").path
+        let admin = try await AdminServer.start(service: harness.service, path: path, listen: harness.server.boundAddress.description, group: harness.group)
+        let client = try await AdminClient.connect(path: path, group: harness.group)
+        addTeardownBlock {
+            await client.close()
+            await admin.stop()
+        }
+        return (harness, admin, client)
+    }
+
+    func testTheSocketIsTheOwnersOnlyAndSaysHelloWithTheServersState() async throws {
+        let (harness, admin, client) = try await start()
+        let attributes = try FileManager.default.attributesOfItem(atPath: admin.path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        XCTAssertEqual(client.hello.type, .hello)
+        XCTAssertEqual(client.hello.instance, harness.service.run)
+        XCTAssertEqual(client.hello.mode, "per-request")
+        XCTAssertEqual(client.hello.config, harness.service.configuration.current.document)
+        XCTAssertEqual(client.hello.listen, harness.server.boundAddress.description)
+    }
+
+    func testARequestToTheServerReachesTheAttachedClientAsAnEvent() async throws {
+        let (harness, _, client) = try await start()
+        let results = try await ExternalClients.curl(harness, cert: "erin", paths: ["/attached"])
+        XCTAssertEqual(results.map(\.decision), ["401.2"])
+        // Bounded: a missing event fails the test instead of hanging it.
+        let seen = await withTaskGroup(of: RequestRecord?.self) { group in
+            group.addTask {
+                for await message in client.messages {
+                    if case .request(let record)? = message.event?.kind, record.path == "/attached" { return record }
+                }
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? nil
+        }
+        XCTAssertEqual(seen?.decision.statusText, "401.2")
+        XCTAssertEqual(seen?.certificate?.commonName, "erin")
+    }
+
+    func testAModeSwitchIsAppliedAndAnswered() async throws {
+        let (harness, _, client) = try await start()
+        var command = AdminMessage(.mode)
+        command.mode = "legacy-iis4"
+        let result = try await client.send(command)
+        XCTAssertEqual(result.ok, true, result.message ?? "")
+        XCTAssertEqual(harness.service.persistence, AuthPersistencePreset.legacyIIS4.flags)
+        command.mode = "sometimes"
+        let refused = try await client.send(command)
+        XCTAssertEqual(refused.ok, false)
+        XCTAssertTrue(refused.message?.contains("unknown authentication mode sometimes") ?? false, refused.message ?? "")
+    }
+
+    func testAnEditIsSavedAndAppliedButAStaleOneComesBackAsAConflict() async throws {
+        let (harness, _, client) = try await start()
+        let base = try ConfigStore(home: harness.home).load()
+        var edited = base
+        edited.accounts.append(AccountEntry(name: "zoe"))
+        var apply = AdminMessage(.apply)
+        apply.config = edited
+        apply.base = base
+        let saved = try await client.send(apply)
+        XCTAssertEqual(saved.ok, true, saved.message ?? "")
+        XCTAssertEqual(saved.generation, 2)
+        XCTAssertTrue(harness.service.configuration.current.document.accounts.contains { $0.name == "zoe" })
+        XCTAssertTrue(try ConfigStore(home: harness.home).load().accounts.contains { $0.name == "zoe" }, "written to config.json")
+        // The same edit again from the old base: someone (the edit above) changed the file since.
+        var stale = base
+        stale.accounts.append(AccountEntry(name: "yan"))
+        apply.config = stale
+        let conflict = try await client.send(apply)
+        XCTAssertEqual(conflict.ok, false)
+        XCTAssertEqual(conflict.theirs?.accounts.contains { $0.name == "zoe" }, true)
+        XCTAssertFalse(conflict.changes?.isEmpty ?? true)
+        XCTAssertFalse(try ConfigStore(home: harness.home).load().accounts.contains { $0.name == "yan" }, "nothing written on a conflict")
+    }
+
+    func testAnotherProtocolVersionIsNamedAndASecondServerMayNotTakeTheSocket() async throws {
+        let (harness, admin, _) = try await start()
+        XCTAssertThrowsError(try AdminMessage.parse(Data(#"{"certmapAdmin":2,"type":"hello"}"#.utf8))) { error in
+            XCTAssertEqual("\(error)", "the other side speaks admin protocol 2 and this certmap speaks 1: use the same certmap version on both sides")
+        }
+        do {
+            _ = try await AdminServer.start(service: harness.service, path: admin.path, listen: "x", group: harness.group)
+            XCTFail("a running server's socket must not be taken over")
+        } catch {
+            XCTAssertTrue("\(error)".contains("another certmap serve answers on"), "\(error)")
+        }
+    }
+}
