@@ -80,6 +80,11 @@ struct ConsoleSubcommand: AsyncParsableCommand {
         let outcome = await TerminalSession.run(state: state, theme: theme, driver: driver, inbox: runtime.inbox)
         await demo?.stop()
         await runtime.stop()
+        try Self.report(outcome)
+    }
+
+    /// How the console ended, said the same way whether it ran its own server or was attached.
+    private static func report(_ outcome: Result<ConsoleHost.Exit, TerminalUnavailable>) throws {
         switch outcome {
         case .failure(let error):
             throw CommandFailure("\(error)")
@@ -97,13 +102,6 @@ struct ConsoleSubcommand: AsyncParsableCommand {
         ConsoleReducer.apply(.configurationLoaded(attached.mirror.configuration.current.document), to: &state)
         let outcome = await TerminalSession.run(state: state, theme: theme, driver: AttachedConsoleDriver(attached: attached), inbox: attached.inbox)
         await attached.stop()
-        switch outcome {
-        case .failure(let error):
-            throw CommandFailure("\(error)")
-        case .success(.stopped(let reason)):
-            FileHandle.standardError.write(Data("certmap: stopped (\(reason))\n".utf8))
-        case .success(.quit):
-            break
-        }
+        try Self.report(outcome)
     }
 }
