@@ -100,31 +100,36 @@ final class AccessLogFormatTests: XCTestCase {
 
     func testTheImporterGroupsConnectionsKeepsTheVerdictAndCountsWhatItSkipped() async throws {
         let snapshot = try ConfigStore(home: home).loadSnapshot()
-        var importer = AccessLogImporter(format: .nginx, source: "access.log", engine: snapshot.engine, since: Date(timeIntervalSince1970: 100)) { _, _ in
-            CertificateCheck(verdict: .valid, notes: [])
-        }
+        let emitted = LockedState<[(record: RequestRecord, certificate: CertificateIdentity?, time: Date?)]>([])
+        var importer = AccessLogImporter(
+            format: .nginx, source: "access.log", engine: snapshot.engine, since: Date(timeIntervalSince1970: 100),
+            check: { _, _ in CertificateCheck(verdict: .valid, notes: []) },
+            emit: { record, certificate, time in emitted.withLock { $0.append((record, certificate, time)) } })
         let line = { (msec: String, conn: String, request: String, uri: String, cert: String, subject: String) in
             #"{"msec":"\#(msec)","conn":"\#(conn)","conn_req":"\#(request)","remote":"127.0.0.1:1","method":"GET","uri":"\#(uri)","status":"200","verify":"SUCCESS","s_dn":"\#(subject)","sha1":"","cert":"\#(cert)"}"#
         }
-        await importer.add(line: line("50", "1", "1", "/old", escapedPEM, "CN=alice"), number: 1)
-        await importer.add(line: line("150", "1", "2", "/a", escapedPEM, "CN=alice"), number: 2)
-        await importer.add(line: line("151", "1", "3", "/b", escapedPEM, "CN=alice"), number: 3)
-        await importer.add(line: "garbage", number: 4)
-        await importer.add(line: line("152", "2", "1", "/c", "", "CN=bob"), number: 5)
-        await importer.add(line: "", number: 6)
-        XCTAssertEqual(importer.requests.map(\.path), ["/a", "/b", "/c"])
-        XCTAssertEqual(importer.requests.map(\.connection), [1, 1, 2])
-        XCTAssertEqual(importer.requests.map(\.request), [2, 3, 1])
-        XCTAssertEqual(importer.requests[0].observed, ObservedAnswer(proxy: "nginx", status: 200, source: "access.log:2", verify: "SUCCESS"))
-        XCTAssertEqual(importer.requests[0].decision.account, "alice")
+        try await importer.add(line: line("50", "1", "1", "/old", escapedPEM, "CN=alice"), number: 1)
+        try await importer.add(line: line("150", "1", "2", "/a", escapedPEM, "CN=alice"), number: 2)
+        try await importer.add(line: line("151", "1", "3", "/b", escapedPEM, "CN=alice"), number: 3)
+        try await importer.add(line: "garbage", number: 4)
+        try await importer.add(line: line("152", "2", "1", "/c", "", "CN=bob"), number: 5)
+        try await importer.add(line: "", number: 6)
+        let requests = emitted.withLock { $0.map(\.record) }
+        XCTAssertEqual(importer.requests, 3)
+        XCTAssertEqual(requests.map(\.path), ["/a", "/b", "/c"])
+        XCTAssertEqual(requests.map(\.connection), [1, 1, 2])
+        XCTAssertEqual(requests.map(\.request), [2, 3, 1])
+        XCTAssertEqual(requests[0].observed, ObservedAnswer(proxy: "nginx", status: 200, source: "access.log:2", verify: "SUCCESS"))
+        XCTAssertEqual(requests[0].decision.account, "alice")
         // A line naming a certificate it does not carry is never treated as valid.
-        XCTAssertNil(importer.requests[2].certificate)
-        XCTAssertEqual(importer.requests[2].observed?.certificateNotLogged, "CN=bob")
-        XCTAssertFalse(importer.requests[2].decision.isAllowed)
-        XCTAssertTrue(importer.requests[2].decision.trace.steps.contains { $0.summary.contains("does not carry it") })
+        XCTAssertNil(requests[2].certificate)
+        XCTAssertEqual(requests[2].observed?.certificateNotLogged, "CN=bob")
+        XCTAssertFalse(requests[2].decision.isAllowed)
+        XCTAssertTrue(requests[2].decision.trace.steps.contains { $0.summary.contains("does not carry it") })
         XCTAssertEqual(importer.problems, ["access.log:4: not a JSON object (is this the format certmap logformat prints?)"])
         XCTAssertEqual(importer.summary, "6 line(s): 3 request(s) on 2 connection(s), 1 naming a certificate the line does not carry (not checked, not mapped), 1 before --since (skipped), 1 malformed (skipped)")
-        XCTAssertEqual(importer.session.certificates.count, 1)
+        XCTAssertEqual(emitted.withLock { $0.compactMap(\.certificate) }, [alice, alice], "each request goes out with its certificate")
+        XCTAssertEqual(emitted.withLock { $0[0].time }, Date(timeIntervalSince1970: 150))
     }
 
     func testGzipRotatedLogsAreReadMemberAfterMemberWithLineNumbers() throws {

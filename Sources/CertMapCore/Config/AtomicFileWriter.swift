@@ -27,29 +27,75 @@ public struct AtomicFileWriter: Sendable {
     ///   is linked into place, which fails when the name exists) — for keys and certificates
     ///   that must never be overwritten by accident.
     public func write(_ data: Data, to url: URL, replacingExisting: Bool = true) throws {
+        let draft = try begin(url, replacingExisting: replacingExisting)
+        try draft.append(data)
+        try draft.commit()
+    }
+
+    /// Starts writing `url` piece by piece (a session imported from a large log): the pieces go
+    /// to the temporary file as they come, and `commit()` puts it in place as `write` does. A
+    /// draft dropped without `commit()` is removed and leaves the target as it was.
+    public func begin(_ url: URL, replacingExisting: Bool = true) throws -> Draft {
         let directory = url.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
         guard descriptor >= 0 else { throw Self.creationFailure(errno, directory: directory, url: url) }
-        var renamed = false
-        defer {
-            if !renamed { unlink(temporary.path) }
+        return Draft(writer: self, url: url, temporary: temporary, descriptor: descriptor, replacingExisting: replacingExisting)
+    }
+
+    /// A file being written atomically (see `begin`).
+    public final class Draft {
+        private let writer: AtomicFileWriter
+        private let url: URL
+        private let temporary: URL
+        private var descriptor: Int32
+        private let replacingExisting: Bool
+        private var finished = false
+
+        fileprivate init(writer: AtomicFileWriter, url: URL, temporary: URL, descriptor: Int32, replacingExisting: Bool) {
+            self.writer = writer
+            self.url = url
+            self.temporary = temporary
+            self.descriptor = descriptor
+            self.replacingExisting = replacingExisting
         }
-        do {
-            defer { close(descriptor) }
-            try Self.writeAll(data, to: descriptor, url: url)
-            guard fsync(descriptor) == 0 else { throw Self.failure("fsync failed", url) }
+
+        deinit { discard() }
+
+        public func append(_ data: Data) throws {
+            precondition(!finished, "append after commit")
+            try AtomicFileWriter.writeAll(data, to: descriptor, url: url)
         }
-        if replacingExisting {
-            if backups > 0 { try rotateBackups(of: url) }
-            guard rename(temporary.path, url.path) == 0 else { throw Self.failure("cannot rename into place", url) }
-            renamed = true
-        } else {
-            guard link(temporary.path, url.path) == 0 else {
-                throw errno == EEXIST ? ConfigError.io(file: url.path, detail: "already exists") : Self.failure("cannot create", url)
+
+        /// fsync, then rename (or link) into place, then fsync the directory.
+        public func commit() throws {
+            precondition(!finished, "commit twice")
+            defer { discard() }
+            guard fsync(descriptor) == 0 else { throw AtomicFileWriter.failure("fsync failed", url) }
+            close(descriptor)
+            descriptor = -1
+            if replacingExisting {
+                if writer.backups > 0 { try writer.rotateBackups(of: url) }
+                guard rename(temporary.path, url.path) == 0 else { throw AtomicFileWriter.failure("cannot rename into place", url) }
+            } else {
+                guard link(temporary.path, url.path) == 0 else {
+                    throw errno == EEXIST ? ConfigError.io(file: url.path, detail: "already exists") : AtomicFileWriter.failure("cannot create", url)
+                }
+                unlink(temporary.path)
             }
+            finished = true
+            AtomicFileWriter.syncDirectory(url.deletingLastPathComponent())
         }
-        Self.syncDirectory(directory)
+
+        /// Closes and removes the temporary file unless it was put in place.
+        private func discard() {
+            if descriptor >= 0 {
+                close(descriptor)
+                descriptor = -1
+            }
+            if !finished { unlink(temporary.path) }
+            finished = true
+        }
     }
 
     /// `NAME.1` is the newest backup; `NAME.<backups>` the oldest.
@@ -60,7 +106,7 @@ public struct AtomicFileWriter: Sendable {
     /// Links the current file to a temporary name first, so a failure leaves every backup where
     /// it was; only then shifts `NAME.1…` up (each rename replaces its target atomically) and
     /// moves the link into place as `NAME.1`.
-    private func rotateBackups(of url: URL) throws {
+    fileprivate func rotateBackups(of url: URL) throws {
         guard access(url.path, F_OK) == 0 else { return }
         let pending = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).backup.\(getpid()).tmp")
         unlink(pending.path)
@@ -80,7 +126,7 @@ public struct AtomicFileWriter: Sendable {
         }
     }
 
-    private static func writeAll(_ data: Data, to descriptor: Int32, url: URL) throws {
+    fileprivate static func writeAll(_ data: Data, to descriptor: Int32, url: URL) throws {
         try data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -92,7 +138,7 @@ public struct AtomicFileWriter: Sendable {
         }
     }
 
-    private static func syncDirectory(_ directory: URL) {
+    fileprivate static func syncDirectory(_ directory: URL) {
         let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         fsync(descriptor)
@@ -114,7 +160,7 @@ public struct AtomicFileWriter: Sendable {
         return .io(file: url.path, detail: detail)
     }
 
-    private static func failure(_ what: String, _ url: URL) -> ConfigError {
+    fileprivate static func failure(_ what: String, _ url: URL) -> ConfigError {
         .io(file: url.path, detail: "\(what): \(String(cString: strerror(errno)))")
     }
 }

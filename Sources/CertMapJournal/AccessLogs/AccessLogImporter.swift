@@ -17,10 +17,11 @@ public struct AccessLogImporter {
     private let engine: DecisionEngine
     private let check: (CertificateIdentity, Date) async -> CertificateCheck
     private let since: Date?
+    /// Where each request goes as it is decided (a session being written): nothing is held.
+    private let emit: (RequestRecord, CertificateIdentity?, Date?) throws -> Void
 
-    public private(set) var requests: [RequestRecord] = []
-    public private(set) var certificates: [String: CertificateIdentity] = [:]
-    public private(set) var times: [String: Date] = [:]
+    /// Requests imported so far.
+    public private(set) var requests = 0
     public private(set) var lines = 0
     public private(set) var skippedBefore = 0
     public private(set) var withoutCertificate = 0
@@ -38,19 +39,21 @@ public struct AccessLogImporter {
     /// - Parameters:
     ///   - check: validates a certificate as of a time (the request's).
     ///   - since: lines before this time are skipped.
-    public init(format: AccessLogFormat, source: String, engine: DecisionEngine, since: Date? = nil, check: @escaping (CertificateIdentity, Date) async -> CertificateCheck) {
+    ///   - emit: receives each request with its certificate and time, in order.
+    public init(
+        format: AccessLogFormat, source: String, engine: DecisionEngine, since: Date? = nil, check: @escaping (CertificateIdentity, Date) async -> CertificateCheck,
+        emit: @escaping (RequestRecord, CertificateIdentity?, Date?) throws -> Void
+    ) {
         self.format = format
         self.source = source
         self.engine = engine
         self.since = since
         self.check = check
+        self.emit = emit
     }
 
-    /// The session imported so far.
-    public var session: ReplaySession { ReplaySession(requests: requests, certificates: certificates) }
-
-    /// Reads line `number` of the log.
-    public mutating func add(line: String, number: Int) async {
+    /// Reads line `number` of the log; throws only what `emit` throws (the session cannot be written).
+    public mutating func add(line: String, number: Int) async throws {
         lines += 1
         guard !line.allSatisfy(\.isWhitespace) else { return }
         let entry: AccessLogEntry
@@ -65,10 +68,10 @@ public struct AccessLogImporter {
             skippedBefore += 1
             return
         }
-        await add(entry, number: number)
+        try await add(entry, number: number)
     }
 
-    private mutating func add(_ entry: AccessLogEntry, number: Int) async {
+    private mutating func add(_ entry: AccessLogEntry, number: Int) async throws {
         let connectionKey = entry.connection ?? "line \(number)"
         let connection = connections[connectionKey] ?? ConnectionID(connections.count + 1)
         connections[connectionKey] = connection
@@ -81,7 +84,6 @@ public struct AccessLogImporter {
         var notLogged: String?
         var check: CertificateCheck?
         if let certificate = entry.certificate {
-            certificates[certificate.sha256.colonHex] = certificate
             trace.record(.source, .passed, "client certificate from the log line: \(certificate.subject.rfc2253)")
             let time = entry.time ?? Date()
             if let cached = checks[certificate.sha256] {
@@ -105,13 +107,13 @@ public struct AccessLogImporter {
             peer: entry.client, route: "direct", proxied: false, mode: "imported", certificateSource: entry.certificate == nil ? "none" : "log:\(format.rawValue)",
             certificate: entry.certificate.map(CertificateSummary.init), decision: decision, durationMicros: 0, run: format.rawValue,
             observed: ObservedAnswer(proxy: format.rawValue, status: entry.status, source: place, verify: entry.verify, certificateNotLogged: notLogged))
-        requests.append(record)
-        if let time = entry.time { times[record.key] = time }
+        try emit(record, entry.certificate, entry.time)
+        requests += 1
     }
 
     /// `412 lines: 400 requests on 37 connections, 9 without a client certificate, 3 malformed (skipped)`.
     public var summary: String {
-        var parts = ["\(lines) line(s): \(requests.count) request(s) on \(connections.count) connection(s)"]
+        var parts = ["\(lines) line(s): \(requests) request(s) on \(connections.count) connection(s)"]
         if withoutCertificate > 0 { parts.append("\(withoutCertificate) without a client certificate") }
         if certificateNotLogged > 0 { parts.append("\(certificateNotLogged) naming a certificate the line does not carry (not checked, not mapped)") }
         if skippedBefore > 0 { parts.append("\(skippedBefore) before --since (skipped)") }

@@ -30,6 +30,15 @@ public struct SessionStore: Sendable {
         try AtomicFileWriter(permissions: 0o600).write(HARWriter.data(from: session, times: times), to: file(name))
     }
 
+    /// Starts writing a session entry by entry (0600, in place only at `commit()`): for
+    /// sessions too large to hold, such as an imported access log.
+    public func begin(_ name: String) throws -> SessionDraft {
+        try Self.validate(name: name)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let draft = try AtomicFileWriter(permissions: 0o600).begin(file(name))
+        return try SessionDraft(draft: draft)
+    }
+
     /// The HAR document of a session.
     public func document(_ name: String) throws -> HARDocument {
         try Self.validate(name: name)
@@ -96,5 +105,29 @@ public struct SessionStoreError: Error, Hashable, Sendable, CustomStringConverti
 
     public init(_ description: String) {
         self.description = description
+    }
+}
+
+/// A session being written (see `SessionStore.begin`): requests appended in order, nothing in
+/// place until `commit()`; dropped without it, the session is not saved and any older session
+/// of that name is untouched.
+public final class SessionDraft {
+    private let draft: AtomicFileWriter.Draft
+    private var stream = HARStream()
+    public private(set) var requests = 0
+
+    init(draft: AtomicFileWriter.Draft) throws {
+        self.draft = draft
+        try draft.append(stream.header())
+    }
+
+    public func append(_ record: RequestRecord, certificate: CertificateIdentity?, time: Date?) throws {
+        try draft.append(stream.entry(record, certificate: certificate, time: time))
+        requests += 1
+    }
+
+    public func commit() throws {
+        try draft.append(stream.footer())
+        try draft.commit()
     }
 }

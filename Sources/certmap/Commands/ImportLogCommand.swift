@@ -51,20 +51,17 @@ struct ImportLogCommand: AsyncParsableCommand {
             throw CommandFailure("\(error)")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64) ?? 0
+        // Written as it is read: the session goes to a temporary file, in place only once complete.
+        let session = try store.begin(sessionName)
         var importer = AccessLogImporter(
-            format: AccessLogFormat(rawValue: format)!, source: url.lastPathComponent, engine: snapshot.engine, since: since.flatMap(RFC3339.parse)
-        ) { certificate, time in
-            await validator.check(certificate, presentedChain: [], at: time)
-        }
+            format: AccessLogFormat(rawValue: format)!, source: url.lastPathComponent, engine: snapshot.engine, since: since.flatMap(RFC3339.parse),
+            check: { certificate, time in await validator.check(certificate, presentedChain: [], at: time) },
+            emit: { record, certificate, time in try session.append(record, certificate: certificate, time: time) })
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         var shown = false
         do {
             while let line = try reader.next() {
-                if reader.isTruncated {
-                    await importer.add(line: "", number: reader.lineNumber)
-                } else {
-                    await importer.add(line: line, number: reader.lineNumber)
-                }
+                try await importer.add(line: reader.isTruncated ? "" : line, number: reader.lineNumber)
                 if reader.lineNumber % 10_000 == 0 {
                     shown = true
                     progress.show("importing \(url.lastPathComponent): \(reader.lineNumber) lines" + (size > 0 ? String(format: " (%.0f %%)", Double(reader.bytesRead) * 100 / Double(size)) : ""))
@@ -75,7 +72,7 @@ struct ImportLogCommand: AsyncParsableCommand {
             throw CommandFailure("\(error)")
         }
         if shown { progress.finish() }
-        guard !importer.requests.isEmpty else {
+        guard importer.requests > 0 else {
             let first = importer.problems.first.map { "; the first: \($0)" } ?? ""
             throw CommandFailure("\(file): no request could be read (\(importer.summary))\(first); is it written with certmap logformat \(format)?")
         }
@@ -85,7 +82,11 @@ struct ImportLogCommand: AsyncParsableCommand {
         if importer.malformed > importer.problems.count {
             FileHandle.standardError.write(Data("certmap: … and \(importer.malformed - importer.problems.count) more malformed line(s)\n".utf8))
         }
-        try store.save(importer.session, times: importer.times, as: sessionName)
+        do {
+            try session.commit()
+        } catch {
+            throw CommandFailure("\(store.file(sessionName).path): \(error)")
+        }
         print("imported session \"\(sessionName)\" from \(file): \(importer.summary) → \(store.file(sessionName).path)")
         print("next: certmap replay \(sessionName) --dry-run   ·   certmap diagnose --session \(sessionName)")
     }
