@@ -63,6 +63,8 @@ final class BadInputSweepTests: XCTestCase {
             (["import", "log", notJSON.path, "--format", "nginx"], "no request could be read"),
             (["import", "log", home.path, "--format", "nginx"], "is a directory"),
             (["diagnose", "--session", "nosuchsession"], "no session named \"nosuchsession\""),
+            (["serve", "--listen", "127.0.0.1:0", "--no-proxies", "--no-journal", "--admin", "/tmp/" + String(repeating: "a", count: 120) + ".sock"], "a Unix socket's may be at most 107"),
+            (["serve", "--listen", "127.0.0.1:0", "--no-proxies", "--metrics", "nonsense"], "nonsense"),
         ]
         let config = try Data(contentsOf: home.appendingPathComponent("config.json"))
         for (arguments, says) in cases {

@@ -21,6 +21,10 @@ public final class AdminServer: Sendable {
     /// Listens on `path`. A socket file left by a server that is gone is replaced; one a running
     /// server answers on is an error, never taken over.
     public static func start(service: AuthenticationService, path: String, listen: String, group: EventLoopGroup) async throws -> AdminServer {
+        let limit = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
+        guard path.utf8.count <= limit else {
+            throw ServerError.bind(address: path, detail: "the admin socket path is \(path.utf8.count) bytes and a Unix socket's may be at most \(limit); choose a shorter --admin path")
+        }
         if FileManager.default.fileExists(atPath: path) {
             if let existing = try? await ClientBootstrap(group: group).connect(unixDomainSocketPath: path).get() {
                 try? await existing.close()

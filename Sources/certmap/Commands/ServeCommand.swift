@@ -96,13 +96,16 @@ struct ServeCommand: AsyncParsableCommand {
             let path = admin ?? home.url.appendingPathComponent("admin.sock").path
             do {
                 adminServer = try await AdminServer.start(service: stack.service, path: path, listen: stack.server.boundAddress.description, group: stack.group)
+                stack.events.publish(.system(SystemEvent("admin socket \(path) (certmap --attach \(path))")))
+            } catch where admin == nil {
+                // The default socket is a convenience: without it the server still serves.
+                stack.events.publish(.system(SystemEvent("warning: no admin socket, so no console can attach: \(error) (pass --admin PATH, or --no-admin)")))
             } catch {
                 await endpoint?.stop()
                 await stack.stop()
                 await printer?.value
                 throw error
             }
-            stack.events.publish(.system(SystemEvent("admin socket \(path) (certmap --attach \(path))")))
         }
         // Any writer's change to config.json reaches this server within a second; SIGHUP reloads now.
         let watcher = ConfigFileWatcher(service: stack.service)
