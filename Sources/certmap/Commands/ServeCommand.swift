@@ -47,6 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Serve Prometheus metrics on this address (HOST:PORT, plain HTTP, GET /metrics).")
     var metrics: String?
 
+    @Option(name: .long, help: "Export a span per request to an OpenTelemetry collector over OTLP/HTTP (e.g. http://127.0.0.1:4318).")
+    var otlp: String?
+
     @Option(name: .long, help: "The admin socket a console attaches to (certmap --attach PATH); default <home>/admin.sock, mode 0600.", completion: .file())
     var admin: String?
 
@@ -66,6 +69,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try ListenAddress(parsing: listen)
         if let metrics { _ = try ListenAddress(parsing: metrics) }
+        if let otlp, !(otlp.hasPrefix("http://") || otlp.hasPrefix("https://")) || URL(string: otlp)?.host == nil {
+            throw ValidationError("--otlp \"\(otlp)\" is not an http(s) URL such as http://127.0.0.1:4318")
+        }
     }
 
     func run() async throws {
@@ -91,6 +97,18 @@ struct ServeCommand: AsyncParsableCommand {
             counted = collector
             stack.events.publish(.system(SystemEvent("Prometheus metrics on http://\(endpoint!.boundAddress)/metrics")))
         }
+        var export: OTLPExport?
+        if let otlp {
+            do {
+                export = try OTLPExport(endpoint: otlp, events: stack.events)
+            } catch {
+                await endpoint?.stop()
+                await stack.stop()
+                await printer?.value
+                throw CommandFailure("--otlp \(otlp): \(error)")
+            }
+            stack.events.publish(.system(SystemEvent("OpenTelemetry: a span per request to \(otlp) (OTLP/HTTP)")))
+        }
         var adminServer: AdminServer?
         if !noAdmin {
             let path = admin ?? home.url.appendingPathComponent("admin.sock").path
@@ -101,6 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
                 // The default socket is a convenience: without it the server still serves.
                 stack.events.publish(.system(SystemEvent("warning: no admin socket, so no console can attach: \(error) (pass --admin PATH, or --no-admin)")))
             } catch {
+                await export?.stop()
                 await endpoint?.stop()
                 await stack.stop()
                 await printer?.value
@@ -116,6 +135,7 @@ struct ServeCommand: AsyncParsableCommand {
         watcher.stop()
         stack.events.publish(.system(SystemEvent("received \(signal), shutting down")))
         await adminServer?.stop()
+        await export?.stop()
         await endpoint?.stop()
         counted?.stop()
         await stack.stop()
