@@ -29,5 +29,11 @@ final class AttachConsoleTests: XCTestCase {
 
         XCTAssertEqual(serve.stop(), 0)
         XCTAssertNotNil(try tmux.waitFor { $0.contains("lost the connection to \(socket)") }, tmux.screen)
+
+        // A new server on the same socket: the console reattaches by itself and says it restarted.
+        let again = try ServeProcess(self, certmap: certmap, arguments: ["--admin", socket])
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("the server restarted") }, tmux.screen)
+        XCTAssertEqual(try again.curl(certmap, user: "alice", paths: ["/after-restart"]), "200")
+        XCTAssertNotNil(try tmux.waitFor { $0.contains("/after-restart") }, "events after the restart: \(tmux.screen)")
     }
 }

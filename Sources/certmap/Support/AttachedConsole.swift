@@ -63,11 +63,17 @@ final class AttachedConsole: Sendable {
     private func follow(_ first: AdminClient) async {
         var current = first
         var instance = first.hello.instance
+        // A reconnection replays the server's recent events: those already shown are skipped
+        // (sequence numbers are the server's, and start again only when it restarts).
+        var shownUpTo: UInt64 = 0
         while !Task.isCancelled {
             for await message in current.messages {
                 switch message.type {
                 case .event:
-                    if let event = message.event { mirror.events.publish(event.kind, at: event.time) }
+                    if let event = message.event, event.sequence > shownUpTo {
+                        shownUpTo = event.sequence
+                        mirror.events.publish(event.kind, at: event.time)
+                    }
                 case .state:
                     follow(state: message)
                 case .error:
@@ -85,10 +91,12 @@ final class AttachedConsole: Sendable {
                 client.withLock { $0 = again }
                 let restarted = again.hello.instance != instance
                 instance = again.hello.instance
+                if restarted { shownUpTo = 0 }
+                // The state first: its notices (a mode that changed back) must not hide this one.
+                follow(state: again.hello)
                 inbox.post([.notice(restarted
                     ? "reconnected to \(path): the server restarted (instance \(again.hello.instance ?? "?")); events from before the restart are in its journal"
                     : "reconnected to \(path)")])
-                follow(state: again.hello)
                 break
             }
         }
