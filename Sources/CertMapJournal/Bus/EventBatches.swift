@@ -90,6 +90,8 @@ public final class EventBatches: AsyncSequence, Sendable {
         }
     }
 
+    /// Waits for a wake-up (the interval, or enough events), then takes every waiting event;
+    /// ends after the last batch once the bus finished or the subscriber cancelled.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let batches: EventBatches
         var wakes: AsyncStream<Void>.AsyncIterator
