@@ -22,4 +22,15 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("--size \"10x5\""), result.stderr)
     }
+
+    func testEventsBenchComparesBothWritersOnTheSameEvents() throws {
+        let result = try CertMapProcess.execute(CertMapProcess.binary, ["bench", "events", "--events", "1000", "--rounds", "1"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("EventJSONWriter") && $0.contains("µs") && $0.contains("× faster") }, result.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("JSONEncoder") && $0.hasSuffix("1.0×") }, result.stdout)
+        XCTAssertTrue(result.stdout.contains("request event: 1"), "the event's size in bytes: \(result.stdout)")
+        let refused = try CertMapProcess.execute(CertMapProcess.binary, ["bench", "events", "--events", "5"])
+        XCTAssertTrue(refused.stderr.contains("--events must be at least 1000"), refused.stderr)
+    }
 }
