@@ -25,5 +25,6 @@ final class TLSSessionResumptionTests: XCTestCase {
         }
         XCTAssertEqual(opened.count, 3, "three connections")
         XCTAssertEqual(opened.map { $0.certificate?.commonName }, ["alice", "alice", "alice"])
+        XCTAssertEqual(opened.map(\.resumed), [false, true, true], "the first handshake is full, the next two resume it")
     }
 }

@@ -112,6 +112,7 @@ final class OTLPExportTests: XCTestCase {
         XCTAssertNotNil(attributes["tls.client.not_before"])
         XCTAssertNotNil(attributes["tls.client.not_after"])
         XCTAssertEqual(attributes["tls.protocol.version"] as? String, "1.3")
+        XCTAssertEqual(attributes["tls.resumed"] as? Bool, false, "a full handshake with alice's certificate")
         XCTAssertTrue((attributes["certmap.trace_id"] as? String)?.hasPrefix("t-") ?? false)
         let erinAttributes = try XCTUnwrap(erin["attributes"] as? [String: Any])
         XCTAssertEqual(erinAttributes["certmap.decision"] as? String, "401.2")

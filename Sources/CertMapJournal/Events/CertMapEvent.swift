@@ -64,8 +64,16 @@ public struct ConnectionOpened: Codable, Hashable, Sendable {
     /// The certificate forwarder the peer was identified as, if any: only then are its
     /// forwarded-certificate headers believed.
     public let forwarder: String?
+    /// Whether the TLS session was resumed: true when the client's certificate came from the
+    /// resumed session (it sent none), false after a full handshake in which it sent one, nil
+    /// when certmap cannot tell (no client certificate either way).
+    public let resumed: Bool?
 
-    public init(connection: ConnectionID, peer: String, local: String, peerIsTrustedProxy: Bool, tlsVersion: String?, cipherSuite: String?, certificate: CertificateSummary?, forwarder: String? = nil) {
+    public init(
+        connection: ConnectionID, peer: String, local: String, peerIsTrustedProxy: Bool, tlsVersion: String?, cipherSuite: String?, certificate: CertificateSummary?,
+        forwarder: String? = nil, resumed: Bool? = nil
+    ) {
+        self.resumed = resumed
         self.connection = connection
         self.peer = peer
         self.local = local

@@ -118,8 +118,12 @@ final class ConnectionLifecycleHandler: ChannelDuplexHandler {
 
     private func handshakeCompleted(context: ChannelHandlerContext) {
         guard let id else { return }
+        // The verification callback runs only in a full handshake in which the client sent a
+        // certificate; a certificate the session has without it came with a resumed session.
+        var resumed: Bool? = self.presented.certificates.isEmpty ? nil : false
         if self.presented.certificates.isEmpty, let leaf = try? context.pipeline.syncOperations.nioSSL_peerCertificate() {
             self.presented.adoptResumedSessionLeaf(leaf)
+            resumed = true
         }
         let presented = self.presented.certificates
         let address = context.channel.remoteAddress?.ipAddress.flatMap(IPAddress.init)
@@ -128,7 +132,7 @@ final class ConnectionLifecycleHandler: ChannelDuplexHandler {
         service.events.publish(.connectionOpened(ConnectionOpened(
             connection: id, peer: peer, local: context.channel.localAddress.map(\.displayText) ?? "?", peerIsTrustedProxy: role.proxied,
             tlsVersion: version.map(Self.describe), cipherSuite: nil, certificate: presented.first.map(CertificateSummary.init),
-            forwarder: role.forwarder
+            forwarder: role.forwarder, resumed: resumed
         )))
         context.fireUserInboundEventTriggered(ConnectionEstablished(info: ConnectionInfo(id: id, peer: peer, role: role, presented: presented)))
     }

@@ -38,15 +38,16 @@ final class OTLPExport: Sendable {
         }
         self.batches = batches
         following = Task {
-            var tlsVersions: [ConnectionKey: String] = [:]
+            var connections: [ConnectionKey: (version: String?, resumed: Bool?)] = [:]
             for await batch in batches {
                 for event in batch {
                     switch event.kind {
                     case .connectionOpened(let opened):
-                        if tlsVersions.count > 100_000 { tlsVersions.removeAll() }
-                        tlsVersions[ConnectionKey(run: nil, connection: opened.connection)] = opened.tlsVersion
+                        if connections.count > 100_000 { connections.removeAll() }
+                        connections[ConnectionKey(run: nil, connection: opened.connection)] = (opened.tlsVersion, opened.resumed)
                     case .request(let record):
-                        Self.span(for: record, at: event.time, tlsVersion: tlsVersions[ConnectionKey(run: nil, connection: record.connection)], tracer: tracer)
+                        let connection = connections[ConnectionKey(run: nil, connection: record.connection)]
+                        Self.span(for: record, at: event.time, tlsVersion: connection?.version, resumed: connection?.resumed, tracer: tracer)
                     default:
                         break
                     }
@@ -56,7 +57,7 @@ final class OTLPExport: Sendable {
     }
 
     /// One span per request: `GET /path`, kind server, from the head's arrival to the decision.
-    private static func span(for record: RequestRecord, at time: Date, tlsVersion: String?, tracer: some Tracer) {
+    private static func span(for record: RequestRecord, at time: Date, tlsVersion: String?, resumed: Bool?, tracer: some Tracer) {
         let end = EventInstant(time)
         let start = EventInstant(nanosecondsSinceEpoch: end.nanosecondsSinceEpoch &- UInt64(max(0, record.durationMicros)) * 1000)
         let span = tracer.startSpan("\(record.method) \(record.path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? record.path)", context: ServiceContext.topLevel, ofKind: .server, at: start)
@@ -81,6 +82,7 @@ final class OTLPExport: Sendable {
                 attributes["tls.client.not_before"] = RFC3339Time.string(certificate.notValidBefore)
                 attributes["tls.client.not_after"] = RFC3339Time.string(certificate.notValidAfter)
             }
+            if let resumed { attributes["tls.resumed"] = resumed }
             if let tlsVersion, tlsVersion.hasPrefix("TLSv") {
                 attributes["tls.protocol.name"] = "tls"
                 attributes["tls.protocol.version"] = String(tlsVersion.dropFirst(4))
