@@ -20,6 +20,8 @@ public indirect enum FilterExpression: Hashable, Sendable {
     case mode(String)
     /// `~path /admin`: the request path.
     case path(String)
+    /// `~inst edge-2`: the server a request came from, when attached to several.
+    case instance(String)
     /// `~conn 12`: the connection number, exactly.
     case connection(ConnectionID)
     /// `~mis`: answered with an identity its own certificate does not map to.
@@ -50,6 +52,8 @@ public indirect enum FilterExpression: Hashable, Sendable {
             return Self.contains(record.mode, text)
         case .path(let text):
             return Self.contains(record.path, text)
+        case .instance(let name):
+            return record.run.map { Self.contains($0, name) } ?? false
         case .connection(let id):
             return record.connection == id
         case .misattributed:
@@ -102,6 +106,7 @@ extension FilterExpression: CustomStringConvertible {
         case .route(let value): text = "~route \(Self.quoted(value))"
         case .mode(let value): text = "~mode \(Self.quoted(value))"
         case .path(let value): text = "~path \(Self.quoted(value))"
+        case .instance(let value): text = "~inst \(Self.quoted(value))"
         case .connection(let id): text = "~conn \(id)"
         case .misattributed: text = "~mis"
         case .upstream(let answer): text = "~us \(answer)"

@@ -21,6 +21,7 @@ public struct FilterParser {
         ("~mode", "auth persistence mode: ~mode legacy"),
         ("~path", "request path: ~path /admin"),
         ("~conn", "connection number: ~conn 12"),
+        ("~inst", "server, when attached to several: ~inst edge-2"),
         ("~mis", "answered with another user's identity (takes no value): ~mis"),
         ("~us", "gateway mode, what the application answered: ~us 502, ~us 5xx, ~us fail"),
     ]
@@ -218,6 +219,7 @@ public struct FilterParser {
         case "~route", "~r": return .route(text)
         case "~mode", "~m": return .mode(text)
         case "~path", "~p": return .path(text)
+        case "~inst", "~i": return .instance(text)
         case "~us":
             guard let answer = UpstreamAnswer(text) else {
                 throw FilterError(column: valueColumn, message: "~us needs a status (502), a class (5xx) or fail, found '\(text)'")

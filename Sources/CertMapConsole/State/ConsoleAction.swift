@@ -15,6 +15,8 @@ public enum ConsoleAction: Hashable, Sendable {
     case configurationLoaded(ConfigDocument)
     /// The host switched the authentication persistence mode (answer to `.switchMode`).
     case modeChanged(String)
+    /// The console is attached to these servers (by name), the first being the one edits go to.
+    case instancesAttached([String])
     /// The host paused or resumed the demo traffic (answer to `.pauseTraffic`).
     case trafficPauseChanged(Bool)
     /// The subscription's drop count (`EventSubscription.dropped`).

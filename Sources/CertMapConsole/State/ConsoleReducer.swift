@@ -70,6 +70,8 @@ public enum ConsoleReducer {
             state.mode = mode
             if !state.modes.contains(mode) { state.modes.append(mode) }
             state.show("authentication mode is now \(mode)")
+        case .instancesAttached(let names):
+            state.instances = names
         case .trafficPauseChanged(let paused):
             state.trafficPaused = paused
             state.show(paused ? "demo traffic paused (p resumes)" : "demo traffic resumed")

@@ -44,6 +44,10 @@ public struct ConsoleState: Hashable, Sendable {
     /// The modes the chooser (`m`) lists, in order.
     public var modes: [String]
     public var trafficPaused = false
+    /// The servers the console is attached to, by name (`certmap --attach A --attach B`); with
+    /// more than one, Live shows an instance column and `~inst` filters by it. Edits and mode
+    /// switches go to the first.
+    public var instances: [String] = []
     public var droppedEvents: UInt64 = 0
     /// The mappings in force, once the host has sent them.
     public var configuration: ConfigDocument?

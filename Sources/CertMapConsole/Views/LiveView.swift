@@ -1,18 +1,20 @@
 import CertMapJournal
 /// Screen 1: every request as it is decided, newest at the bottom (mitmproxy's flow list).
 enum LiveView {
-    static func columns(width: Int) -> TableColumns {
+    /// - Parameter instances: show the instance column (attached to several servers).
+    static func columns(width: Int, instances: Bool = false) -> TableColumns {
         let wide = width >= 110
         return TableColumns(
-            [
-                .fixed("TIME", 8), .fixed("CONN", 4, right: true), .fixed("REQ", 3, right: true),
+            [.fixed("TIME", 8)] + (instances ? [.fixed("INST", 8)] : []) + [
+                .fixed("CONN", 4, right: true), .fixed("REQ", 3, right: true),
                 .fixed("ROUTE", wide ? 12 : 8), .fixed("IDENTITY", wide ? 16 : 10), .fixed("METHOD", 6),
                 .flexible("PATH", minimum: 8), .fixed("DECISION", 8), .fixed("ACCOUNT", wide ? 12 : 8),
             ], width: width - 2)
     }
 
     static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, in area: Rect) {
-        let table = columns(width: area.width)
+        let instances = state.instances.count > 1
+        let table = columns(width: area.width, instances: instances)
         let ellipsis = state.glyphs.ellipsis
         table.drawHeader(into: &buffer, y: area.y, ellipsis: ellipsis)
         let list = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
@@ -31,9 +33,9 @@ enum LiveView {
             let base: StyleRole = selected ? .selected : .normal
             let y = list.y + row
             if selected { buffer.fill(Rect(x: 0, y: y, width: buffer.width, height: 1), role: .selected) }
+            let time = Span(Formatting.clock(flow.time, in: state.timeZone), selected ? base : .muted)
             table.drawRow(
-                [
-                    Span(Formatting.clock(flow.time, in: state.timeZone), selected ? base : .muted),
+                [time] + (instances ? [Span(record.run ?? "-", base)] : []) + [
                     Span("\(record.connection)", base),
                     Span("\(record.request)", base),
                     Span(record.route, base),

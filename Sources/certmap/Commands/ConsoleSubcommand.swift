@@ -40,13 +40,13 @@ struct ConsoleSubcommand: AsyncParsableCommand {
 
     @OptionGroup var proxyOptions: ProxyOptions
 
-    @Option(name: .long, help: "Attach to a running certmap serve through its admin socket instead of starting a server.", completion: .file())
+    @Option(name: .long, help: "Attach to a running certmap serve through its admin socket instead of starting a server (repeat for several; edits go to the first).", completion: .file())
     var attach: [String] = []
 
     func validate() throws {
         _ = try ListenAddress(parsing: listen)
-        if attach.count > 1 {
-            throw ValidationError("attaching to several servers at once is not supported yet; give one --attach")
+        if Set(attach).count != attach.count {
+            throw ValidationError("--attach names the same socket twice")
         }
     }
 
@@ -61,8 +61,8 @@ struct ConsoleSubcommand: AsyncParsableCommand {
             URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("themes"),
         ])
         let theme = try catalog.resolve(requested: theme, environment: environment)
-        if let path = attach.first {
-            try await runAttached(to: path, home: home, theme: theme, environment: environment)
+        if !attach.isEmpty {
+            try await runAttached(to: attach, home: home, theme: theme, environment: environment)
             return
         }
         let runtime = try await ConsoleRuntime.start(home: home, listen: ListenAddress(parsing: listen), mode: mode?.flags, journal: !noJournal, upstream: upstreamOptions.url(), proxies: proxyOptions)
@@ -96,8 +96,8 @@ struct ConsoleSubcommand: AsyncParsableCommand {
     }
 
     /// The console on a running server: no server, proxies or demo traffic of its own.
-    private func runAttached(to path: String, home: DataHome, theme: Theme, environment: [String: String]) async throws {
-        let attached = try await AttachedConsole.start(path: path, home: home)
+    private func runAttached(to paths: [String], home: DataHome, theme: Theme, environment: [String: String]) async throws {
+        let attached = try await AttachedConsole.start(paths: paths, home: home)
         var state = ConsoleState(mode: attached.mirror.persistence.description, now: Date(), glyphs: .forEnvironment(environment), timeZone: .current)
         ConsoleReducer.apply(.configurationLoaded(attached.mirror.configuration.current.document), to: &state)
         let outcome = await TerminalSession.run(state: state, theme: theme, driver: AttachedConsoleDriver(attached: attached), inbox: attached.inbox)

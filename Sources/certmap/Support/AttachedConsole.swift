@@ -5,46 +5,54 @@ import CertMapServer
 import Foundation
 import NIOPosix
 
-/// The console on a running `certmap serve`, through its admin socket (`certmap --attach PATH`):
-/// a local mirror of the server — its configuration, mode and events, republished on a local bus
-/// the console reads as it reads its own — kept in step by the server's messages. Edits and mode
-/// switches go to the server; the mirror follows when the server says they happened. A lost
-/// connection is shown and retried every second; a server that restarted is named as such.
+/// The console on running `certmap serve`s, through their admin sockets (`certmap --attach PATH
+/// [--attach PATH ...]`): a local mirror of the first server — its configuration, mode and
+/// events — plus the events of the others, republished on a local bus the console reads as it
+/// reads its own, kept in step by the servers' messages. Edits and mode switches go to the first
+/// server; the mirror follows when it says they happened. With several servers, requests carry
+/// their server's name (`AttachedInstances`). A lost connection is shown and retried every
+/// second; a server that restarted is named as such.
 final class AttachedConsole: Sendable {
-    let path: String
+    let paths: [String]
+    /// The server edits and mode switches go to (the first `--attach`).
+    var path: String { paths[0] }
+    let instances: AttachedInstances
     let inbox: ConsoleInbox
-    /// The server as the console sees it; sessions and themes are this machine's `home`.
+    /// The first server as the console sees it; sessions and themes are this machine's `home`.
     let mirror: AuthenticationService
-    private let client: LockedState<AdminClient?>
+    private let clients: LockedState<[AdminClient]>
     private let group: MultiThreadedEventLoopGroup
-    private let pump = LockedState<Task<Void, Never>?>(nil)
+    private let pumps = LockedState<[Task<Void, Never>]>([])
     private let subscription: EventSinkSubscription
 
-    private init(path: String, inbox: ConsoleInbox, mirror: AuthenticationService, client: AdminClient, group: MultiThreadedEventLoopGroup, subscription: EventSinkSubscription) {
-        self.path = path
+    private init(paths: [String], inbox: ConsoleInbox, mirror: AuthenticationService, clients: [AdminClient], group: MultiThreadedEventLoopGroup, subscription: EventSinkSubscription) {
+        self.paths = paths
+        self.instances = AttachedInstances(paths: paths)
         self.inbox = inbox
         self.mirror = mirror
-        self.client = LockedState(client)
+        self.clients = LockedState(clients)
         self.group = group
         self.subscription = subscription
     }
 
-    static func start(path: String, home: DataHome) async throws -> AttachedConsole {
+    static func start(paths: [String], home: DataHome) async throws -> AttachedConsole {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let client: AdminClient
-        do {
-            client = try await AdminClient.connect(path: path, group: group)
-        } catch {
-            try? await group.shutdownGracefully()
-            throw CommandFailure("cannot attach: \(error)")
+        var clients: [AdminClient] = []
+        for path in paths {
+            do {
+                clients.append(try await AdminClient.connect(path: path, group: group))
+            } catch {
+                for client in clients { await client.close() }
+                try? await group.shutdownGracefully()
+                throw CommandFailure("cannot attach: \(error)")
+            }
         }
-        let hello = client.hello
-        let document = hello.config ?? ConfigDocument()
+        let hello = clients[0].hello
         let snapshot: ConfigSnapshot
         do {
-            snapshot = try ConfigSnapshot(document: document, generation: hello.generation ?? 1)
+            snapshot = try ConfigSnapshot(document: hello.config ?? ConfigDocument(), generation: hello.generation ?? 1)
         } catch {
-            await client.close()
+            for client in clients { await client.close() }
             try? await group.shutdownGracefully()
             throw CommandFailure("cannot attach: the server's configuration does not load here: \(error)")
         }
@@ -53,14 +61,29 @@ final class AttachedConsole: Sendable {
         let subscription = inbox.subscribe(to: bus)
         let mode = hello.mode.flatMap(AuthPersistencePreset.init(rawValue:))?.flags
         let mirror = AuthenticationService(configuration: LiveConfiguration(snapshot), home: home, events: bus, persistence: mode)
-        let attached = AttachedConsole(path: path, inbox: inbox, mirror: mirror, client: client, group: group, subscription: subscription)
-        inbox.post([.notice("attached to \(path): certmap serve on \(hello.listen ?? "?") (instance \(hello.instance ?? "?"), \(hello.mode ?? "?"))")])
-        attached.pump.withLock { $0 = Task { await attached.follow(client) } }
+        let attached = AttachedConsole(paths: paths, inbox: inbox, mirror: mirror, clients: clients, group: group, subscription: subscription)
+        var actions: [ConsoleAction] = []
+        if paths.count > 1 {
+            actions.append(.instancesAttached(attached.instances.names))
+        }
+        let described = zip(attached.instances.names, clients).map { name, client in
+            "\(paths.count > 1 ? "\(name) " : "")\(client.path): certmap serve on \(client.hello.listen ?? "?") (instance \(client.hello.instance ?? "?"), \(client.hello.mode ?? "?"))"
+        }
+        actions.append(.notice("attached to " + described.joined(separator: "; ") + (paths.count > 1 ? "; edits go to \(attached.instances.names[0])" : "")))
+        inbox.post(actions)
+        attached.pumps.withLock { pumps in
+            for (index, client) in clients.enumerated() {
+                pumps.append(Task { await attached.follow(client, instance: index) })
+            }
+        }
         return attached
     }
 
-    /// Republishes the server's events and follows its state; reconnects when the connection ends.
-    private func follow(_ first: AdminClient) async {
+    /// Republishes server `instance`'s events and follows its state; reconnects when the connection ends.
+    private func follow(_ first: AdminClient, instance index: Int) async {
+        let path = paths[index]
+        let name = instances.names[index]
+        let several = paths.count > 1
         var current = first
         var instance = first.hello.instance
         // A reconnection replays the server's recent events: those already shown are skipped
@@ -72,10 +95,14 @@ final class AttachedConsole: Sendable {
                 case .event:
                     if let event = message.event, event.sequence > shownUpTo {
                         shownUpTo = event.sequence
-                        mirror.events.publish(event.kind, at: event.time)
+                        mirror.events.publish(several ? instances.localized(event, instance: index) : event.kind, at: event.time)
                     }
                 case .state:
-                    follow(state: message)
+                    if index == 0 {
+                        follow(state: message)
+                    } else {
+                        inbox.post([.notice("\(name): mode \(message.mode ?? "?"), configuration generation \(message.generation.map(String.init) ?? "?")")])
+                    }
                 case .error:
                     inbox.post([.notice("\(path): \(message.message ?? "error")")])
                 default:
@@ -88,12 +115,15 @@ final class AttachedConsole: Sendable {
                 try? await Task.sleep(for: .seconds(1))
                 guard let again = try? await AdminClient.connect(path: path, group: group) else { continue }
                 current = again
-                client.withLock { $0 = again }
+                clients.withLock { $0[index] = again }
                 let restarted = again.hello.instance != instance
                 instance = again.hello.instance
-                if restarted { shownUpTo = 0 }
+                if restarted {
+                    shownUpTo = 0
+                    instances.restarted(index)
+                }
                 // The state first: its notices (a mode that changed back) must not hide this one.
-                follow(state: again.hello)
+                if index == 0 { follow(state: again.hello) }
                 inbox.post([.notice(restarted
                     ? "reconnected to \(path): the server restarted (instance \(again.hello.instance ?? "?")); events from before the restart are in its journal"
                     : "reconnected to \(path)")])
@@ -115,15 +145,15 @@ final class AttachedConsole: Sendable {
         if !actions.isEmpty { inbox.post(actions) }
     }
 
-    /// Sends a command to the server.
+    /// Sends a command to the first server (the one edits go to).
     func send(_ command: AdminMessage) async -> AdminMessage? {
-        guard let client = client.withLock({ $0 }) else { return nil }
+        guard let client = clients.withLock({ $0.first }) else { return nil }
         return try? await client.send(command)
     }
 
     func stop() async {
-        pump.withLock { $0?.cancel() }
-        await client.withLock({ $0 })?.close()
+        pumps.withLock { pumps in pumps.forEach { $0.cancel() } }
+        for client in clients.withLock({ $0 }) { await client.close() }
         subscription.cancel()
         try? await group.shutdownGracefully()
     }
