@@ -5,6 +5,7 @@ import CertMapTestSupport
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import XCTest
 
 /// The admin socket a console attaches to: only its owner may use it, it streams events as they
@@ -104,5 +105,42 @@ final class AdminSocketTests: XCTestCase {
         } catch {
             XCTAssertTrue("\(error)".contains("another certmap serve answers on"), "\(error)")
         }
+    }
+
+    // MARK: TLS admin endpoint
+
+    private func clientTLS(_ harness: ServerHarness, user: String?) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .noHostnameVerification
+        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path))
+        if let user {
+            let (certificate, key) = harness.credential(user)
+            configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) }
+            configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+        }
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    func testOverTLSOnlyACertificateMappedToAnAdminsAccountIsAdmitted() async throws {
+        let harness = try await ServerHarness.start(self)
+        let admin = try await AdminServer.start(
+            service: harness.service, address: ListenAddress(host: "127.0.0.1", port: 0), listen: harness.server.boundAddress.description, group: harness.group)
+        addTeardownBlock { await admin.stop() }
+        let address = try ListenAddress(parsing: admin.address)
+        // alice's account is in the demo configuration's admins group.
+        let alice = try await AdminClient.connect(to: .tls(address, try clientTLS(harness, user: "alice")), group: harness.group)
+        XCTAssertEqual(alice.hello.instance, harness.service.run)
+        await alice.close()
+        for (user, says) in [("bob", "maps to sales, which is not in the admins group"), ("erin", "gets 401.2"), ("impostor", "gets 403.16"), (nil, "needs a client certificate")] as [(String?, String)] {
+            do {
+                let client = try await AdminClient.connect(to: .tls(address, try clientTLS(harness, user: user)), group: harness.group)
+                await client.close()
+                XCTFail("\(user ?? "no certificate") must not be admitted")
+            } catch {
+                XCTAssertTrue("\(error)".contains("not admitted") && "\(error)".contains(says), "\(user ?? "no certificate"): \(error)")
+            }
+        }
+        let refusals = harness.service.events.recent().filter { if case .security(let event) = $0.kind { event.message.hasPrefix("admin endpoint: not admitted") } else { false } }
+        XCTAssertEqual(refusals.count, 4, "every refusal is a security event")
     }
 }

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
 import NIOPosix
+import NIOSSL
 
 /// The client side of the admin socket: connects, reads the server's hello, then hands over
 /// every message as it arrives (`messages`) and sends commands, each answered by its `result`.
@@ -24,16 +25,38 @@ public final class AdminClient: Sendable {
         self.pending = pending
     }
 
+    /// Where an admin endpoint is: a Unix socket, or a TCP address spoken to over TLS with a
+    /// client certificate (the server admits accounts in its `admins` group).
+    public enum Endpoint: Sendable {
+        case socket(String)
+        case tls(ListenAddress, NIOSSLContext)
+    }
+
     /// Connects to the admin socket at `path` and waits (at most `timeout`) for its hello.
     public static func connect(path: String, group: EventLoopGroup, timeout: Duration = .seconds(5)) async throws -> AdminClient {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw AdminProtocolError("\(path): no admin socket there (start certmap serve, which creates <home>/admin.sock, or pass its --admin path)")
+        try await connect(to: .socket(path), group: group, timeout: timeout)
+    }
+
+    /// Connects to an admin endpoint and waits (at most `timeout`) for its hello.
+    public static func connect(to endpoint: Endpoint, group: EventLoopGroup, timeout: Duration = .seconds(5)) async throws -> AdminClient {
+        let path: String
+        switch endpoint {
+        case .socket(let socket):
+            path = socket
+            guard FileManager.default.fileExists(atPath: socket) else {
+                throw AdminProtocolError("\(socket): no admin socket there (start certmap serve, which creates <home>/admin.sock, or pass its --admin path)")
+            }
+        case .tls(let address, _):
+            path = address.description
         }
         let (stream, continuation) = AsyncStream.makeStream(of: AdminMessage.self, bufferingPolicy: .bufferingNewest(100_000))
         let pending = NIOLockedValueBox<(next: Int, waiting: [Int: CheckedContinuation<AdminMessage, Error>])>((1, [:]))
         let helloPromise = NIOLockedValueBox<CheckedContinuation<AdminMessage, Error>?>(nil)
         let bootstrap = ClientBootstrap(group: group).channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
+                if case .tls(_, let context) = endpoint {
+                    try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
+                }
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
                 try channel.pipeline.syncOperations.addHandler(AdminClientHandler { result in
                     switch result {
@@ -58,7 +81,10 @@ public final class AdminClient: Sendable {
         }
         let channel: Channel
         do {
-            channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+            switch endpoint {
+            case .socket(let socket): channel = try await bootstrap.connect(unixDomainSocketPath: socket).get()
+            case .tls(let address, _): channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+            }
         } catch {
             throw AdminProtocolError("\(path): cannot connect (\(error)); is certmap serve running?")
         }

@@ -2,8 +2,11 @@ import CertMapCore
 import CertMapJournal
 import Foundation
 import NIOCore
+import CertMapNIOSupport
 import NIOExtras
 import NIOPosix
+import NIOSSL
+import NIOTLS
 
 /// The admin endpoint of `certmap serve` (docs/admin-protocol.md): a Unix socket, mode 0600 so
 /// only the server's user can use it, through which a console attaches (`certmap --attach PATH`):
@@ -52,9 +55,113 @@ public final class AdminServer: Sendable {
         return AdminServer(channel: channel, path: path)
     }
 
+    /// Listens on a TCP address with TLS (`--admin 127.0.0.1:9900`), for consoles on other
+    /// machines: the client must present a certificate, and certmap's own mapping engine admits
+    /// it — the certificate must be valid and map to an account in the `admins` group.
+    public static func start(service: AuthenticationService, address: ListenAddress, listen: String, group: EventLoopGroup) async throws -> AdminServer {
+        let document = service.configuration.current.document
+        let tls = try ServerTLSContext.make(
+            certificate: service.home.resolve(document.server.certificate), privateKey: service.home.resolve(document.server.privateKey),
+            caBundle: service.home.resolve(document.trust.caBundle))
+        let bootstrap = ServerBootstrap.listener(group: group)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let presented = PresentedChain()
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(NIOSSLServerHandler(context: tls, customVerificationCallback: presented.verificationCallback))
+                    try sync.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
+                    try sync.addHandler(AdminAdmissionHandler(service: service, presented: presented, listen: listen))
+                }
+            }
+        let channel: Channel
+        do {
+            channel = try await bootstrap.bind(host: address.host, port: address.port).get()
+        } catch {
+            throw ServerError.bind(address: address.description, detail: BindProblem.describe(error, address: address.description, option: "--admin"))
+        }
+        let bound = channel.localAddress.map { "\($0.ipAddress ?? address.host):\($0.port ?? address.port)" } ?? address.description
+        return AdminServer(channel: channel, path: bound)
+    }
+
+    /// Where it listens: the socket path, or `HOST:PORT` for TCP.
+    public var address: String { path }
+
     public func stop() async {
         try? await channel.close()
-        try? FileManager.default.removeItem(atPath: path)
+        if path.hasPrefix("/") { try? FileManager.default.removeItem(atPath: path) }
+    }
+}
+
+/// Admits a TLS client to the admin protocol: after the handshake, its certificate is validated
+/// and mapped like a request's, and only an account in the `admins` group gets the protocol;
+/// anyone else gets one `error` line saying why, and the connection closes.
+private final class AdminAdmissionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    static let group = "admins"
+
+    private let service: AuthenticationService
+    private let presented: PresentedChain
+    private let listen: String
+
+    init(service: AuthenticationService, presented: PresentedChain, listen: String) {
+        self.service = service
+        self.presented = presented
+        self.listen = listen
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case TLSUserEvent.handshakeCompleted = event else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        guard let leaf = presented.certificates.first else {
+            refuse(context: context, "not admitted: the admin endpoint needs a client certificate (certmap --attach HOST:PORT --attach-cert FILE --attach-key FILE)")
+            return
+        }
+        let service = self.service
+        let chain = Array(presented.certificates.dropFirst())
+        let snapshot = service.configuration.current
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.makeFutureWithTask {
+            try await service.check(leaf, chain: chain, generation: snapshot.generation)
+        }.whenComplete { result in
+            let (handler, context) = loopBound.value
+            let check = (try? result.get()) ?? CertificateCheck(verdict: .untrusted, notes: ["the trust configuration could not be loaded"])
+            let decision = snapshot.engine.decide(AuthenticationRequest(path: "/", certificate: leaf, check: check))
+            guard let account = decision.account else {
+                handler.refuse(context: context, "not admitted: \(leaf.subject.rfc2253) gets \(decision.statusText) (\(decision.reason.summary)), so it maps to no account")
+                return
+            }
+            guard snapshot.engine.policy.accounts[account]?.groups.contains(Self.group) == true else {
+                handler.refuse(context: context, "not admitted: \(leaf.subject.rfc2253) maps to \(account), which is not in the \(Self.group) group")
+                return
+            }
+            service.events.publish(.system(SystemEvent("admin: \(account) (\(leaf.subject.rfc2253)) attached from \(context.channel.remoteAddress.map(\.displayText) ?? "?")")))
+            let sync = context.pipeline.syncOperations
+            do {
+                try sync.addHandler(AdminConnectionHandler(service: service, listen: handler.listen))
+                sync.removeHandler(context: context, promise: nil)
+            } catch {
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    private func refuse(context: ChannelHandlerContext, _ message: String) {
+        service.events.publish(.security(SecurityEvent(category: .limit, connection: nil, peer: context.channel.remoteAddress.map(\.displayText) ?? "?", message: "admin endpoint: \(message)")))
+        var refusal = AdminMessage(.error)
+        refusal.message = message
+        guard let line = try? refusal.line() else {
+            context.close(promise: nil)
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line))).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // Nothing is read before admission.
     }
 }
 
@@ -73,7 +180,18 @@ private final class AdminConnectionHandler: ChannelInboundHandler {
         self.listen = listen
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        // Added after the channel became active (an admitted TLS client): start now.
+        if context.channel.isActive { start(context: context) }
+    }
+
     func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard batches == nil else { return }
         let batches = EventBatches(bus: service.events, interval: .milliseconds(100))
         self.batches = batches
         var hello = AdminMessage(.hello)
@@ -124,7 +242,6 @@ private final class AdminConnectionHandler: ChannelInboundHandler {
                 channel.writeAndFlush(ByteBuffer(bytes: lines), promise: nil)
             }
         }
-        context.fireChannelActive()
     }
 
     /// Recent events sent to a client when it attaches.

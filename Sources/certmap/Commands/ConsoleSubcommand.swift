@@ -4,6 +4,7 @@ import CertMapCore
 import CertMapJournal
 import CertMapServer
 import Foundation
+import NIOSSL
 import NIOCore
 import NIOPosix
 
@@ -43,10 +44,22 @@ struct ConsoleSubcommand: AsyncParsableCommand {
     @Option(name: .long, help: "Attach to a running certmap serve through its admin socket instead of starting a server (repeat for several; edits go to the first).", completion: .file())
     var attach: [String] = []
 
+    @Option(name: .long, help: "For --attach HOST:PORT (a TLS admin endpoint): the client certificate of an account in the admins group.", completion: .file())
+    var attachCert: String?
+
+    @Option(name: .long, help: "For --attach HOST:PORT: the certificate's private key.", completion: .file())
+    var attachKey: String?
+
+    @Option(name: .long, help: "For --attach HOST:PORT: the CA bundle that signed the server's certificate (default <home>/pki/ca-bundle.pem).", completion: .file())
+    var attachCa: String?
+
     func validate() throws {
         _ = try ListenAddress(parsing: listen)
         if Set(attach).count != attach.count {
             throw ValidationError("--attach names the same socket twice")
+        }
+        if attach.contains(where: { !$0.hasPrefix("/") && !$0.hasPrefix(".") }), attachCert == nil || attachKey == nil {
+            throw ValidationError("--attach HOST:PORT is a TLS admin endpoint: give --attach-cert and --attach-key (an account in the server's admins group)")
         }
     }
 
@@ -97,11 +110,49 @@ struct ConsoleSubcommand: AsyncParsableCommand {
 
     /// The console on a running server: no server, proxies or demo traffic of its own.
     private func runAttached(to paths: [String], home: DataHome, theme: Theme, environment: [String: String]) async throws {
-        let attached = try await AttachedConsole.start(paths: paths, home: home)
+        var tls: NIOSSLContext?
+        let endpoints = try paths.map { path -> AdminClient.Endpoint in
+            guard !path.hasPrefix("/"), !path.hasPrefix("."), let address = try? ListenAddress(parsing: path) else {
+                return .socket(URL(fileURLWithPath: path).path)
+            }
+            if tls == nil { tls = try attachTLS(home: home) }
+            return .tls(address, tls!)
+        }
+        let attached = try await AttachedConsole.start(paths: paths, endpoints: endpoints, home: home)
         var state = ConsoleState(mode: attached.mirror.persistence.description, now: Date(), glyphs: .forEnvironment(environment), timeZone: .current)
         ConsoleReducer.apply(.configurationLoaded(attached.mirror.configuration.current.document), to: &state)
         let outcome = await TerminalSession.run(state: state, theme: theme, driver: AttachedConsoleDriver(attached: attached), inbox: attached.inbox)
         await attached.stop()
         try Self.report(outcome)
+    }
+
+    /// The client side of a TLS admin endpoint: the operator's certificate and key, and the CA
+    /// bundle the server's certificate must chain to (the server name is not checked: the
+    /// address is the operator's own choice).
+    private func attachTLS(home: DataHome) throws -> NIOSSLContext {
+        guard let attachCert, let attachKey else { throw CommandFailure("--attach HOST:PORT needs --attach-cert and --attach-key") }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .noHostnameVerification
+        let ca = attachCa ?? home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path
+        do {
+            configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
+        } catch {
+            throw CommandFailure("\(ca): cannot load the CA bundle (\(error))")
+        }
+        do {
+            configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(attachCert).map { .certificate($0) }
+        } catch {
+            throw CommandFailure("\(attachCert): cannot load the client certificate (\(error))")
+        }
+        do {
+            configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: attachKey, format: .pem))
+        } catch {
+            throw CommandFailure("\(attachKey): cannot load the private key (\(error))")
+        }
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw CommandFailure("cannot set up TLS for --attach: \(error)")
+        }
     }
 }

@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Export a span per request to an OpenTelemetry collector over OTLP/HTTP (e.g. http://127.0.0.1:4318).")
     var otlp: String?
 
-    @Option(name: .long, help: "The admin socket a console attaches to (certmap --attach PATH); default <home>/admin.sock, mode 0600.", completion: .file())
+    @Option(name: .long, help: "Where a console attaches (certmap --attach): a Unix socket PATH (default <home>/admin.sock, mode 0600), or HOST:PORT for TLS admitting certificates that map to an account in the admins group.", completion: .file())
     var admin: String?
 
     @Flag(name: .long, help: "No admin socket.")
@@ -113,8 +113,14 @@ struct ServeCommand: AsyncParsableCommand {
         if !noAdmin {
             let path = admin ?? home.url.appendingPathComponent("admin.sock").path
             do {
-                adminServer = try await AdminServer.start(service: stack.service, path: path, listen: stack.server.boundAddress.description, group: stack.group)
-                stack.events.publish(.system(SystemEvent("admin socket \(path) (certmap --attach \(path))")))
+                if !path.hasPrefix("/"), !path.hasPrefix("."), let address = try? ListenAddress(parsing: path) {
+                    let server = try await AdminServer.start(service: stack.service, address: address, listen: stack.server.boundAddress.description, group: stack.group)
+                    adminServer = server
+                    stack.events.publish(.system(SystemEvent("admin endpoint \(server.address) (TLS; accounts in the admins group: certmap --attach \(server.address) --attach-cert FILE --attach-key FILE)")))
+                } else {
+                    adminServer = try await AdminServer.start(service: stack.service, path: path, listen: stack.server.boundAddress.description, group: stack.group)
+                    stack.events.publish(.system(SystemEvent("admin socket \(path) (certmap --attach \(path))")))
+                }
             } catch where admin == nil {
                 // The default socket is a convenience: without it the server still serves.
                 stack.events.publish(.system(SystemEvent("warning: no admin socket, so no console can attach: \(error) (pass --admin PATH, or --no-admin)")))

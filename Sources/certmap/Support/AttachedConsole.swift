@@ -14,6 +14,7 @@ import NIOPosix
 /// second; a server that restarted is named as such.
 final class AttachedConsole: Sendable {
     let paths: [String]
+    private let endpoints: [AdminClient.Endpoint]
     /// The server edits and mode switches go to (the first `--attach`).
     var path: String { paths[0] }
     let instances: AttachedInstances
@@ -25,8 +26,9 @@ final class AttachedConsole: Sendable {
     private let pumps = LockedState<[Task<Void, Never>]>([])
     private let subscription: EventSinkSubscription
 
-    private init(paths: [String], inbox: ConsoleInbox, mirror: AuthenticationService, clients: [AdminClient], group: MultiThreadedEventLoopGroup, subscription: EventSinkSubscription) {
+    private init(paths: [String], endpoints: [AdminClient.Endpoint], inbox: ConsoleInbox, mirror: AuthenticationService, clients: [AdminClient], group: MultiThreadedEventLoopGroup, subscription: EventSinkSubscription) {
         self.paths = paths
+        self.endpoints = endpoints
         self.instances = AttachedInstances(paths: paths)
         self.inbox = inbox
         self.mirror = mirror
@@ -35,12 +37,13 @@ final class AttachedConsole: Sendable {
         self.subscription = subscription
     }
 
-    static func start(paths: [String], home: DataHome) async throws -> AttachedConsole {
+    /// - Parameter endpoints: where each server is, in the order of `paths` (how they are named).
+    static func start(paths: [String], endpoints: [AdminClient.Endpoint], home: DataHome) async throws -> AttachedConsole {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var clients: [AdminClient] = []
-        for path in paths {
+        for endpoint in endpoints {
             do {
-                clients.append(try await AdminClient.connect(path: path, group: group))
+                clients.append(try await AdminClient.connect(to: endpoint, group: group))
             } catch {
                 for client in clients { await client.close() }
                 try? await group.shutdownGracefully()
@@ -61,7 +64,7 @@ final class AttachedConsole: Sendable {
         let subscription = inbox.subscribe(to: bus)
         let mode = hello.mode.flatMap(AuthPersistencePreset.init(rawValue:))?.flags
         let mirror = AuthenticationService(configuration: LiveConfiguration(snapshot), home: home, events: bus, persistence: mode)
-        let attached = AttachedConsole(paths: paths, inbox: inbox, mirror: mirror, clients: clients, group: group, subscription: subscription)
+        let attached = AttachedConsole(paths: paths, endpoints: endpoints, inbox: inbox, mirror: mirror, clients: clients, group: group, subscription: subscription)
         var actions: [ConsoleAction] = []
         if paths.count > 1 {
             actions.append(.instancesAttached(attached.instances.names))
@@ -113,7 +116,7 @@ final class AttachedConsole: Sendable {
             inbox.post([.notice("lost the connection to \(path); reconnecting every second")])
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                guard let again = try? await AdminClient.connect(path: path, group: group) else { continue }
+                guard let again = try? await AdminClient.connect(to: endpoints[index], group: group) else { continue }
                 current = again
                 clients.withLock { $0[index] = again }
                 let restarted = again.hello.instance != instance

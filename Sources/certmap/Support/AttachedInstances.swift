@@ -14,8 +14,9 @@ struct AttachedInstances: Sendable {
         let connection: ConnectionID
     }
 
+    /// - Parameter paths: admin socket paths, or `HOST:PORT` of TLS admin endpoints (named by their address).
     init(paths: [String]) {
-        var names = paths.map { URL(fileURLWithPath: $0).deletingLastPathComponent().lastPathComponent }
+        var names = paths.map { $0.hasPrefix("/") ? URL(fileURLWithPath: $0).deletingLastPathComponent().lastPathComponent : $0 }
         if Set(names).count != names.count || names.contains(where: \.isEmpty) {
             names = paths.indices.map { "i\($0 + 1)" }
         }
