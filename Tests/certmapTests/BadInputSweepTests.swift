@@ -63,6 +63,7 @@ final class BadInputSweepTests: XCTestCase {
             (["import", "log", notJSON.path, "--format", "nginx"], "no request could be read"),
             (["import", "log", home.path, "--format", "nginx"], "is a directory"),
             (["diagnose", "--session", "nosuchsession"], "no session named \"nosuchsession\""),
+            (["--attach", "127.0.0.1:9"], "--attach HOST:PORT is a TLS admin endpoint: give --attach-cert and --attach-key"),
             (["serve", "--listen", "127.0.0.1:0", "--no-proxies", "--no-journal", "--admin", "/tmp/" + String(repeating: "a", count: 120) + ".sock"], "a Unix socket's may be at most 107"),
             (["serve", "--listen", "127.0.0.1:0", "--no-proxies", "--metrics", "nonsense"], "nonsense"),
         ]
