@@ -107,6 +107,27 @@ final class AdminSocketTests: XCTestCase {
         }
     }
 
+    func testAScenarioIsRunByTheServerAndAnsweredWhenItEnds() async throws {
+        let harness = try await ServerHarness.start(self)
+        let path = harness.home.url.appendingPathComponent("scenario.sock").path
+        let admin = try await AdminServer.start(
+            service: harness.service, path: path, listen: "x", group: harness.group, scenarios: { name in "scenario \(name): ran on the server" })
+        let client = try await AdminClient.connect(path: path, group: harness.group)
+        addTeardownBlock {
+            await client.close()
+            await admin.stop()
+        }
+        var command = AdminMessage(.scenario)
+        command.scenario = "q190009"
+        let result = try await client.send(command)
+        XCTAssertEqual(result.ok, true)
+        XCTAssertEqual(result.message, "scenario q190009: ran on the server")
+        command.scenario = nil
+        let nameless = try await client.send(command)
+        XCTAssertEqual(nameless.ok, false)
+        XCTAssertEqual(nameless.message, "scenario needs a name")
+    }
+
     // MARK: TLS admin endpoint
 
     private func clientTLS(_ harness: ServerHarness, user: String?) throws -> NIOSSLContext {

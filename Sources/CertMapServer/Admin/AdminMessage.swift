@@ -9,7 +9,7 @@ import Foundation
 /// Server → client: `hello` (instance, address, mode, configuration), `event` (every event as it
 /// is published), `state` (mode or configuration changed), `result` (the answer to a command,
 /// by `id`), `error`. Client → server: `mode`, `apply` (with the document the edit started from:
-/// the lost-update check).
+/// the lost-update check), `scenario` (run one against the server; answered when it ends).
 public struct AdminMessage: Codable, Hashable, Sendable {
     /// The protocol version this certmap speaks.
     public static let version = 1
@@ -32,10 +32,12 @@ public struct AdminMessage: Codable, Hashable, Sendable {
     /// `result` of an `apply` refused because the file changed: what it holds now and what changed.
     public var theirs: ConfigDocument?
     public var changes: [String]?
+    /// `scenario`: the scenario to run.
+    public var scenario: String?
 
     /// What a message is.
     public enum Kind: String, Codable, Hashable, Sendable {
-        case hello, event, state, result, error, mode, apply
+        case hello, event, state, result, error, mode, apply, scenario
     }
 
     public init(_ type: Kind, id: Int? = nil) {

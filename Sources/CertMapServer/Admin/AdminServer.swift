@@ -23,7 +23,10 @@ public final class AdminServer: Sendable {
 
     /// Listens on `path`. A socket file left by a server that is gone is replaced; one a running
     /// server answers on is an error, never taken over.
-    public static func start(service: AuthenticationService, path: String, listen: String, group: EventLoopGroup) async throws -> AdminServer {
+    /// - Parameter scenarios: runs a named scenario against this server and says how it went (nil: none here).
+    public static func start(
+        service: AuthenticationService, path: String, listen: String, group: EventLoopGroup, scenarios: (@Sendable (String) async -> String)? = nil
+    ) async throws -> AdminServer {
         let limit = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
         guard path.utf8.count <= limit else {
             throw ServerError.bind(address: path, detail: "the admin socket path is \(path.utf8.count) bytes and a Unix socket's may be at most \(limit); choose a shorter --admin path")
@@ -39,7 +42,7 @@ public final class AdminServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(AdminConnectionHandler(service: service, listen: listen))
+                    try channel.pipeline.syncOperations.addHandler(AdminConnectionHandler(service: service, listen: listen, scenarios: scenarios))
                 }
             }
         let channel: Channel
@@ -58,7 +61,9 @@ public final class AdminServer: Sendable {
     /// Listens on a TCP address with TLS (`--admin 127.0.0.1:9900`), for consoles on other
     /// machines: the client must present a certificate, and certmap's own mapping engine admits
     /// it — the certificate must be valid and map to an account in the `admins` group.
-    public static func start(service: AuthenticationService, address: ListenAddress, listen: String, group: EventLoopGroup) async throws -> AdminServer {
+    public static func start(
+        service: AuthenticationService, address: ListenAddress, listen: String, group: EventLoopGroup, scenarios: (@Sendable (String) async -> String)? = nil
+    ) async throws -> AdminServer {
         let document = service.configuration.current.document
         let tls = try ServerTLSContext.make(
             certificate: service.home.resolve(document.server.certificate), privateKey: service.home.resolve(document.server.privateKey),
@@ -70,7 +75,7 @@ public final class AdminServer: Sendable {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(NIOSSLServerHandler(context: tls, customVerificationCallback: presented.verificationCallback))
                     try sync.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
-                    try sync.addHandler(AdminAdmissionHandler(service: service, presented: presented, listen: listen))
+                    try sync.addHandler(AdminAdmissionHandler(service: service, presented: presented, listen: listen, scenarios: scenarios))
                 }
             }
         let channel: Channel
@@ -104,11 +109,13 @@ private final class AdminAdmissionHandler: ChannelInboundHandler, RemovableChann
     private let service: AuthenticationService
     private let presented: PresentedChain
     private let listen: String
+    private let scenarios: (@Sendable (String) async -> String)?
 
-    init(service: AuthenticationService, presented: PresentedChain, listen: String) {
+    init(service: AuthenticationService, presented: PresentedChain, listen: String, scenarios: (@Sendable (String) async -> String)?) {
         self.service = service
         self.presented = presented
         self.listen = listen
+        self.scenarios = scenarios
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -141,7 +148,7 @@ private final class AdminAdmissionHandler: ChannelInboundHandler, RemovableChann
             service.events.publish(.system(SystemEvent("admin: \(account) (\(leaf.subject.rfc2253)) attached from \(context.channel.remoteAddress.map(\.displayText) ?? "?")")))
             let sync = context.pipeline.syncOperations
             do {
-                try sync.addHandler(AdminConnectionHandler(service: service, listen: handler.listen))
+                try sync.addHandler(AdminConnectionHandler(service: service, listen: handler.listen, scenarios: handler.scenarios))
                 sync.removeHandler(context: context, promise: nil)
             } catch {
                 context.close(promise: nil)
@@ -172,12 +179,14 @@ private final class AdminConnectionHandler: ChannelInboundHandler {
 
     private let service: AuthenticationService
     private let listen: String
+    private let scenarios: (@Sendable (String) async -> String)?
     private var streaming: Task<Void, Never>?
     private var batches: EventBatches?
 
-    init(service: AuthenticationService, listen: String) {
+    init(service: AuthenticationService, listen: String, scenarios: (@Sendable (String) async -> String)?) {
         self.service = service
         self.listen = listen
+        self.scenarios = scenarios
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -272,7 +281,27 @@ private final class AdminConnectionHandler: ChannelInboundHandler {
             send(refusal, on: context.channel)
             return
         }
+        if message.type == .scenario {
+            runScenario(message, on: context.channel)
+            return
+        }
         send(answer(message), on: context.channel)
+    }
+
+    /// A scenario runs for seconds: it is answered when it ends, while events keep streaming.
+    private func runScenario(_ message: AdminMessage, on channel: Channel) {
+        var result = AdminMessage(.result, id: message.id)
+        guard let name = message.scenario, let scenarios else {
+            result.ok = false
+            result.message = message.scenario == nil ? "scenario needs a name" : "this server runs no scenarios"
+            send(result, on: channel)
+            return
+        }
+        Task {
+            result.ok = true
+            result.message = await scenarios(name)
+            if let line = try? result.line() { channel.writeAndFlush(ByteBuffer(bytes: line), promise: nil) }
+        }
     }
 
     private func answer(_ message: AdminMessage) -> AdminMessage {
@@ -308,7 +337,7 @@ private final class AdminConnectionHandler: ChannelInboundHandler {
             }
         default:
             result.ok = false
-            result.message = "\(message.type.rawValue) is not a command (the commands are mode and apply)"
+            result.message = "\(message.type.rawValue) is not a command (the commands are mode, apply and scenario)"
         }
         return result
     }

@@ -110,15 +110,21 @@ struct ServeCommand: AsyncParsableCommand {
             stack.events.publish(.system(SystemEvent("OpenTelemetry: a span per request to \(otlp) (OTLP/HTTP)")))
         }
         var adminServer: AdminServer?
+        // Scenarios an attached console starts run here, against this server, and end before it.
+        let work = BackgroundWork()
+        let (service, server, group) = (stack.service, stack.server.boundAddress, stack.group)
+        let scenarios: @Sendable (String) async -> String = { name in
+            await work.run { await ScenarioLauncher.run(name, service: service, server: server, group: group) }
+        }
         if !noAdmin {
             let path = admin ?? home.url.appendingPathComponent("admin.sock").path
             do {
                 if !path.hasPrefix("/"), !path.hasPrefix("."), let address = try? ListenAddress(parsing: path) {
-                    let server = try await AdminServer.start(service: stack.service, address: address, listen: stack.server.boundAddress.description, group: stack.group)
+                    let server = try await AdminServer.start(service: stack.service, address: address, listen: stack.server.boundAddress.description, group: stack.group, scenarios: scenarios)
                     adminServer = server
                     stack.events.publish(.system(SystemEvent("admin endpoint \(server.address) (TLS; accounts in the admins group: certmap --attach \(server.address) --attach-cert FILE --attach-key FILE)")))
                 } else {
-                    adminServer = try await AdminServer.start(service: stack.service, path: path, listen: stack.server.boundAddress.description, group: stack.group)
+                    adminServer = try await AdminServer.start(service: stack.service, path: path, listen: stack.server.boundAddress.description, group: stack.group, scenarios: scenarios)
                     stack.events.publish(.system(SystemEvent("admin socket \(path) (certmap --attach \(path))")))
                 }
             } catch where admin == nil {
@@ -141,6 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
         watcher.stop()
         stack.events.publish(.system(SystemEvent("received \(signal), shutting down")))
         await adminServer?.stop()
+        await work.stop()
         await export?.stop()
         await endpoint?.stop()
         counted?.stop()

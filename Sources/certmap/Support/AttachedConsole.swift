@@ -201,8 +201,12 @@ struct AttachedConsoleDriver: ConsoleDriver {
             return [.requestFailed(result.message ?? "not saved")]
         case .pauseTraffic:
             return [.requestFailed("attached to \(attached.path): a headless server runs no demo traffic to pause")]
-        case .startScenario:
-            return [.requestFailed("attached to \(attached.path): run scenarios with certmap scenario run on the server's machine")]
+        case .startScenario(let name):
+            var command = AdminMessage(.scenario)
+            command.scenario = name
+            guard let result = await attached.send(command) else { return [.requestFailed("not connected to \(attached.path)")] }
+            guard result.ok == true else { return [.requestFailed(result.message ?? "the server did not run \(name)")] }
+            return [.notice(result.message ?? "scenario \(name) finished")]
         default:
             return await local.perform(request, post: post)
         }

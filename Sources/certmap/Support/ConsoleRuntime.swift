@@ -55,36 +55,7 @@ struct ConsoleRuntime: Sendable {
     func scenarioStarter() -> (@Sendable (String) async -> String)? {
         guard proxies != nil else { return nil }
         let (service, server, group, work) = (self.service, self.server.boundAddress, self.group, self.work)
-        return { name in await work.run { await Self.runScenario(name, service: service, server: server, group: group) } }
-    }
-
-    /// Runs `name` through proxies of its own, with the scenario's pool size and reuse policy
-    /// (the console's proxies keep theirs), so `s pooled-proxy` in the console shows what
-    /// `certmap scenario run pooled-proxy` shows.
-    private static func runScenario(_ name: String, service: AuthenticationService, server: ListenAddress, group: MultiThreadedEventLoopGroup) async -> String {
-        do {
-            let scenario = try ScenarioCatalog(home: service.home).named(name)
-            let loopback = ListenAddress(host: "127.0.0.1", port: 0)
-            let own = try await ProxySimulator.start(
-                settings: ProxySimulatorSettings(
-                    upstream: server, forwardListen: loopback, reverseListen: loopback,
-                    poolSize: scenario.poolSize ?? 4, reuse: scenario.reuse ?? .safe),
-                home: service.home, events: service.events, group: group)
-            let report: ScenarioReport
-            do {
-                let runner = try ScenarioEnvironment.runner(for: scenario, service: service, server: server, proxies: own, group: group)
-                report = try await runner.run(scenario, mode: service.persistence.description, events: service.events)
-            } catch {
-                await own.stop()
-                throw error
-            }
-            await own.stop()
-            let decisions = report.byDecision.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: " ")
-            let verdict = report.verdict.map { " — \($0)" } ?? ""
-            return "scenario \(name) under \(report.mode): \(report.requests) request(s), \(decisions); \(report.misattributions.count) misattributed\(verdict)"
-        } catch {
-            return "scenario \(name): \(error)"
-        }
+        return { name in await work.run { await ScenarioLauncher.run(name, service: service, server: server, group: group) } }
     }
 
     /// Stops running scenarios (their clients), the watcher, the console's subscription, then
