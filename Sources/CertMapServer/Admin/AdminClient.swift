@@ -51,8 +51,16 @@ public final class AdminClient: Sendable {
         }
         let (stream, continuation) = AsyncStream.makeStream(of: AdminMessage.self, bufferingPolicy: .bufferingNewest(100_000))
         let pending = NIOLockedValueBox<(next: Int, waiting: [Int: CheckedContinuation<AdminMessage, Error>])>((1, [:]))
-        let helloPromise = NIOLockedValueBox<CheckedContinuation<AdminMessage, Error>?>(nil)
-        let bootstrap = ClientBootstrap(group: group).channelInitializer { channel in
+        // The first message is the hello, whenever it comes (it may come before `connect` returns).
+        let loop = group.next()
+        let helloPromise = loop.makePromise(of: AdminMessage.self)
+        let helloSettled = NIOLockedValueBox(false)
+        let settle = { @Sendable (result: Result<AdminMessage, Error>) -> Bool in
+            guard helloSettled.withLockedValue({ settled in defer { settled = true }; return !settled }) else { return false }
+            helloPromise.completeWith(result)
+            return true
+        }
+        let bootstrap = ClientBootstrap(group: loop).channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
                 if case .tls(_, let context) = endpoint {
                     try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
@@ -61,8 +69,8 @@ public final class AdminClient: Sendable {
                 try channel.pipeline.syncOperations.addHandler(AdminClientHandler { result in
                     switch result {
                     case .success(let message):
-                        if let waiting = helloPromise.withLockedValue({ promise -> CheckedContinuation<AdminMessage, Error>? in defer { promise = nil }; return promise }) {
-                            waiting.resume(returning: message)
+                        if settle(.success(message)) {
+                            return
                         } else if message.type == .result, let id = message.id,
                             let waiting = pending.withLockedValue({ $0.waiting.removeValue(forKey: id) }) {
                             waiting.resume(returning: message)
@@ -70,7 +78,7 @@ public final class AdminClient: Sendable {
                             continuation.yield(message)
                         }
                     case .failure(let error):
-                        helloPromise.withLockedValue { promise in promise?.resume(throwing: error); promise = nil }
+                        _ = settle(.failure(error))
                         for waiting in pending.withLockedValue({ state in defer { state.waiting = [:] }; return Array(state.waiting.values) }) {
                             waiting.resume(throwing: error)
                         }
@@ -86,20 +94,18 @@ public final class AdminClient: Sendable {
             case .tls(let address, _): channel = try await bootstrap.connect(host: address.host, port: address.port).get()
             }
         } catch {
+            _ = settle(.failure(error))
             throw AdminProtocolError("\(path): cannot connect (\(error)); is certmap serve running?")
+        }
+        let timer = loop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)) {
+            _ = settle(.failure(AdminProtocolError("\(path): the server did not say hello within \(timeout)")))
         }
         let hello: AdminMessage
         do {
-            hello = try await withThrowingTaskGroup(of: AdminMessage.self) { group in
-                group.addTask { try await withCheckedThrowingContinuation { continuation in helloPromise.withLockedValue { $0 = continuation } } }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw AdminProtocolError("\(path): the server did not say hello within \(timeout)")
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
-            }
+            hello = try await helloPromise.futureResult.get()
+            timer.cancel()
         } catch {
+            timer.cancel()
             try? await channel.close()
             throw error
         }
@@ -110,8 +116,8 @@ public final class AdminClient: Sendable {
         return AdminClient(path: path, hello: hello, messages: stream, channel: channel, pending: pending)
     }
 
-    /// Sends a command and waits for its result.
-    public func send(_ command: AdminMessage) async throws -> AdminMessage {
+    /// Sends a command and waits for its result (at most `timeout`: a scenario takes its time).
+    public func send(_ command: AdminMessage, timeout: Duration = .seconds(300)) async throws -> AdminMessage {
         var command = command
         let id = pending.withLockedValue { state -> Int in
             defer { state.next += 1 }
@@ -119,10 +125,17 @@ public final class AdminClient: Sendable {
         }
         command.id = id
         let line = try command.line()
+        let pending = self.pending
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)) {
+            if let waiting = pending.withLockedValue({ $0.waiting.removeValue(forKey: id) }) {
+                waiting.resume(throwing: AdminProtocolError("\(self.path): no answer to \(command.type.rawValue) within \(timeout)"))
+            }
+        }
+        defer { timer.cancel() }
         return try await withCheckedThrowingContinuation { continuation in
             pending.withLockedValue { $0.waiting[id] = continuation }
             channel.writeAndFlush(ByteBuffer(bytes: line)).whenFailure { error in
-                if let waiting = self.pending.withLockedValue({ $0.waiting.removeValue(forKey: id) }) { waiting.resume(throwing: error) }
+                if let waiting = pending.withLockedValue({ $0.waiting.removeValue(forKey: id) }) { waiting.resume(throwing: error) }
             }
         }
     }
