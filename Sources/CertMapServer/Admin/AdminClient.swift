@@ -97,7 +97,7 @@ public final class AdminClient: Sendable {
             _ = settle(.failure(error))
             throw AdminProtocolError("\(path): cannot connect (\(error)); is certmap serve running?")
         }
-        let timer = loop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)) {
+        let timer = loop.scheduleTask(in: TimeAmount(timeout)) {
             _ = settle(.failure(AdminProtocolError("\(path): the server did not say hello within \(timeout)")))
         }
         let hello: AdminMessage
@@ -126,7 +126,7 @@ public final class AdminClient: Sendable {
         command.id = id
         let line = try command.line()
         let pending = self.pending
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)) {
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
             if let waiting = pending.withLockedValue({ $0.waiting.removeValue(forKey: id) }) {
                 waiting.resume(throwing: AdminProtocolError("\(self.path): no answer to \(command.type.rawValue) within \(timeout)"))
             }
@@ -167,5 +167,12 @@ private final class AdminClientHandler: ChannelInboundHandler, Sendable {
     func channelInactive(context: ChannelHandlerContext) {
         deliver(.failure(AdminProtocolError("the server closed the admin connection")))
         context.fireChannelInactive()
+    }
+}
+
+extension TimeAmount {
+    /// The same span as NIO's time amount (for a timer on an event loop).
+    init(_ duration: Duration) {
+        self = .nanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 }
