@@ -114,6 +114,7 @@ final class AccessLogFormatTests: XCTestCase {
         try await importer.add(line: "garbage", number: 4)
         try await importer.add(line: line("152", "2", "1", "/c", "", "CN=bob"), number: 5)
         try await importer.add(line: "", number: 6)
+        importer.addTooLong(number: 7, limit: 1024)
         let requests = emitted.withLock { $0.map(\.record) }
         XCTAssertEqual(importer.requests, 3)
         XCTAssertEqual(requests.map(\.path), ["/a", "/b", "/c"])
@@ -126,8 +127,8 @@ final class AccessLogFormatTests: XCTestCase {
         XCTAssertEqual(requests[2].observed?.certificateNotLogged, "CN=bob")
         XCTAssertFalse(requests[2].decision.isAllowed)
         XCTAssertTrue(requests[2].decision.trace.steps.contains { $0.summary.contains("does not carry it") })
-        XCTAssertEqual(importer.problems, ["access.log:4: not a JSON object (is this the format certmap logformat prints?)"])
-        XCTAssertEqual(importer.summary, "6 line(s): 3 request(s) on 2 connection(s), 1 naming a certificate the line does not carry (not checked, not mapped), 1 before --since (skipped), 1 malformed (skipped)")
+        XCTAssertEqual(importer.problems, ["access.log:4: not a JSON object (is this the format certmap logformat prints?)", "access.log:7: longer than 1024 bytes (cut, not read)"])
+        XCTAssertEqual(importer.summary, "7 line(s): 3 request(s) on 2 connection(s), 1 naming a certificate the line does not carry (not checked, not mapped), 1 before --since (skipped), 2 malformed (skipped)")
         XCTAssertEqual(emitted.withLock { $0.compactMap(\.certificate) }, [alice, alice], "each request goes out with its certificate")
         XCTAssertEqual(emitted.withLock { $0[0].time }, Date(timeIntervalSince1970: 150))
     }
@@ -147,6 +148,20 @@ final class AccessLogFormatTests: XCTestCase {
         XCTAssertEqual(lines[4999], "line 5000", "a CR before the newline is not part of the line")
         XCTAssertEqual(lines.last, "last without newline")
         XCTAssertEqual(reader.lineNumber, 5001)
+    }
+
+    func testALineLongerThanTheLimitIsCutAndFlaggedAndTheNextLineStillRead() throws {
+        let long = String(repeating: "x", count: LogLineReader.maxLineBytes + 10)
+        let file = directory.appendingPathComponent("long.log")
+        try Data(("first\n" + long + "\nlast\n").utf8).write(to: file)
+        let reader = try LogLineReader(url: file)
+        XCTAssertEqual(try reader.next(), "first")
+        XCTAssertFalse(reader.isTruncated)
+        XCTAssertEqual(try reader.next()?.utf8.count, LogLineReader.maxLineBytes)
+        XCTAssertTrue(reader.isTruncated, "the over-long line is reported, not held whole")
+        XCTAssertEqual(try reader.next(), "last")
+        XCTAssertEqual(reader.lineNumber, 3)
+        XCTAssertNil(try reader.next())
     }
 
     func testAMissingLogIsOneClearError() {

@@ -71,6 +71,13 @@ public struct AccessLogImporter {
         try await add(entry, number: number)
     }
 
+    /// Counts line `number` as malformed because it is longer than the reader keeps.
+    public mutating func addTooLong(number: Int, limit: Int) {
+        lines += 1
+        malformed += 1
+        if problems.count < 20 { problems.append("\(source):\(number): longer than \(limit) bytes (cut, not read)") }
+    }
+
     private mutating func add(_ entry: AccessLogEntry, number: Int) async throws {
         let connectionKey = entry.connection ?? "line \(number)"
         let connection = connections[connectionKey] ?? ConnectionID(connections.count + 1)

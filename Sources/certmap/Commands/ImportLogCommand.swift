@@ -61,7 +61,11 @@ struct ImportLogCommand: AsyncParsableCommand {
         var shown = false
         do {
             while let line = try reader.next() {
-                try await importer.add(line: reader.isTruncated ? "" : line, number: reader.lineNumber)
+                if reader.isTruncated {
+                    importer.addTooLong(number: reader.lineNumber, limit: LogLineReader.maxLineBytes)
+                } else {
+                    try await importer.add(line: line, number: reader.lineNumber)
+                }
                 if reader.lineNumber % 10_000 == 0 {
                     shown = true
                     progress.show("importing \(url.lastPathComponent): \(reader.lineNumber) lines" + (size > 0 ? String(format: " (%.0f %%)", Double(reader.bytesRead) * 100 / Double(size)) : ""))
