@@ -25,7 +25,7 @@ final class AdminSocketTests: XCTestCase {
 
     func testTheSocketIsTheOwnersOnlyAndSaysHelloWithTheServersState() async throws {
         let (harness, admin, client) = try await start()
-        let attributes = try FileManager.default.attributesOfItem(atPath: admin.path)
+        let attributes = try FileManager.default.attributesOfItem(atPath: admin.address)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
         XCTAssertEqual(client.hello.type, .hello)
         XCTAssertEqual(client.hello.instance, harness.service.run)
@@ -100,7 +100,7 @@ final class AdminSocketTests: XCTestCase {
             XCTAssertEqual("\(error)", "the other side speaks admin protocol 2 and this certmap speaks 1: use the same certmap version on both sides")
         }
         do {
-            _ = try await AdminServer.start(service: harness.service, path: admin.path, listen: "x", group: harness.group)
+            _ = try await AdminServer.start(service: harness.service, path: admin.address, listen: "x", group: harness.group)
             XCTFail("a running server's socket must not be taken over")
         } catch {
             XCTAssertTrue("\(error)".contains("another certmap serve answers on"), "\(error)")

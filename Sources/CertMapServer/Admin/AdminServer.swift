@@ -14,11 +14,15 @@ import NIOTLS
 /// with the lost-update check).
 public final class AdminServer: Sendable {
     private let channel: Channel
-    public let path: String
+    /// Where it listens: the socket path, or `HOST:PORT` for TLS.
+    public let address: String
+    /// The socket file to remove when it stops (nil over TCP).
+    private let socketFile: String?
 
-    private init(channel: Channel, path: String) {
+    private init(channel: Channel, address: String, socketFile: String?) {
         self.channel = channel
-        self.path = path
+        self.address = address
+        self.socketFile = socketFile
     }
 
     /// Listens on `path`. A socket file left by a server that is gone is replaced; one a running
@@ -55,7 +59,7 @@ public final class AdminServer: Sendable {
             throw ServerError.bind(address: path, detail: "cannot listen on the admin socket \(path): \(error)")
         }
         chmod(path, 0o600)
-        return AdminServer(channel: channel, path: path)
+        return AdminServer(channel: channel, address: path, socketFile: path)
     }
 
     /// Listens on a TCP address with TLS (`--admin 127.0.0.1:9900`), for consoles on other
@@ -85,15 +89,12 @@ public final class AdminServer: Sendable {
             throw ServerError.bind(address: address.description, detail: BindProblem.describe(error, address: address.description, option: "--admin"))
         }
         let bound = channel.localAddress.map { "\($0.ipAddress ?? address.host):\($0.port ?? address.port)" } ?? address.description
-        return AdminServer(channel: channel, path: bound)
+        return AdminServer(channel: channel, address: bound, socketFile: nil)
     }
-
-    /// Where it listens: the socket path, or `HOST:PORT` for TCP.
-    public var address: String { path }
 
     public func stop() async {
         try? await channel.close()
-        if path.hasPrefix("/") { try? FileManager.default.removeItem(atPath: path) }
+        if let socketFile { try? FileManager.default.removeItem(atPath: socketFile) }
     }
 }
 
@@ -356,7 +357,7 @@ extension AdminMessage {
         for event in events {
             var json = Data()
             guard (try? writer.append(event, to: &json)) != nil else { continue }
-            lines.append(contentsOf: #"{"certmapAdmin":1,"event":"#.utf8)
+            lines.append(contentsOf: "{\"certmapAdmin\":\(version),\"event\":".utf8)
             lines.append(json.dropLast())  // without the event's newline
             lines.append(contentsOf: #","type":"event"}"#.utf8)
             lines.append(0x0A)

@@ -58,7 +58,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
         if Set(attach).count != attach.count {
             throw ValidationError("--attach names the same socket twice")
         }
-        if attach.contains(where: { !$0.hasPrefix("/") && !$0.hasPrefix(".") }), attachCert == nil || attachKey == nil {
+        if attach.contains(where: { AdminAddress.tcp($0) != nil }), attachCert == nil || attachKey == nil {
             throw ValidationError("--attach HOST:PORT is a TLS admin endpoint: give --attach-cert and --attach-key (an account in the server's admins group)")
         }
     }
@@ -112,9 +112,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
     private func runAttached(to paths: [String], home: DataHome, theme: Theme, environment: [String: String]) async throws {
         var tls: NIOSSLContext?
         let endpoints = try paths.map { path -> AdminClient.Endpoint in
-            guard !path.hasPrefix("/"), !path.hasPrefix("."), let address = try? ListenAddress(parsing: path) else {
-                return .socket(URL(fileURLWithPath: path).path)
-            }
+            guard let address = AdminAddress.tcp(path) else { return .socket(URL(fileURLWithPath: path).path) }
             if tls == nil { tls = try attachTLS(home: home) }
             return .tls(address, tls!)
         }

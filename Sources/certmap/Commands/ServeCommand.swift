@@ -84,59 +84,43 @@ struct ServeCommand: AsyncParsableCommand {
             subscribe: { events in printer = EventPrinter(format: format).start(on: events) })
         var endpoint: MetricsEndpoint?
         var counted: ServerMetrics?
-        if let metrics {
-            let writer = stack.journalWriter
-            let collector = ServerMetrics(service: stack.service) { writer?.bytesWritten }
-            do {
-                endpoint = try await MetricsEndpoint.start(metrics: collector, listen: ListenAddress(parsing: metrics), group: stack.group)
-            } catch {
-                await stack.stop()
-                await printer?.value
-                throw error
-            }
-            counted = collector
-            stack.events.publish(.system(SystemEvent("Prometheus metrics on http://\(endpoint!.boundAddress)/metrics")))
-        }
         var export: OTLPExport?
-        if let otlp {
-            do {
-                export = try OTLPExport(endpoint: otlp, events: stack.events)
-            } catch {
-                await endpoint?.stop()
-                await stack.stop()
-                await printer?.value
-                throw CommandFailure("--otlp \(otlp): \(error)")
-            }
-            stack.events.publish(.system(SystemEvent("OpenTelemetry: a span per request to \(otlp) (OTLP/HTTP)")))
-        }
         var adminServer: AdminServer?
         // Scenarios an attached console starts run here, against this server, and end before it.
         let work = BackgroundWork()
-        let (service, server, group) = (stack.service, stack.server.boundAddress, stack.group)
-        let scenarios: @Sendable (String) async -> String = { name in
-            await work.run { await ScenarioLauncher.run(name, service: service, server: server, group: group) }
+        // The one way down, at shutdown or when a part fails to start: the parts in reverse order.
+        func stopAll() async {
+            await adminServer?.stop()
+            await work.stop()
+            await export?.stop()
+            await endpoint?.stop()
+            counted?.stop()
+            await stack.stop()
+            await printer?.value
         }
-        if !noAdmin {
-            let path = admin ?? home.url.appendingPathComponent("admin.sock").path
-            do {
-                if !path.hasPrefix("/"), !path.hasPrefix("."), let address = try? ListenAddress(parsing: path) {
-                    let server = try await AdminServer.start(service: stack.service, address: address, listen: stack.server.boundAddress.description, group: stack.group, scenarios: scenarios)
-                    adminServer = server
-                    stack.events.publish(.system(SystemEvent("admin endpoint \(server.address) (TLS; accounts in the admins group: certmap --attach \(server.address) --attach-cert FILE --attach-key FILE)")))
-                } else {
-                    adminServer = try await AdminServer.start(service: stack.service, path: path, listen: stack.server.boundAddress.description, group: stack.group, scenarios: scenarios)
-                    stack.events.publish(.system(SystemEvent("admin socket \(path) (certmap --attach \(path))")))
-                }
-            } catch where admin == nil {
-                // The default socket is a convenience: without it the server still serves.
-                stack.events.publish(.system(SystemEvent("warning: no admin socket, so no console can attach: \(error) (pass --admin PATH, or --no-admin)")))
-            } catch {
-                await export?.stop()
-                await endpoint?.stop()
-                await stack.stop()
-                await printer?.value
-                throw error
+        do {
+            if let metrics {
+                let writer = stack.journalWriter
+                let collector = ServerMetrics(service: stack.service) { writer?.bytesWritten }
+                counted = collector
+                let started = try await MetricsEndpoint.start(metrics: collector, listen: ListenAddress(parsing: metrics), group: stack.group)
+                endpoint = started
+                stack.events.publish(.system(SystemEvent("Prometheus metrics on http://\(started.boundAddress)/metrics")))
             }
+            if let otlp {
+                do {
+                    export = try OTLPExport(endpoint: otlp, events: stack.events)
+                } catch {
+                    throw CommandFailure("--otlp \(otlp): \(error)")
+                }
+                stack.events.publish(.system(SystemEvent("OpenTelemetry: a span per request to \(otlp) (OTLP/HTTP)")))
+            }
+            if !noAdmin {
+                adminServer = try await startAdmin(stack: stack, home: home, work: work)
+            }
+        } catch {
+            await stopAll()
+            throw error
         }
         // Any writer's change to config.json reaches this server within a second; SIGHUP reloads now.
         let watcher = ConfigFileWatcher(service: stack.service)
@@ -146,13 +130,30 @@ struct ServeCommand: AsyncParsableCommand {
         reload.cancel()
         watcher.stop()
         stack.events.publish(.system(SystemEvent("received \(signal), shutting down")))
-        await adminServer?.stop()
-        await work.stop()
-        await export?.stop()
-        await endpoint?.stop()
-        counted?.stop()
-        await stack.stop()
-        await printer?.value
+        await stopAll()
+    }
+
+    /// The admin endpoint (`--admin`: a socket path, or HOST:PORT for TLS). The default socket is
+    /// a convenience: when it cannot be made the server still serves, and says so.
+    private func startAdmin(stack: InProcessStack, home: DataHome, work: BackgroundWork) async throws -> AdminServer? {
+        let (service, server, group) = (stack.service, stack.server.boundAddress, stack.group)
+        let scenarios: @Sendable (String) async -> String = { name in
+            await work.run { await ScenarioLauncher.run(name, service: service, server: server, group: group) }
+        }
+        let path = admin ?? home.url.appendingPathComponent("admin.sock").path
+        do {
+            if let address = AdminAddress.tcp(path) {
+                let started = try await AdminServer.start(service: service, address: address, listen: server.description, group: group, scenarios: scenarios)
+                stack.events.publish(.system(SystemEvent("admin endpoint \(started.address) (TLS; accounts in the admins group: certmap --attach \(started.address) --attach-cert FILE --attach-key FILE)")))
+                return started
+            }
+            let started = try await AdminServer.start(service: service, path: path, listen: server.description, group: group, scenarios: scenarios)
+            stack.events.publish(.system(SystemEvent("admin socket \(path) (certmap --attach \(path))")))
+            return started
+        } catch where admin == nil {
+            stack.events.publish(.system(SystemEvent("warning: no admin socket, so no console can attach: \(error) (pass --admin PATH, or --no-admin)")))
+            return nil
+        }
     }
 }
 

@@ -16,7 +16,7 @@ struct AttachedInstances: Sendable {
 
     /// - Parameter paths: admin socket paths, or `HOST:PORT` of TLS admin endpoints (named by their address).
     init(paths: [String]) {
-        var names = paths.map { $0.hasPrefix("/") ? URL(fileURLWithPath: $0).deletingLastPathComponent().lastPathComponent : $0 }
+        var names = paths.map { AdminAddress.tcp($0) == nil ? URL(fileURLWithPath: $0).deletingLastPathComponent().lastPathComponent : $0 }
         if Set(names).count != names.count || names.contains(where: \.isEmpty) {
             names = paths.indices.map { "i\($0 + 1)" }
         }
