@@ -10,9 +10,13 @@
 /// Headers are plain name/value pairs, names compared case-insensitively (RFC 9110 §5.1).
 public struct ForwardedCertificateParser: Sendable {
     public let settings: ForwardedHeaderSettings
+    /// Every format's header names, lower-cased, as bytes: most requests carry none of them, and
+    /// saying so is asked of every request without copying or lower-casing its header names.
+    private let lowercasedHeaderNames: [[UInt8]]
 
     public init(settings: ForwardedHeaderSettings = ForwardedHeaderSettings()) {
         self.settings = settings
+        self.lowercasedHeaderNames = ForwardedCertificateFormat.allCases.flatMap { $0.headerNames(settings: settings) }.map { Array($0.lowercased().utf8) }
     }
 
     /// The certificate from the highest-precedence enabled format whose header is present.
@@ -56,9 +60,9 @@ public struct ForwardedCertificateParser: Sendable {
     /// Whether `name` is a forwarded-certificate header of any format (case-insensitive), for
     /// stripping header by header.
     public func isForwardedCertificateHeader(_ name: String) -> Bool {
-        let lowered = name.lowercased()
-        return ForwardedCertificateFormat.allCases.contains { format in
-            format.headerNames(settings: settings).contains { $0.lowercased() == lowered }
+        let utf8 = name.utf8
+        return lowercasedHeaderNames.contains { candidate in
+            candidate.count == utf8.count && zip(candidate, utf8).allSatisfy { $0 == ($1 | (($1 >= 0x41 && $1 <= 0x5A) ? 0x20 : 0)) }
         }
     }
 

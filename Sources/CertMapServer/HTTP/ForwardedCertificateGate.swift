@@ -16,17 +16,14 @@ struct ForwardedCertificateGate: Sendable {
     }
 
     let parser: ForwardedCertificateParser
-    /// Every forwarded-certificate header name, lower-cased, as bytes: most requests carry none,
-    /// and saying so must not cost a copy of their headers.
-    private let lowercasedNames: [[UInt8]]
 
     init(settings: ForwardedHeaderSettings) {
         self.parser = ForwardedCertificateParser(settings: settings)
-        self.lowercasedNames = ForwardedCertificateFormat.allCases.flatMap { $0.headerNames(settings: settings) }.map { Array($0.lowercased().utf8) }
     }
 
     func judge(_ headers: HTTPHeaders, peerMayForward: Bool) -> Verdict {
-        guard headers.contains(where: { isForwardedCertificateHeader($0.name) }) else { return .notForwarded }
+        // Most requests carry none: saying so must not cost a copy of their headers.
+        guard headers.contains(where: { parser.isForwardedCertificateHeader($0.name) }) else { return .notForwarded }
         let pairs = headers.map { (name: $0.name, value: $0.value) }
         guard peerMayForward else {
             let present = parser.presentHeaderNames(in: pairs)
@@ -36,15 +33,6 @@ struct ForwardedCertificateGate: Sendable {
         case .none: return .notForwarded
         case .certificate(let certificate): return .forwarded(certificate)
         case .malformed(let error): return .malformed(error)
-        }
-    }
-
-    /// Whether `name` is one of the forwarded-certificate header names, compared
-    /// case-insensitively byte by byte (no lower-cased copy).
-    private func isForwardedCertificateHeader(_ name: String) -> Bool {
-        let utf8 = name.utf8
-        return lowercasedNames.contains { candidate in
-            candidate.count == utf8.count && zip(candidate, utf8).allSatisfy { $0 == ($1 | (($1 >= 0x41 && $1 <= 0x5A) ? 0x20 : 0)) }
         }
     }
 
