@@ -129,7 +129,7 @@ public enum AccessLogFormat: String, CaseIterable, Sendable {
                 subject: fields.text("request.tls.client_common_name").map { "CN=\($0)" })
         case .envoy:
             return AccessLogEntry(
-                time: fields.text("time").flatMap(Self.rfc3339), connection: fields.text("conn"), requestOnConnection: nil,
+                time: fields.text("time").flatMap(EventJSON.date(from:)), connection: fields.text("conn"), requestOnConnection: nil,
                 client: fields.text("remote") ?? "?", method: try fields.required("method"), uri: try fields.required("path"),
                 status: try fields.status("status"), certificate: try certificates.identity(fields.text("cert"), decode: Self.pem(escaped:)), verify: nil, subject: fields.text("subject"))
         }
@@ -155,12 +155,6 @@ public enum AccessLogFormat: String, CaseIterable, Sendable {
         }
     }
 
-    private static func rfc3339(_ text: String) -> Date? {
-        guard EventJSON.isRFC3339DateTime(text) else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
-    }
 }
 
 /// Certificates decoded from an access log, by their text in it (bounded: a log with more
@@ -229,7 +223,7 @@ private struct JSONFields {
 
     func value(_ path: String) -> Any? {
         var current: Any? = object
-        for key in path.split(separator: ".", maxSplits: path.hasPrefix("resp_headers.") ? 1 : .max) {
+        for key in path.split(separator: ".") {
             current = (current as? [String: Any])?[String(key)]
             if let array = current as? [Any] { current = array.first }
         }

@@ -16,15 +16,22 @@ public enum EventJSON {
 
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        let formatter = SharedTimeFormatter()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
-            guard isRFC3339DateTime(text), let date = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text) else {
+            guard let date = date(from: text) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 time: \(text)"))
             }
             return date
         }
         return decoder
+    }
+
+    /// The time `text` writes in RFC 3339, with or without a fraction of a second; nil when it is
+    /// not one. The one parser of times from files and the command line: the shape is checked
+    /// before ICU sees the text (see `isRFC3339DateTime`).
+    public static func date(from text: String) -> Date? {
+        guard isRFC3339DateTime(text) else { return nil }
+        return SharedTimeFormatter.shared.date(from: text)
     }
 
     /// Whether `text` has the shape of an RFC 3339 date-time — `2026-11-25T03:00:00Z`, with an
@@ -52,21 +59,24 @@ public enum EventJSON {
     }
 }
 
-/// One RFC 3339 parser (milliseconds) per decoder, behind a lock.
+/// The RFC 3339 parsers (with and without a fraction of a second), made once, behind a lock.
 ///
 /// Creating an `ISO8601DateFormatter` builds an ICU formatter (~140 µs), too much for every
-/// date read. ICU formatters are not safe to share between threads, hence the lock
-/// (uncontended: each decoder is used serially). Times are written by `RFC3339Time`.
+/// date read. ICU formatters are not safe to share between threads, hence the lock. Times are
+/// written by `RFC3339Time`.
 private final class SharedTimeFormatter: @unchecked Sendable {
-    private let lock = NSLock()
-    private let formatter: ISO8601DateFormatter
+    static let shared = SharedTimeFormatter()
 
-    init() {
-        formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    private let lock = NSLock()
+    private let fractional: ISO8601DateFormatter
+    private let whole = ISO8601DateFormatter()
+
+    private init() {
+        fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     }
 
     func date(from text: String) -> Date? {
-        lock.withLock { formatter.date(from: text) }
+        lock.withLock { fractional.date(from: text) ?? whole.date(from: text) }
     }
 }

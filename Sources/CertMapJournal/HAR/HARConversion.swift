@@ -43,13 +43,9 @@ public enum HARConversion {
     /// When each entry's request started, by request key (`RequestRecord.key`) (entries without a readable time are
     /// left out: a replay then sends them without a recorded pause).
     public static func times(from document: HARDocument) -> [String: Date] {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let plain = ISO8601DateFormatter()
         var times: [String: Date] = [:]
         for entry in document.log.entries where times[entry._certmap.record.key] == nil {
-            guard EventJSON.isRFC3339DateTime(entry.startedDateTime) else { continue }
-            if let time = formatter.date(from: entry.startedDateTime) ?? plain.date(from: entry.startedDateTime) {
+            if let time = EventJSON.date(from: entry.startedDateTime) {
                 times[entry._certmap.record.key] = time
             }
         }

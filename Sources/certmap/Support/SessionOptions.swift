@@ -90,10 +90,6 @@ struct SessionOptions: ParsableArguments {
 /// RFC 3339 times for command-line options, with or without fractional seconds.
 enum RFC3339 {
     static func parse(_ text: String) -> Date? {
-        guard EventJSON.isRFC3339DateTime(text) else { return nil }  // ICU crashes on some malformed times
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        EventJSON.date(from: text)
     }
 }
