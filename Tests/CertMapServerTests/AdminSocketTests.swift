@@ -39,20 +39,18 @@ final class AdminSocketTests: XCTestCase {
         let results = try await ExternalClients.curl(harness, cert: "erin", paths: ["/attached"])
         XCTAssertEqual(results.map(\.decision), ["401.2"])
         // Bounded: a missing event fails the test instead of hanging it.
-        let seen = await withTaskGroup(of: RequestRecord?.self) { group in
-            group.addTask {
-                for await message in client.messages {
-                    if case .request(let record)? = message.event?.kind, record.path == "/attached" { return record }
+        let found = LockedState<RequestRecord?>(nil)
+        let reading = Task {
+            for await message in client.messages {
+                if case .request(let record)? = message.event?.kind, record.path == "/attached" {
+                    found.withLock { $0 = record }
+                    return
                 }
-                return nil
             }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(10))
-                return nil
-            }
-            defer { group.cancelAll() }
-            return await group.next() ?? nil
         }
+        _ = await eventually(within: 10) { found.withLock { $0 } != nil }
+        reading.cancel()
+        let seen = found.withLock { $0 }
         XCTAssertEqual(seen?.decision.statusText, "401.2")
         XCTAssertEqual(seen?.certificate?.commonName, "erin")
     }

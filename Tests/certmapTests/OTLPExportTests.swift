@@ -61,7 +61,7 @@ final class OTLPExportTests: XCTestCase {
     server.serve_forever()
     """#
 
-    func testEveryRequestArrivesAtAnOTLPReceiverAsASpanWithTLSAndCertmapAttributes() throws {
+    func testEveryRequestArrivesAtAnOTLPReceiverAsASpanWithTLSAndCertmapAttributes() async throws {
         let python = try python()
         let directory = try PeerProcess.makeDirectory("otlp")
         addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
@@ -88,14 +88,12 @@ final class OTLPExportTests: XCTestCase {
         XCTAssertEqual(try serve.curl(certmap, user: "alice", paths: ["/otlp-alice"]), "200")
         XCTAssertEqual(try serve.curl(certmap, user: "erin", paths: ["/otlp-erin"]), "401")
 
-        var spans: [[String: Any]] = []
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline {
+        let received = { () -> [[String: Any]] in
             let text = (try? String(contentsOf: spansFile, encoding: .utf8)) ?? ""
-            spans = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            if spans.count >= 2 { break }
-            usleep(100_000)
+            return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         }
+        _ = await eventually(within: 15) { received().count >= 2 }
+        let spans = received()
         let alice = try XCTUnwrap(spans.first { $0["name"] as? String == "GET /otlp-alice" }, "\(spans)")
         let erin = try XCTUnwrap(spans.first { $0["name"] as? String == "GET /otlp-erin" }, "\(spans)")
         XCTAssertEqual(alice["service"] as? String, "certmap")
