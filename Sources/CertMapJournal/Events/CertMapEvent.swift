@@ -172,14 +172,15 @@ public struct RequestRecord: Codable, Hashable, Sendable {
     /// The same record under another server name and connection number (a console attached to
     /// several servers numbers their connections apart and names each request's server).
     public func with(run: String?, connection: ConnectionID) -> RequestRecord {
-        RequestRecord(
-            traceID: traceID, connection: connection, request: request, method: method, path: path, peer: peer, route: route, proxied: proxied,
-            mode: mode, certificateSource: certificateSource, certificate: certificate, decision: decision, durationMicros: durationMicros, run: run,
-            upstream: upstream, observed: observed)
+        copy(run: run, connection: connection, upstream: upstream)
     }
 
     /// The same record with what the application did with the request (gateway mode).
     public func with(upstream: UpstreamOutcome) -> RequestRecord {
+        copy(run: run, connection: connection, upstream: upstream)
+    }
+
+    private func copy(run: String?, connection: ConnectionID, upstream: UpstreamOutcome?) -> RequestRecord {
         RequestRecord(
             traceID: traceID, connection: connection, request: request, method: method, path: path, peer: peer, route: route, proxied: proxied,
             mode: mode, certificateSource: certificateSource, certificate: certificate, decision: decision, durationMicros: durationMicros, run: run,
