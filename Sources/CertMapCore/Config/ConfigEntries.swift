@@ -122,12 +122,15 @@ public struct ResourceEntry: Codable, Hashable, Sendable {
     public var allowAnonymous: Bool
     /// In gateway mode, where allowed requests under this path go (else `server.gateway.upstream`).
     public var upstream: UpstreamURL?
+    /// Match `path` byte for byte; by default ASCII case is ignored (`/ADMIN` is governed by `/admin`).
+    public var caseSensitive: Bool
 
     public init(
         path: String, clientCertificate: ClientCertificatePolicy = .require, allowAccounts: [String] = [], allowGroups: [String] = [],
-        allowAnonymous: Bool = false, upstream: UpstreamURL? = nil
+        allowAnonymous: Bool = false, upstream: UpstreamURL? = nil, caseSensitive: Bool = false
     ) {
         self.upstream = upstream
+        self.caseSensitive = caseSensitive
         self.path = path
         self.clientCertificate = clientCertificate
         self.allowAccounts = allowAccounts
@@ -135,7 +138,7 @@ public struct ResourceEntry: Codable, Hashable, Sendable {
         self.allowAnonymous = allowAnonymous
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case path, clientCertificate, allowAccounts, allowGroups, allowAnonymous, upstream }
+    enum CodingKeys: String, CodingKey, CaseIterable { case path, clientCertificate, allowAccounts, allowGroups, allowAnonymous, upstream, caseSensitive }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
@@ -146,5 +149,18 @@ public struct ResourceEntry: Codable, Hashable, Sendable {
         allowGroups = try container.decodeIfPresent([String].self, forKey: .allowGroups) ?? []
         allowAnonymous = try container.decodeIfPresent(Bool.self, forKey: .allowAnonymous) ?? false
         upstream = try container.decodeIfPresent(UpstreamURL.self, forKey: .upstream)
+        caseSensitive = try container.decodeIfPresent(Bool.self, forKey: .caseSensitive) ?? false
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(path, forKey: .path)
+        try container.encode(clientCertificate, forKey: .clientCertificate)
+        try container.encode(allowAccounts, forKey: .allowAccounts)
+        try container.encode(allowGroups, forKey: .allowGroups)
+        try container.encode(allowAnonymous, forKey: .allowAnonymous)
+        try container.encodeIfPresent(upstream, forKey: .upstream)
+        // Written only when set, so files without it stay as they were.
+        if caseSensitive { try container.encode(caseSensitive, forKey: .caseSensitive) }
     }
 }

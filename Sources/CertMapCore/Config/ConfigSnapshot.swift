@@ -33,7 +33,8 @@ public final class ConfigSnapshot: Sendable {
                     allowAccounts: $0.allowAccounts,
                     allowGroups: $0.allowGroups,
                     allowAnonymous: $0.allowAnonymous,
-                    upstream: $0.upstream
+                    upstream: $0.upstream,
+                    caseSensitive: $0.caseSensitive
                 )
             }
         )

@@ -23,7 +23,7 @@ public enum ConfigValidator {
         for (index, entry) in document.manyToOne.enumerated() {
             issues += validate(entry, path: "manyToOne[\(index)]", accounts: accountNames)
         }
-        issues += duplicates(document.resources.map(\.path), path: "resources", what: "resource path")
+        issues += duplicates(document.resources.map { $0.caseSensitive ? $0.path : $0.path.lowercased() }, path: "resources", what: "resource path")
         for (index, entry) in document.resources.enumerated() {
             issues += validate(entry, path: "resources[\(index)]", accounts: accountNames)
         }
@@ -90,6 +90,8 @@ public enum ConfigValidator {
         var issues: [ConfigIssue] = []
         if !entry.path.hasPrefix("/") {
             issues.append(ConfigIssue(path: "\(path).path", message: "\"\(entry.path)\" must start with \"/\""))
+        } else if let problem = resourcePathProblem(entry.path) {
+            issues.append(ConfigIssue(path: "\(path).path", message: problem))
         }
         for (index, account) in entry.allowAccounts.enumerated() where !accounts.contains(account) {
             issues.append(ConfigIssue(path: "\(path).allowAccounts[\(index)]", message: "unknown account \"\(account)\""))
@@ -100,6 +102,23 @@ public enum ConfigValidator {
         return issues
     }
 
+    /// A resource prefix is matched against normalised decision paths, so it must be one itself:
+    /// a prefix no request can ever be read as would govern nothing.
+    static func resourcePathProblem(_ prefix: String) -> String? {
+        switch RequestTarget.read(prefix) {
+        case .failure(let refusal):
+            return "\"\(prefix)\" is not a path a request can have: \(refusal)"
+        case .success(let target):
+            if prefix.contains("?") || prefix.contains(";") {
+                return "\"\(prefix)\" must be a path without a query (?) or path parameters (;)"
+            }
+            guard target.decisionPath == prefix else {
+                return "\"\(prefix)\" is matched against normalised paths; write it as \"\(target.decisionPath)\""
+            }
+            return nil
+        }
+    }
+
     private static func validate(_ server: ServerSettings) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         for (index, entry) in server.proxiedConnections.enumerated() where IPAddressRange(entry.address) == nil {
@@ -108,9 +127,14 @@ public enum ConfigValidator {
         for (index, entry) in server.certificateForwarders.enumerated() {
             issues += validate(entry, path: "server.certificateForwarders[\(index)]")
         }
+        for (field, name) in [("escapedPEMHeader", server.forwardedHeaders.escapedPEMHeader), ("base64DERHeader", server.forwardedHeaders.base64DERHeader)]
+        where !IdentityHeaderNames.isToken(name) {
+            issues.append(ConfigIssue(path: "server.forwardedHeaders.\(field)", message: "\"\(name)\" is not a valid header name"))
+        }
         let limits = server.limits
         for (name, value) in [("maxHeaderBytes", limits.maxHeaderBytes), ("maxBodyBytes", limits.maxBodyBytes),
-            ("maxConnections", limits.maxConnections), ("maxConnectionsPerAddress", limits.maxConnectionsPerAddress)] where !(value > 0)
+            ("maxConnections", limits.maxConnections), ("maxConnectionsPerAddress", limits.maxConnectionsPerAddress),
+            ("maxConnectionsPerProxyAddress", limits.maxConnectionsPerProxyAddress)] where !(value > 0)
         {
             issues.append(ConfigIssue(path: "server.limits.\(name)", message: "must be greater than 0"))
         }

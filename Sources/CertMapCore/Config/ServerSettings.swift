@@ -134,9 +134,12 @@ public struct ServerLimits: Codable, Hashable, Sendable {
     public var idleTimeoutSeconds: Double = 60
     /// Concurrent connections; more are closed right after accept.
     public var maxConnections: Int = 8192
-    /// Concurrent connections from one peer address, so one address cannot take every slot
-    /// (raise it for a busy proxy in front of certmap, whose connections all share its address).
+    /// Concurrent connections from one peer address, so one address cannot take every slot.
     public var maxConnectionsPerAddress: Int = 256
+    /// Concurrent connections from the address of a configured proxy (a proxied-connection
+    /// address, or a certificate forwarder with an `address`): its connections carry many
+    /// clients, so it has a limit of its own instead of `maxConnectionsPerAddress`.
+    public var maxConnectionsPerProxyAddress: Int = 4096
     /// Time a new connection has to complete its TLS handshake.
     public var handshakeTimeoutSeconds: Double = 5
 
@@ -144,6 +147,7 @@ public struct ServerLimits: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case maxHeaderBytes, maxBodyBytes, headerReadTimeoutSeconds, idleTimeoutSeconds, maxConnections, maxConnectionsPerAddress, handshakeTimeoutSeconds
+        case maxConnectionsPerProxyAddress
     }
 
     public init(from decoder: Decoder) throws {
@@ -155,6 +159,7 @@ public struct ServerLimits: Codable, Hashable, Sendable {
         idleTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds) ?? idleTimeoutSeconds
         maxConnections = try container.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
         maxConnectionsPerAddress = try container.decodeIfPresent(Int.self, forKey: .maxConnectionsPerAddress) ?? maxConnectionsPerAddress
+        maxConnectionsPerProxyAddress = try container.decodeIfPresent(Int.self, forKey: .maxConnectionsPerProxyAddress) ?? maxConnectionsPerProxyAddress
         handshakeTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .handshakeTimeoutSeconds) ?? handshakeTimeoutSeconds
     }
 }

@@ -9,14 +9,14 @@ public enum TrustConfiguration {
         do {
             trust = try TrustStore.load(bundleAt: bundleURL)
         } catch {
-            throw ConfigError.io(file: bundleURL.path, detail: "trust.caBundle: \(error)")
+            throw ConfigError.io(file: bundleURL.path, detail: "trust.caBundle: " + withoutSource("\(error)", bundleURL))
         }
         let crls = try settings.crls.enumerated().map { index, path in
             let url = home.resolve(path)
             do {
                 return try loadCRL(at: url)
             } catch {
-                throw ConfigError.io(file: url.path, detail: "trust.crls[\(index)]: \(error)")
+                throw ConfigError.io(file: url.path, detail: "trust.crls[\(index)]: " + withoutSource(describe(error), url))
             }
         }
         let chainValidator = ChainValidator(
@@ -26,6 +26,16 @@ public enum TrustConfiguration {
             requireClientAuthUsage: settings.requireClientAuthUsage
         )
         return CertificateValidator(chainValidator: chainValidator)
+    }
+
+    /// An error's text without the file name it starts with (the caller names the file once).
+    private static func withoutSource(_ text: String, _ url: URL) -> String {
+        text.hasPrefix(url.path + ": ") ? String(text.dropFirst(url.path.count + 2)) : text
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if error is CocoaError { return "cannot read: " + PeopleText.describe(fileSystem: error) }
+        return "not a CRL certmap can read (\(error))"
     }
 
     /// A CRL file as `openssl ca -gencrl` writes it (PEM), or DER.

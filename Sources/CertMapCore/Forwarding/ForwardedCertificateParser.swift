@@ -57,6 +57,12 @@ public struct ForwardedCertificateParser: Sendable {
         return names
     }
 
+    /// Every format's header names, whether enabled or not: what a gateway strips in every
+    /// spelling (`HeaderNameFolding`) before passing a request on.
+    public var allHeaderNames: [String] {
+        ForwardedCertificateFormat.allCases.flatMap { $0.headerNames(settings: settings) }
+    }
+
     /// Whether `name` is a forwarded-certificate header of any format (case-insensitive), for
     /// stripping header by header.
     public func isForwardedCertificateHeader(_ name: String) -> Bool {

@@ -10,7 +10,10 @@ public enum ClientCertificatePolicy: String, Hashable, Sendable, Codable, CaseIt
 
 /// A path prefix with its client-certificate policy and who may use it.
 ///
-/// The longest matching prefix applies. Empty `allowAccounts` and `allowGroups` mean any mapped
+/// The longest matching prefix applies. Prefixes match without regard to ASCII case unless
+/// `caseSensitive` is set (IIS semantics: `/ADMIN` is the same folder as `/admin` on Windows, and
+/// many applications route case-insensitively), and they are matched against the request's
+/// normalised decision path (`RequestTarget.decisionPath`), never the raw target. Empty `allowAccounts` and `allowGroups` mean any mapped
 /// (and enabled) account may use the resource; otherwise the account must be listed or belong to a
 /// listed group (401.3 when not). `allowAnonymous` lets requests without a mapped account through.
 public struct Resource: Hashable, Sendable {
@@ -21,6 +24,8 @@ public struct Resource: Hashable, Sendable {
     public var allowAnonymous: Bool
     /// In gateway mode, where allowed requests under this prefix go (nil: the global upstream).
     public var upstream: UpstreamURL?
+    /// Match the prefix byte for byte instead of ignoring ASCII case.
+    public var caseSensitive: Bool
 
     public init(
         pathPrefix: String,
@@ -28,9 +33,11 @@ public struct Resource: Hashable, Sendable {
         allowAccounts: [String] = [],
         allowGroups: [String] = [],
         allowAnonymous: Bool = false,
-        upstream: UpstreamURL? = nil
+        upstream: UpstreamURL? = nil,
+        caseSensitive: Bool = false
     ) {
         self.upstream = upstream
+        self.caseSensitive = caseSensitive
         self.pathPrefix = pathPrefix
         self.clientCertificate = clientCertificate
         self.allowAccounts = allowAccounts
@@ -49,9 +56,18 @@ public struct Resource: Hashable, Sendable {
         if prefix.count == 1 && prefix.first == UInt8(ascii: "/") { return true }
         let bytes = path.utf8
         let pathOnly = bytes[..<(bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex)]
-        guard pathOnly.starts(with: prefix) else { return false }
+        guard pathOnly.count >= prefix.count else { return false }
+        let matches = caseSensitive
+            ? pathOnly.starts(with: prefix)
+            : zip(pathOnly, prefix).allSatisfy { Self.asciiLowercased($0) == Self.asciiLowercased($1) }
+        guard matches else { return false }
         let rest = pathOnly.dropFirst(prefix.count)
         // `/admin` covers `/admin` and `/admin/x`; `/admin/` covers what starts with it.
         return rest.isEmpty || prefix.last == UInt8(ascii: "/") || rest.first == UInt8(ascii: "/")
+    }
+
+    @inline(__always)
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) ? byte | 0x20 : byte
     }
 }

@@ -40,6 +40,13 @@ public struct ProxyTrust: Sendable {
         public var mayForwardCertificates: Bool { forwarder != nil }
     }
 
+    /// Whether `address` is a configured proxy's — a proxied-connection address or a certificate
+    /// forwarder's — whose connections carry many clients and so are not held to the
+    /// per-address limit of a single client (`ServerLimits.maxConnectionsPerProxyAddress`).
+    public func isProxyAddress(_ address: IPAddress) -> Bool {
+        proxiedRanges.contains { $0.contains(address) } || forwarders.contains { $0.range?.contains(address) ?? false }
+    }
+
     /// The role of a connection from `address` whose TLS peer presented `leaf`.
     public func role(address: IPAddress?, leaf: CertificateIdentity?, at time: Date = Date()) -> PeerRole {
         if let forwarder = forwarders.first(where: { $0.admits(address: address, leaf: leaf, at: time) }) {

@@ -18,6 +18,8 @@ public struct RevocationPolicy: VerifierPolicy, Sendable {
     public var validationTime: Date
     /// The CRLs with the CA keys whose signature checks already succeeded or failed.
     let records: [CRLRecord]
+    /// The CRLs enforced, in the order given.
+    public var crls: [CertificateRevocationList] { records.map(\.crl) }
     /// Configured revoked serials, normalised (see ``SerialNumberText/normalized(_:)``).
     public let revokedSerials: Set<String>
     /// Configured entries that were not hex and are ignored (reported in notes).

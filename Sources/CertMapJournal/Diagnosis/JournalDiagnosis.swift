@@ -37,6 +37,9 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
     public let misattributed: Int
     public let causes: [Cause]
     public let spoofing: Spoofing?
+    /// What limits the picture: events the journal could not record (a full disk), CRLs the
+    /// server reported past their nextUpdate. One sentence each.
+    public let notes: [String]
 
     /// Groups the refusals in `events` (optionally only those at or after `since`), most frequent first.
     public init(events: [CertMapEvent], since: Date? = nil) {
@@ -65,6 +68,21 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
             if case .security(let security) = event.kind, security.category == .spoof { return security }
             return nil
         }
+        var notes: [String] = []
+        var staleCRLs: [String] = []
+        for event in events {
+            switch event.kind {
+            case .system(let system):
+                if let gap = JournalGap(message: system.message) {
+                    notes.append("the journal misses \(gap.events) event(s) from \(RFC3339Time.string(gap.from)) to \(RFC3339Time.string(gap.to)) (it could not be written, e.g. a full disk): counts above leave them out")
+                }
+            case .security(let security) where security.category == .staleCRL:
+                if !staleCRLs.contains(security.message) { staleCRLs.append(security.message) }
+            default:
+                break
+            }
+        }
+        self.notes = notes + staleCRLs.map { "stale CRL reported by the server: \($0)" }
         self.spoofing = spoofs.first.map { first in
             Spoofing(count: spoofs.count, peers: Array(Set(spoofs.map { $0.peer.components(separatedBy: ":").dropLast().joined(separator: ":") })).sorted(), example: first.message)
         }

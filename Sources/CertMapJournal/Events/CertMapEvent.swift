@@ -220,8 +220,10 @@ public struct SecurityEvent: Codable, Hashable, Sendable {
         case limit
         /// TLS handshake failure or plain text on the TLS port.
         case tls
-        /// An HTTP request that could not be parsed.
+        /// An HTTP request that could not be parsed, or whose target is refused.
         case malformedRequest
+        /// A CRL past its nextUpdate: revocations after that date are unknown (`trust.staleCRL`).
+        case staleCRL
     }
 
     public let category: Category

@@ -23,6 +23,10 @@ public final class JournalWriter: Sendable {
         /// Certificate records seen, to repeat in a new segment when a request needs them.
         var known: [String: CertificateRecord] = [:]
         var lines = EventJSONWriter()
+        /// Events in `buffer`.
+        var bufferedEvents = 0
+        /// Events dropped because they could not be written (a full disk), since the writer started.
+        var unrecorded: UInt64 = 0
     }
 
     public let settings: JournalSettings
@@ -72,28 +76,54 @@ public final class JournalWriter: Sendable {
                 try state.lines.append(CertMapEvent(sequence: event.sequence, time: event.time, kind: .certificate(record)), to: &state.buffer)
             }
             try state.lines.append(event, to: &state.buffer)
+            state.bufferedEvents += 1
         }
     }
 
     /// Writes buffered lines to the current segment as one gzip member, starting a new segment
     /// when it is full.
+    ///
+    /// When the write fails (a full disk, an I/O error) the buffered events are dropped and counted
+    /// in `unrecordedEvents`, the segment is cut back to its last whole member so everything
+    /// written before stays readable, and the error is thrown; the next flush simply tries again,
+    /// so recording resumes by itself once the disk has room.
     public func flush() throws {
         try state.withLock { state in
             guard !state.buffer.isEmpty else { return }
-            if state.descriptor < 0 || state.fileBytes >= settings.maxSegmentBytes {
-                try rotate(&state)
-            }
-            let member: Data
             do {
-                member = try Gzip.member(state.buffer)
+                try writeBuffer(&state)
             } catch {
-                throw JournalError.io(file: currentURL(state).path, detail: "\(error)")
+                state.unrecorded += UInt64(state.bufferedEvents)
+                state.buffer.removeAll(keepingCapacity: true)
+                state.bufferedEvents = 0
+                // The certificates of dropped lines are no longer in the segment.
+                state.inSegment.removeAll()
+                throw error
             }
-            try Self.write(member, to: state.descriptor, file: currentURL(state))
-            state.fileBytes += member.count
-            state.written += UInt64(member.count)
-            state.buffer.removeAll(keepingCapacity: true)
         }
+    }
+
+    private func writeBuffer(_ state: inout State) throws {
+        if state.descriptor < 0 || state.fileBytes >= settings.maxSegmentBytes {
+            try rotate(&state)
+        }
+        let member: Data
+        do {
+            member = try Gzip.member(state.buffer)
+        } catch {
+            throw JournalError.io(file: currentURL(state).path, detail: "\(error)")
+        }
+        do {
+            try Self.write(member, to: state.descriptor, file: currentURL(state))
+        } catch {
+            // A torn member would hide every later one from readers: cut it off.
+            _ = ftruncate(state.descriptor, off_t(state.fileBytes))
+            throw error
+        }
+        state.fileBytes += member.count
+        state.written += UInt64(member.count)
+        state.buffer.removeAll(keepingCapacity: true)
+        state.bufferedEvents = 0
     }
 
     /// Flushes, syncs and closes the current file.
@@ -110,6 +140,9 @@ public final class JournalWriter: Sendable {
 
     /// Bytes written to disk so far.
     public var bytesWritten: UInt64 { state.withLock { $0.written } }
+
+    /// Events that could not be written (dropped after a failed flush) since the writer started.
+    public var unrecordedEvents: UInt64 { state.withLock { $0.unrecorded } }
 
     private func currentURL(_ state: State) -> URL {
         settings.directory.appendingPathComponent(JournalSettings.fileName(number: state.fileNumber))

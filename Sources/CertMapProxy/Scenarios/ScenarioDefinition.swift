@@ -29,6 +29,10 @@ public struct ScenarioDefinition: Codable, Hashable, Sendable {
     public var maxDurationSeconds: Double
     /// Generated load users to issue and map (for scale and for telling users apart).
     public var loadUsers: Int
+    /// Run the plan again, round after round, until `maxRequests` (or the time bound) is reached,
+    /// instead of stopping when the plan is done: `certmap scenario run --requests N` asks for N.
+    /// Not part of a scenario file.
+    public var repeatsPlan = false
 
     public init(
         name: String, summary: String, shows: String, mode: AuthPersistencePreset? = nil, poolSize: Int? = nil, reuse: UpstreamReusePolicy? = nil,

@@ -32,6 +32,30 @@ public struct ScenarioReport: Codable, Hashable, Sendable {
     public var elapsedSeconds = 0.0
     /// The run stopped at its request or time bound before sending everything.
     public var truncated = false
+    /// What the run set out to send, so the report can say what ran against what was asked.
+    public var plan: Plan?
+
+    /// The requests a run planned: the scenario's plan, how many rounds of it, and the bound.
+    public struct Plan: Codable, Hashable, Sendable {
+        /// Requests in one round of the scenario's plan (its groups, connections and paths).
+        public var requestsPerRound: Int
+        public var rounds: Int
+        /// Requests planned in all (rounds × plan, cut at the bound).
+        public var planned: Int
+        /// The request bound (`maxRequests`, `--requests`).
+        public var bound: Int
+
+        /// One sentence, or nil when the run planned exactly one round within the bound.
+        public var sentence: String? {
+            if rounds > 1 {
+                return "planned \(planned) request(s): \(rounds) rounds of the scenario's \(requestsPerRound)-request plan, up to the bound of \(bound)"
+            }
+            if planned < bound {
+                return "planned \(planned) request(s): the scenario's whole plan, below the bound of \(bound)"
+            }
+            return nil
+        }
+    }
     /// The run was stopped from outside (`ScenarioControl.stop()`, cancellation).
     public var stopped = false
 
@@ -79,7 +103,9 @@ public struct ScenarioReport: Codable, Hashable, Sendable {
     /// The summary table printed by `certmap scenario run`.
     public var text: String {
         let ending = stopped ? " (stopped)" : truncated ? " (stopped at its bound)" : ""
-        var lines = ["scenario \(scenario) under \(mode): \(requests) request(s) in \(String(format: "%.1f", elapsedSeconds)) s\(ending)", ""]
+        var lines = ["scenario \(scenario) under \(mode): \(requests) request(s) in \(String(format: "%.1f", elapsedSeconds)) s\(ending)"]
+        if let sentence = plan?.sentence { lines.append(sentence) }
+        lines.append("")
         lines.append("decision   count")
         lines += byDecision.sorted { $0.key < $1.key }.map { $0.key.padding(toLength: 11, withPad: " ", startingAt: 0) + "\($0.value)" }
         lines += ["", "route      count"]

@@ -77,10 +77,14 @@ public struct ScenarioRunner: Sendable {
         _ scenario: ScenarioDefinition, mode: String, control: ScenarioControl? = nil, events: EventBus? = nil,
         progress: (@Sendable (ScenarioProgress) -> Void)? = nil
     ) async throws -> ScenarioReport {
-        let all = try steps(for: scenario)
+        let plan = try steps(for: scenario)
+        let perRound = plan.reduce(0) { $0 + $1.plan.requests.count }
+        let rounds = scenario.repeatsPlan && perRound > 0 ? max(1, (scenario.maxRequests + perRound - 1) / perRound) : 1
+        let all = Array(repeatElement(plan, count: rounds).joined())
         let steps = Self.limit(all, toRequests: scenario.maxRequests)
         let planned = steps.reduce(0) { $0 + $1.plan.requests.count }
         var report = ScenarioReport(scenario: scenario.name, mode: mode)
+        report.plan = ScenarioReport.Plan(requestsPerRound: perRound, rounds: rounds, planned: planned, bound: scenario.maxRequests)
         var expected: [ClientIdentity: String?] = [:]
         for identity in Set(steps.map(\.plan.identity)) { expected[identity] = await expectedAccount(identity) }
         events?.publish(.system(SystemEvent("scenario \(scenario.name) started under \(mode): \(planned) request(s) on \(steps.count) connection(s)")))

@@ -19,11 +19,13 @@ struct GatewayIdentity: Sendable {
 /// Rules (RFC 9110 §7.6.1 for hop-by-hop fields): the hop-by-hop fields and every field named in
 /// `Connection` are removed both ways; `Expect` is answered by certmap itself (`100 Continue`
 /// once the request is allowed), never passed on; every client-sent copy of an identity header
-/// and every forwarded-certificate header is removed before certmap adds its own, so the
-/// application can believe what it reads; `X-Forwarded-For`, `X-Forwarded-Proto`,
+/// and every forwarded-certificate header is removed before certmap adds its own — in every
+/// spelling that folds to it (`HeaderNameFolding`: case, `_` for `-`), so the application can
+/// believe what it reads whatever way it reads header names; `X-Forwarded-For`, `X-Forwarded-Proto`,
 /// `X-Forwarded-Host` and `Forwarded` describe the client's hop (replaced, not appended: certmap is
 /// the edge, and what a client claims about earlier hops proves nothing).
 enum GatewayHeads {
+    /// Lower-case names; request fields are compared folded (`_` as `-`) against them.
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization"]
     /// Request fields certmap answers itself (`Expect`) or writes anew for the application.
     private static let replacedInRequests: Set<String> = ["expect", "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded"]
@@ -31,13 +33,15 @@ enum GatewayHeads {
     /// The head for the upstream: HTTP/1.1, the upstream's path prefix and Host, identity added.
     static func request(
         _ head: HTTPRequestHead, upstream: UpstreamURL, identity: GatewayIdentity, names: IdentityHeaderNames, clientAddress: String,
-        stripForwarded: (HTTPRequestHead) -> HTTPRequestHead
+        forwardedCertificateHeaders: [String]
     ) -> HTTPRequestHead {
         let chunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
-        // Every field that ends at this hop or that certmap writes itself is left out.
-        var dropped = hopByHopNames(of: head.headers).union(replacedInRequests)
-        for (_, name) in names.all { dropped.insert(name.lowercased()) }
-        var headers = filtered(stripForwarded(head).headers, dropping: dropped, room: 10)
+        // Every field that ends at this hop, that certmap writes itself or that carries a
+        // certificate is left out, in every spelling that folds to its name.
+        var dropped = Set(hopByHopNames(of: head.headers).union(replacedInRequests).map(HeaderNameFolding.folded))
+        for (_, name) in names.all { dropped.insert(HeaderNameFolding.folded(name)) }
+        for name in forwardedCertificateHeaders { dropped.insert(HeaderNameFolding.folded(name)) }
+        var headers = filtered(head.headers, dropping: dropped, room: 10, fold: true)
         let originalHost = head.headers.first(name: "host")
         headers.add(name: "Host", value: upstream.hostHeader)
         headers.add(name: "X-Forwarded-For", value: clientAddress)
@@ -51,7 +55,8 @@ enum GatewayHeads {
         headers.add(name: names.decision, value: identity.decision)
         if let der = identity.certificateDER { headers.add(name: names.certificate, value: ":\(Data(der).base64EncodedString()):") }
         if chunked { headers.add(name: "Transfer-Encoding", value: "chunked") }
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: upstream.pathPrefix + head.uri, headers: headers)
+        let target = head.uri == "*" ? (upstream.pathPrefix.isEmpty ? "*" : upstream.pathPrefix) : upstream.pathPrefix + head.uri
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: target, headers: headers)
     }
 
     /// The head for the client: the application's status and fields, hop-by-hop fields removed,
@@ -85,12 +90,12 @@ enum GatewayHeads {
         hopByHop.union(headers[canonicalForm: "connection"].map { $0.lowercased() })
     }
 
-    /// `headers` without the fields named in `dropping` (lower-cased), in one pass, with `room`
-    /// for the fields the caller adds.
-    private static func filtered(_ headers: HTTPHeaders, dropping: Set<String>, room: Int) -> HTTPHeaders {
+    /// `headers` without the fields named in `dropping` (lower-cased; folded when `fold`), in one
+    /// pass, with `room` for the fields the caller adds.
+    private static func filtered(_ headers: HTTPHeaders, dropping: Set<String>, room: Int, fold: Bool = false) -> HTTPHeaders {
         var kept = HTTPHeaders()
         kept.reserveCapacity(headers.count + room)
-        for (name, value) in headers where !dropping.contains(name.lowercased()) {
+        for (name, value) in headers where !dropping.contains(fold ? HeaderNameFolding.folded(name) : name.lowercased()) {
             kept.add(name: name, value: value)
         }
         return kept

@@ -31,11 +31,17 @@ struct EarlyRequest {
 /// Gateway mode (docs/gateway.md): allowed requests go to the application, streamed; refusals
 /// are answered by certmap and never reach it.
 extension RequestAuthenticationHandler {
-    func finishEarly(context: ChannelHandlerContext, request head: HTTPRequestHead, decision: Decision, certificate: CertificateIdentity?, answer: CertMapAnswer) {
+    /// - Parameters:
+    ///   - head: the request head as decided (its target normalised): what the application gets.
+    ///   - decisionPath: the path its resource was matched on.
+    func finishEarly(
+        context: ChannelHandlerContext, request head: HTTPRequestHead, decisionPath: String, decision: Decision, certificate: CertificateIdentity?,
+        answer: CertMapAnswer
+    ) {
         guard var early else { return }
         let snapshot = service.configuration.current
         let settings = snapshot.document.server.gateway
-        let resource = snapshot.engine.policy.resource(for: head.uri)
+        let resource = snapshot.engine.policy.resource(for: decisionPath)
         let expectsContinue = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
         if early.tooLarge {
             self.early = nil
@@ -63,10 +69,10 @@ extension RequestAuthenticationHandler {
         let identity = GatewayIdentity(
             account: account, groups: account.flatMap { snapshot.engine.policy.accounts[$0]?.groups } ?? [], mapping: decision.mapping,
             decision: decision.statusText, certificateDER: settings.forwardClientCertificate ? certificate?.der : nil)
-        let gate = ForwardedCertificateGate(settings: snapshot.document.server.forwardedHeaders)
         let upstreamHead = GatewayHeads.request(
             head, upstream: upstream, identity: identity, names: settings.identityHeaders,
-            clientAddress: context.channel.remoteAddress?.ipAddress ?? "unknown", stripForwarded: gate.stripped)
+            clientAddress: context.channel.remoteAddress?.ipAddress ?? "unknown",
+            forwardedCertificateHeaders: ForwardedCertificateParser(settings: snapshot.document.server.forwardedHeaders).allHeaderNames)
         let record = answer.record
         let exchange = GatewayExchange(
             context: context, runtime: gateway, clientReadingPaused: early.readingPaused,

@@ -35,13 +35,4 @@ struct ForwardedCertificateGate: Sendable {
         case .malformed(let error): return .malformed(error)
         }
     }
-
-    /// The head with every forwarded-certificate header removed.
-    func stripped(_ head: HTTPRequestHead) -> HTTPRequestHead {
-        var head = head
-        for name in Set(head.headers.map(\.name)) where parser.isForwardedCertificateHeader(name) {
-            head.headers.remove(name: name)
-        }
-        return head
-    }
 }

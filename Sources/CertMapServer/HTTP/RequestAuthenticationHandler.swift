@@ -44,7 +44,8 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let established = event as? ConnectionEstablished {
-            authenticator = RequestAuthenticator(connection: established.info, run: service.run, persistence: service.persistence)
+            authenticator = RequestAuthenticator(
+                connection: established.info, run: service.run, persistence: service.persistence, servedHosts: service.servedHosts)
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -143,7 +144,9 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         if let certificate = outcome.certificate { service.recordCertificate(certificate) }
         if early != nil {
             let answer = CertMapAnswer(record: outcome.record, head: outcome.response, body: outcome.body, keepAlive: outcome.keepAlive)
-            finishEarly(context: context, request: request.head, decision: outcome.decision, certificate: outcome.certificate, answer: answer)
+            finishEarly(
+                context: context, request: prepared.head, decisionPath: prepared.decisionPath, decision: outcome.decision, certificate: outcome.certificate,
+                answer: answer)
             return
         }
         publish(outcome.record)

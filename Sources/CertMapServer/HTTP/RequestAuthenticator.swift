@@ -21,15 +21,18 @@ struct RequestAuthenticator {
     let connection: ConnectionInfo
     /// The journal's name for this server process (`RequestRecord.run`).
     let run: String
+    /// The names an absolute-form request target must use (the server certificate's).
+    let servedHosts: ServedHosts
     private(set) var authentication: ConnectionAuthentication
     /// Requests begun on this connection (the current one's 1-based index).
     private(set) var requestIndex = 0
     /// The forwarded-header rule of the configuration generation last seen (made once per generation).
     private var gate: (generation: UInt64, gate: ForwardedCertificateGate)?
 
-    init(connection: ConnectionInfo, run: String, persistence: AuthPersistence) {
+    init(connection: ConnectionInfo, run: String, persistence: AuthPersistence, servedHosts: ServedHosts = .any) {
         self.connection = connection
         self.run = run
+        self.servedHosts = servedHosts
         self.authentication = ConnectionAuthentication(persistence: persistence)
     }
 
@@ -50,7 +53,11 @@ struct RequestAuthenticator {
 
     /// A request planned by `begin`, waiting for its certificate's check.
     struct Prepared {
+        /// The request head with its target normalised (`RequestTarget.normalized`; an
+        /// absolute-form target's authority as `Host`): what is decided is what is forwarded.
         let head: HTTPRequestHead
+        /// The path resources are matched against (`RequestTarget.decisionPath`).
+        let decisionPath: String
         let snapshot: ConfigSnapshot
         let proxy: ProxyIndication
         let plan: ConnectionAuthentication.Plan
@@ -90,15 +97,30 @@ struct RequestAuthenticator {
 
     /// Starts the next request on the connection under `persistence` (switchable live: a change
     /// starts the connection's authentication state afresh) and `snapshot`.
-    mutating func begin(_ head: HTTPRequestHead, persistence: AuthPersistence, snapshot: ConfigSnapshot) -> Start {
+    mutating func begin(_ received: HTTPRequestHead, persistence: AuthPersistence, snapshot: ConfigSnapshot) -> Start {
         requestIndex += 1
         if persistence != authentication.persistence {
             authentication = ConnectionAuthentication(persistence: persistence)
         }
+        let target: RequestTarget
+        switch RequestTarget.read(received.uri, isOptions: received.method == .OPTIONS, servedHosts: servedHosts) {
+        case .failure(let refusal):
+            let message = "request target \"\(received.uri.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F ? String($0) : "?" }.joined())\" refused: \(refusal)"
+            let event = SecurityEvent(category: .malformedRequest, connection: connection.id, peer: connection.peer, message: message)
+            return .answered(ErrorAnswer(status: .badRequest, message: message, event: event))
+        case .success(let read):
+            target = read
+        }
+        var head = received
+        if target.differs(from: received.uri) { head.uri = target.normalized }
+        if let authority = target.authority { head.headers.replaceOrAdd(name: "Host", value: authority) }
         let proxy = ProxyIndication(role: connection.role, requestHeaders: head.headers)
         var trace = DecisionTrace()
         trace.record(.reset, .info, "request \(requestIndex) on connection \(connection.id): authentication context reset (\(persistence))")
         trace.record(.source, .info, proxy.explanation)
+        if target.differs(from: received.uri) || target.decisionPath != target.normalized.prefix(while: { $0 != "?" }) {
+            trace.record(.source, .info, Self.targetNote(received: received.uri, target: target))
+        }
         var facts: [DecisionFacts] = []
         var events: [SecurityEvent] = []
         let forwarded: ForwardedCertificate?
@@ -134,7 +156,7 @@ struct RequestAuthenticator {
             trace.record(.source, .info, why)
             trace.record(.source, source.leaf == nil ? .info : .passed, source.explanation)
         }
-        return .prepared(Prepared(head: head, snapshot: snapshot, proxy: proxy, plan: plan, source: source, trace: trace, facts: facts, events: events))
+        return .prepared(Prepared(head: head, decisionPath: target.decisionPath, snapshot: snapshot, proxy: proxy, plan: plan, source: source, trace: trace, facts: facts, events: events))
     }
 
     /// Decides a prepared request with its certificate's `check` (nil when none was needed) and
@@ -144,7 +166,7 @@ struct RequestAuthenticator {
     ///   - durationMicros: time from the head arriving to now, by the caller's clock.
     mutating func finish(_ prepared: Prepared, check: CertificateCheck?, traceID: String, durationMicros: Int) -> Outcome {
         let engine = prepared.snapshot.engine
-        let path = prepared.head.uri
+        let path = prepared.decisionPath
         let presented = prepared.source.leaf
         var decision: Decision
         let recordedSource: String
@@ -177,6 +199,19 @@ struct RequestAuthenticator {
             durationMicros: durationMicros, run: run
         )
         return Outcome(decision: decision, record: record, certificate: presented, response: response, body: body, keepAlive: keepAlive)
+    }
+
+    /// The trace line saying how the target was read, when that is not plain to see.
+    static func targetNote(received: String, target: RequestTarget) -> String {
+        var parts: [String] = []
+        if target.differs(from: received) {
+            let shown = received.count > 200 ? received.prefix(200) + "…" : Substring(received)
+            parts.append("target \"\(shown)\" normalised to \"\(target.normalized)\"")
+        }
+        if target.decisionPath != target.normalized.prefix(while: { $0 != "?" }) {
+            parts.append("resources matched on \"\(target.decisionPath)\" (path parameters left out)")
+        }
+        return parts.joined(separator: "; ") + "; decided and forwarded as normalised"
     }
 
     /// The trace line and facts for forwarded-certificate headers from a peer that may not forward.

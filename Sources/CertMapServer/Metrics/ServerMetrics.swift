@@ -14,6 +14,7 @@ public final class ServerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private let service: AuthenticationService
     private let journalBytes: @Sendable () -> UInt64?
+    private let journalUnrecorded: @Sendable () -> UInt64?
     private let requestCounters = NIOLockedValueBox<[RequestLabels: Counter]>([:])
     private let handshakeFailures = NIOLockedValueBox<[String: Counter]>([:])
     private let decisionSeconds: DurationHistogram
@@ -21,7 +22,9 @@ public final class ServerMetrics: Sendable {
     private let spoofed: Counter
     private let generation: Gauge
     private let journal: Gauge
+    private let unrecorded: Gauge
     private let dropped: Gauge
+    private let staleCRLs: Gauge
     private let subscription = NIOLockedValueBox<EventSinkSubscription?>(nil)
 
     private struct RequestLabels: Hashable {
@@ -31,11 +34,17 @@ public final class ServerMetrics: Sendable {
         let mode: String
     }
 
-    /// Starts counting `service`'s events. - Parameter journalBytes: bytes the journal has
-    /// written (nil without a journal).
-    public init(service: AuthenticationService, journalBytes: @escaping @Sendable () -> UInt64? = { nil }) {
+    /// Starts counting `service`'s events.
+    /// - Parameters:
+    ///   - journalBytes: bytes the journal has written (nil without a journal).
+    ///   - journalUnrecorded: events the journal could not write (a full disk; nil without a journal).
+    public init(
+        service: AuthenticationService, journalBytes: @escaping @Sendable () -> UInt64? = { nil },
+        journalUnrecorded: @escaping @Sendable () -> UInt64? = { nil }
+    ) {
         self.service = service
         self.journalBytes = journalBytes
+        self.journalUnrecorded = journalUnrecorded
         decisionSeconds = registry.makeDurationHistogram(
             name: "certmap_decision_seconds",
             buckets: [.microseconds(25), .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
@@ -45,7 +54,9 @@ public final class ServerMetrics: Sendable {
         spoofed = registry.makeCounter(name: "certmap_spoofed_headers_total", help: "Requests whose forwarded-certificate headers came from a peer that may not forward (stripped)")
         generation = registry.makeGauge(name: "certmap_config_generation", help: "The configuration generation in force")
         journal = registry.makeGauge(name: "certmap_journal_bytes", help: "Bytes the journal has written (compressed)")
+        unrecorded = registry.makeGauge(name: "certmap_journal_unrecorded_events", help: "Events the journal could not write (a full disk) since the server started")
         dropped = registry.makeGauge(name: "certmap_dropped_events", help: "Events subscribers lost because they fell behind")
+        staleCRLs = registry.makeGauge(name: "certmap_stale_crls", help: "Configured CRLs past their nextUpdate (revocations after it are unknown)")
         let sink = service.events.subscribe(wants: Self.counted) { [weak self] event in
             self?.count(event)
             return true
@@ -104,7 +115,9 @@ public final class ServerMetrics: Sendable {
     public func exposition() -> [UInt8] {
         generation.set(Double(service.configuration.current.generation))
         dropped.set(Double(service.events.droppedEvents))
+        staleCRLs.set(Double(service.staleCRLCount))
         if let bytes = journalBytes() { journal.set(Double(bytes)) }
+        if let lost = journalUnrecorded() { unrecorded.set(Double(lost)) }
         return registry.emitToBuffer()
     }
 

@@ -18,11 +18,14 @@ public final class AuthenticationService: Sendable {
 
     private struct State {
         var persistence: AuthPersistence
-        var validator: (generation: UInt64, validator: CertificateValidator)?
+        /// The trust files of a generation, loaded and checked before it was applied (or, for a
+        /// service nobody asked to `loadTrust`, when first needed).
+        var material: (generation: UInt64, material: TrustMaterial)?
         var proxyTrust: (generation: UInt64, trust: ProxyTrust)?
         var checks: [Fingerprint: CertificateCheck] = [:]
         var checksGeneration: UInt64 = 0
         var connections = ConnectionAdmission()
+        var refusals = RefusalCoalescer()
         var nextTrace: UInt64 = 0
         var recordedCertificates: Set<Fingerprint> = []
     }
@@ -64,7 +67,9 @@ public final class AuthenticationService: Sendable {
     public func apply(_ document: ConfigDocument, source: String? = nil, changes: [String] = []) throws -> ConfigSnapshot {
         let current = configuration.current
         guard document != current.document else { return current }
+        let material = try TrustMaterial.load(document, home: home)
         let snapshot = try configuration.apply(document)
+        install(material, generation: snapshot.generation)
         let from = source.map { " (\($0))" } ?? ""
         let what = changes.isEmpty ? "" : ": " + changes.joined(separator: ", ")
         events.publish(.system(SystemEvent("configuration generation \(snapshot.generation) applied\(from)\(what)")))
@@ -73,6 +78,55 @@ public final class AuthenticationService: Sendable {
             setPersistence(document.server.authPersistence)
         }
         return snapshot
+    }
+
+    /// Loads and checks the trust files of the configuration in force (at start): a CA bundle,
+    /// CRL, forwarder CA file, server certificate or key that does not load or does not make
+    /// sense is an error naming the file, instead of a server that answers everyone 403.16.
+    public func loadTrust() throws {
+        let snapshot = configuration.current
+        install(try TrustMaterial.load(snapshot.document, home: home), generation: snapshot.generation)
+    }
+
+    /// Reads the trust files again with the configuration in force (SIGHUP, or a trust file changed
+    /// on disk): when they load, they become the next generation; when not, the last good
+    /// generation keeps serving and one line says which file and why.
+    /// - Returns: the new generation, or nil when the files were refused.
+    @discardableResult
+    public func reloadTrust(reason: String) -> ConfigSnapshot? {
+        let current = configuration.current
+        let material: TrustMaterial
+        do {
+            material = try TrustMaterial.load(current.document, home: home)
+        } catch {
+            events.publish(.system(SystemEvent("warning: trust files changed (\(reason)) but were not applied: \(error); generation \(current.generation) keeps serving")))
+            return nil
+        }
+        guard let snapshot = try? configuration.apply(current.document) else { return nil }
+        install(material, generation: snapshot.generation)
+        events.publish(.system(SystemEvent("configuration generation \(snapshot.generation) applied (trust files reloaded: \(reason))")))
+        return snapshot
+    }
+
+    /// Makes `material` the trust of `generation` and says what in it needs attention.
+    private func install(_ material: TrustMaterial, generation: UInt64) {
+        state.withLockedValue { $0.material = (generation, material) }
+        for stale in material.staleCRLs {
+            events.publish(.security(SecurityEvent(category: .staleCRL, connection: nil, peer: "-", message: "\(stale)")))
+        }
+    }
+
+    /// CRLs of the generation in force that are past their nextUpdate now.
+    public var staleCRLCount: Int {
+        guard let material = state.withLockedValue({ $0.material?.material }) else { return 0 }
+        let now = Date()
+        return material.validator.chainValidator.revocationPolicy.crls.filter { $0.isStale(at: now) }.count
+    }
+
+    /// The names an absolute-form request target may use: the server certificate's, once the
+    /// trust files are loaded (before that, the target's host is not restricted).
+    var servedHosts: ServedHosts {
+        state.withLockedValue { $0.material?.material.servedHosts } ?? .any
     }
 
     /// Publishes, one line each, what loading migrated from an older file (at start) and every
@@ -94,6 +148,9 @@ public final class AuthenticationService: Sendable {
         let snapshot = configuration.current
         if let cached = state.withLockedValue({ $0.proxyTrust }), cached.generation == snapshot.generation {
             return cached.trust
+        }
+        if let material = state.withLockedValue({ $0.material }), material.generation == snapshot.generation {
+            return material.material.proxyTrust
         }
         let trust: ProxyTrust
         do {
@@ -132,18 +189,37 @@ public final class AuthenticationService: Sendable {
     }
 
     private func validator(for generation: UInt64) throws -> CertificateValidator {
-        if let current = state.withLockedValue({ $0.validator }), current.generation == generation {
-            return current.validator
+        if let current = state.withLockedValue({ $0.material }), current.generation == generation {
+            return current.material.validator
         }
         let snapshot = configuration.current
-        let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: home)
-        state.withLockedValue { $0.validator = (snapshot.generation, validator) }
-        return validator
+        let material = try TrustMaterial.load(snapshot.document, home: home)
+        state.withLockedValue { $0.material = (snapshot.generation, material) }
+        return material.validator
     }
 
-    /// Admits a new connection unless `limit` are open; returns its id, or nil to refuse it.
+    /// Admits a new connection unless `limits` say no: `maxConnections` in all, and per address
+    /// `maxConnectionsPerAddress` — or `maxConnectionsPerProxyAddress` for a configured proxy's
+    /// address, whose connections carry many clients. Returns its id, or why it is refused.
     func openConnection(from address: String, limits: ServerLimits) -> ConnectionAdmission.Verdict {
-        state.withLockedValue { $0.connections.admit(address: address, limit: limits.maxConnections, perAddress: limits.maxConnectionsPerAddress) }
+        let perAddress = perAddressLimit(for: address, limits: limits).limit
+        return state.withLockedValue { $0.connections.admit(address: address, limit: limits.maxConnections, perAddress: perAddress) }
+    }
+
+    /// The connection limit that applies to one address, with the setting that holds it.
+    func perAddressLimit(for address: String, limits: ServerLimits) -> (limit: Int, setting: String) {
+        IPAddress(address).map(proxyTrust.isProxyAddress) == true
+            ? (limits.maxConnectionsPerProxyAddress, "maxConnectionsPerProxyAddress")
+            : (limits.maxConnectionsPerAddress, "maxConnectionsPerAddress")
+    }
+
+    /// Publishes a refused connection, at most once per address per second; the report after a
+    /// quiet spell says how many were refused in between.
+    func reportRefusedConnection(from address: String, peer: String, message: String) {
+        let now = Int64(DispatchTime.now().uptimeNanoseconds)
+        guard let earlier = state.withLockedValue({ $0.refusals.refused(address: address, now: now) }) else { return }
+        let more = earlier > 0 ? " (\(earlier) more from \(address) were refused since the last report)" : ""
+        events.publish(.security(SecurityEvent(category: .limit, connection: nil, peer: peer, message: message + more, reason: "connection_refused")))
     }
 
     /// Connections admitted and not closed yet (TLS handshakes in progress included).

@@ -35,6 +35,7 @@ public final class CertMapHTTPSServer: Sendable {
     /// - Parameter upstream: `--upstream`: put certmap in front of that application (gateway mode;
     ///   `server.gateway` in the configuration can do the same without the flag).
     public static func start(service: AuthenticationService, listen: ListenAddress, group: EventLoopGroup, upstream: UpstreamURL? = nil) async throws -> CertMapHTTPSServer {
+        try service.loadTrust()
         let document = service.configuration.current.document
         let tls = try ServerTLSContext.make(
             certificate: service.home.resolve(document.server.certificate),

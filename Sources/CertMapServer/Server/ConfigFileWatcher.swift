@@ -20,6 +20,9 @@ public final class ConfigFileWatcher: Sendable {
 
     private struct State {
         var seen: FileStamp?
+        /// The trust files of the configuration in force (CA bundle, CRLs, server certificate
+        /// and key, forwarder CA files), as last seen.
+        var trustFiles: [String: FileStamp?] = [:]
         var task: Task<Void, Never>?
     }
 
@@ -47,6 +50,30 @@ public final class ConfigFileWatcher: Sendable {
         self.store = ConfigStore(home: service.home)
         self.onApplied = onApplied
         self.state = NIOLockedValueBox(State(seen: FileStamp(path: service.home.configFile.path)))
+        state.withLockedValue { $0.trustFiles = trustStamps() }
+    }
+
+    /// Stamps of the trust files the configuration in force names.
+    private func trustStamps() -> [String: FileStamp?] {
+        let files = TrustMaterial.files(of: service.configuration.current.document, home: service.home)
+        return Dictionary(files.map { ($0.path, FileStamp(path: $0.path)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Reloads the trust files when one of them changed since last seen (a CA bundle replaced,
+    /// a new CRL, a renewed server certificate), whether or not config.json changed.
+    /// - Parameter generation: the generation before this check; a generation applied by the check
+    ///   itself has just loaded every trust file.
+    private func checkTrustFiles(since generation: UInt64) {
+        let now = trustStamps()
+        let justApplied = service.configuration.current.generation != generation
+        let changed = state.withLockedValue { state -> [String] in
+            defer { state.trustFiles = now }
+            if justApplied { return [] }
+            return now.keys.filter { state.trustFiles[$0] != nil && state.trustFiles[$0]! != now[$0]! }.sorted()
+        }
+        guard !changed.isEmpty else { return }
+        let names = changed.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
+        if let snapshot = service.reloadTrust(reason: "\(names) changed on disk") { onApplied(snapshot) }
     }
 
     /// Starts checking every `interval` until `stop()`.
@@ -71,6 +98,8 @@ public final class ConfigFileWatcher: Sendable {
     }
 
     private func check(reason: String?) {
+        let generation = service.configuration.current.generation
+        defer { checkTrustFiles(since: generation) }
         let stamp = FileStamp(path: store.file.path)
         let changed = state.withLockedValue { state -> Bool in
             defer { state.seen = stamp }

@@ -44,18 +44,19 @@ final class ConnectionLifecycleHandler: ChannelDuplexHandler {
             self.id = id
             self.address = address
         case .full:
-            refuse(context: context, "connection refused: \(limits.maxConnections) connections are already open (server.limits.maxConnections)")
+            refuse(context: context, address: address, "connection refused: \(limits.maxConnections) connections are already open (server.limits.maxConnections)")
             return
         case .addressFull:
-            refuse(context: context, "connection refused: \(limits.maxConnectionsPerAddress) connections from \(address) are already open (server.limits.maxConnectionsPerAddress)")
+            let (limit, setting) = service.perAddressLimit(for: address, limits: limits)
+            refuse(context: context, address: address, "connection refused: \(limit) connections from \(address) are already open (server.limits.\(setting))")
             return
         }
         perform(machine.opened(now: .now()), context: context)
         context.fireChannelActive()
     }
 
-    private func refuse(context: ChannelHandlerContext, _ message: String) {
-        service.events.publish(.security(SecurityEvent(category: .limit, connection: nil, peer: peer, message: message)))
+    private func refuse(context: ChannelHandlerContext, address: String, _ message: String) {
+        service.reportRefusedConnection(from: address, peer: peer, message: message)
         context.close(promise: nil)
     }
 
@@ -100,6 +101,13 @@ final class ConnectionLifecycleHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if machine.state != .handshaking, Self.isClientHangUp(error) {
+            // A client closing an established connection — without TLS close_notify (ab, many
+            // HTTP clients) or with a reset — ends it; it is neither a handshake failure nor a
+            // security event.
+            context.close(promise: nil)
+            return
+        }
         let message: String
         var reason: String?
         switch error {
@@ -114,6 +122,13 @@ final class ConnectionLifecycleHandler: ChannelDuplexHandler {
         let category: SecurityEvent.Category = error is HTTPParserError ? .malformedRequest : .tls
         service.events.publish(.security(SecurityEvent(category: category, connection: id, peer: peer, message: message, reason: reason)))
         context.close(promise: nil)
+    }
+
+    /// Errors that mean the peer went away, not that it misbehaved.
+    private static func isClientHangUp(_ error: Error) -> Bool {
+        if case NIOSSLError.uncleanShutdown = error { return true }
+        if let error = error as? IOError { return [ECONNRESET, EPIPE].contains(error.errnoCode) }
+        return false
     }
 
     private func handshakeCompleted(context: ChannelHandlerContext) {

@@ -90,6 +90,8 @@ enum DiagnosisText {
             lines.append("    example  \(spoofing.example)")
             lines.append("    fix      find the client forging them; only peers in server.certificateForwarders (identified by the certificate they present) may forward certificates")
         }
+        if !diagnosis.notes.isEmpty { lines.append("") }
+        for note in diagnosis.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n")
     }
 }

@@ -58,7 +58,10 @@ struct ScenarioRunCommand: AsyncParsableCommand {
         let home = try homeOptions.preparedHome()
         var scenario: ScenarioDefinition
         do { scenario = try ScenarioCatalog(home: home).named(name) } catch let error as ScenarioError { throw CommandFailure(error.description) }
-        if let requests { scenario.maxRequests = requests }
+        if let requests {
+            scenario.maxRequests = requests
+            scenario.repeatsPlan = true
+        }
         if let duration { scenario.maxDurationSeconds = duration }
         if let rate { scenario.ratePerSecond = rate }
         if let concurrency { scenario.concurrency = concurrency }

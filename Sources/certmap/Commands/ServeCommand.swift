@@ -101,7 +101,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             if let metrics {
                 let writer = stack.journalWriter
-                let collector = ServerMetrics(service: stack.service) { writer?.bytesWritten }
+                let collector = ServerMetrics(
+                    service: stack.service, journalBytes: { writer?.bytesWritten }, journalUnrecorded: { writer?.unrecordedEvents })
                 counted = collector
                 let started = try await MetricsEndpoint.start(metrics: collector, listen: ListenAddress(parsing: metrics), group: stack.group)
                 endpoint = started

@@ -151,6 +151,32 @@ final class ConfigValidatorTests: XCTestCase {
         XCTAssertEqual(issues { $0.resources[1].path = "admin" }, [#"resources[1].path: "admin" must start with "/""#])
     }
 
+    func testResourcePathMustBeANormalisedPathARequestCanHave() {
+        XCTAssertEqual(issues { $0.resources[1].path = "/%61dmin" }, [#"resources[1].path: "/%61dmin" is matched against normalised paths; write it as "/admin""#])
+        XCTAssertEqual(issues { $0.resources[1].path = "/public/../admin" }, [#"resources[1].path: "/public/../admin" is matched against normalised paths; write it as "/admin""#])
+        XCTAssertEqual(issues { $0.resources[1].path = "/admin;x" }, [#"resources[1].path: "/admin;x" must be a path without a query (?) or path parameters (;)"#])
+        XCTAssertEqual(
+            issues { $0.resources[1].path = "/a%2Fb" },
+            [#"resources[1].path: "/a%2Fb" is not a path a request can have: the target holds an encoded slash (%2F), which backends read differently"#])
+        XCTAssertEqual(issues { $0.resources[1].path = "/caf%C3%A9/" }, [])
+    }
+
+    func testResourcePathsThatDifferOnlyInCaseAreDuplicatesUnlessCaseSensitive() {
+        XCTAssertEqual(issues { $0.resources[2].path = "/ADMIN" }, [#"resources[2]: duplicate resource path "/admin" (first at resources[1])"#])
+        XCTAssertEqual(issues {
+            $0.resources[1].caseSensitive = true
+            $0.resources[2].caseSensitive = true
+            $0.resources[2].path = "/ADMIN"
+        }, [])
+    }
+
+    func testConfiguredForwardedHeaderNamesMustBeHeaderTokens() {
+        XCTAssertEqual(
+            issues { $0.server.forwardedHeaders.escapedPEMHeader = "X SSL Cert" },
+            [#"server.forwardedHeaders.escapedPEMHeader: "X SSL Cert" is not a valid header name"#])
+        XCTAssertEqual(issues { $0.server.forwardedHeaders.base64DERHeader = "" }, [#"server.forwardedHeaders.base64DERHeader: "" is not a valid header name"#])
+    }
+
     func testRequiredCertificateCannotAlsoAllowAnonymous() {
         XCTAssertEqual(
             issues { $0.resources[0].allowAnonymous = true },
