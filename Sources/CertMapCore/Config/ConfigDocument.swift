@@ -96,15 +96,22 @@ public struct TrustSettings: Codable, Hashable, Sendable {
     public var revokedSerials: [String]
     /// Reject leaf certificates whose EKU does not allow client authentication.
     public var requireClientAuthUsage: Bool
+    /// What a CRL past its nextUpdate means: `warn` (use it, report it) or `refuse` (refuse the
+    /// certificates it covers with 403.13 until a current CRL is installed).
+    public var staleCRL: StaleCRLPolicy
 
-    public init(caBundle: String = "pki/ca-bundle.pem", crls: [String] = ["pki/crl.pem"], revokedSerials: [String] = [], requireClientAuthUsage: Bool = true) {
+    public init(
+        caBundle: String = "pki/ca-bundle.pem", crls: [String] = ["pki/crl.pem"], revokedSerials: [String] = [], requireClientAuthUsage: Bool = true,
+        staleCRL: StaleCRLPolicy = .warn
+    ) {
+        self.staleCRL = staleCRL
         self.caBundle = caBundle
         self.crls = crls
         self.revokedSerials = revokedSerials
         self.requireClientAuthUsage = requireClientAuthUsage
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case caBundle, crls, revokedSerials, requireClientAuthUsage }
+    enum CodingKeys: String, CodingKey, CaseIterable { case caBundle, crls, revokedSerials, requireClientAuthUsage, staleCRL }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
@@ -113,5 +120,24 @@ public struct TrustSettings: Codable, Hashable, Sendable {
         crls = try container.decodeIfPresent([String].self, forKey: .crls) ?? ["pki/crl.pem"]
         revokedSerials = try container.decodeIfPresent([String].self, forKey: .revokedSerials) ?? []
         requireClientAuthUsage = try container.decodeIfPresent(Bool.self, forKey: .requireClientAuthUsage) ?? true
+        staleCRL = try container.decodeChoiceIfPresent(StaleCRLPolicy.self, forKey: .staleCRL) ?? .warn
     }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(caBundle, forKey: .caBundle)
+        try container.encode(crls, forKey: .crls)
+        try container.encode(revokedSerials, forKey: .revokedSerials)
+        try container.encode(requireClientAuthUsage, forKey: .requireClientAuthUsage)
+        // Written only when not the default, so files without it stay as they were.
+        if staleCRL != .warn { try container.encode(staleCRL, forKey: .staleCRL) }
+    }
+}
+
+/// What certmap does with the certificates a CRL past its nextUpdate covers (`trust.staleCRL`).
+public enum StaleCRLPolicy: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Keep using the stale CRL, and report it (event, metric, diagnose).
+    case warn
+    /// Refuse the certificates it covers (403.13, revocation status unknown).
+    case refuse
 }

@@ -23,7 +23,8 @@ public enum TrustConfiguration {
             trust: trust,
             crls: crls,
             revokedSerials: Set(settings.revokedSerials),
-            requireClientAuthUsage: settings.requireClientAuthUsage
+            requireClientAuthUsage: settings.requireClientAuthUsage,
+            staleCRL: settings.staleCRL
         )
         return CertificateValidator(chainValidator: chainValidator)
     }
@@ -66,6 +67,7 @@ public struct CertificateValidator: Sendable {
         case .expired: verdict = .expired
         case .notYetValid: verdict = .notYetValid
         case .revoked: verdict = .revoked
+        case .revocationUnknown: verdict = .revocationUnknown
         }
         return CertificateCheck(verdict: verdict, notes: validation.notes, problem: validation.problem)
     }

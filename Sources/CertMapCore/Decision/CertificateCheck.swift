@@ -8,6 +8,8 @@ public struct CertificateCheck: Hashable, Sendable, Codable {
     /// decision reason.
     public enum Verdict: String, Hashable, Sendable, Codable {
         case valid, untrusted, expired, notYetValid, revoked
+        /// The covering CRL is stale and `trust.staleCRL` is `refuse`.
+        case revocationUnknown
     }
 
     public let verdict: Verdict
@@ -43,6 +45,7 @@ public struct CertificateCheck: Hashable, Sendable, Codable {
         case .expired: return .certificateExpired
         case .notYetValid: return .certificateNotYetValid
         case .revoked: return .certificateRevoked
+        case .revocationUnknown: return .revocationUnknown
         }
     }
 }

@@ -86,6 +86,9 @@ public enum TrustProblem: Hashable, Sendable, Codable {
     case notYetValid(subject: String, notBefore: Date, inChain: Bool)
     /// `by`: "the CRL of CN=…" or "the configured revoked serials".
     case revoked(subject: String, serial: String, by: String, on: Date?, reason: String?)
+    /// The CRL of `crlIssuer` covers the certificate but is past `nextUpdate`, and
+    /// `trust.staleCRL` is `refuse`.
+    case revocationUnknown(subject: String, serial: String, crlIssuer: String, nextUpdate: Date)
 }
 
 /// A request answered with an identity its own certificate does not map to: the connection's

@@ -21,6 +21,9 @@ public enum DecisionReason: String, Hashable, Sendable, Codable, CaseIterable {
     case certificateNotYetValid
     /// 403.13: the certificate's serial is on a CRL or the configured revoked list.
     case certificateRevoked
+    /// 403.13: the CRL that covers the certificate is past its nextUpdate and `trust.staleCRL`
+    /// is `refuse`: whether it was revoked since is unknown.
+    case revocationUnknown
     /// 401.2: a valid certificate that no enabled mapping matches.
     case notMapped
     /// 401.2: no certificate, and the resource does not allow anonymous requests.
@@ -42,7 +45,7 @@ public enum DecisionReason: String, Hashable, Sendable, Codable, CaseIterable {
         switch self {
         case .allowed, .anonymous: return 200
         case .certificateRequired, .untrustedCertificate, .certificateIsAuthority, .certificateExpired, .certificateNotYetValid,
-            .certificateRevoked, .deniedByMapping:
+            .certificateRevoked, .revocationUnknown, .deniedByMapping:
             return 403
         case .notMapped, .anonymousNotAllowed, .accountDisabled, .accountUnknown, .resourceNotAllowed,
             .legacyResetWithoutRemap:
@@ -57,7 +60,7 @@ public enum DecisionReason: String, Hashable, Sendable, Codable, CaseIterable {
         case .certificateRequired: return 7
         case .untrustedCertificate, .certificateIsAuthority: return 16
         case .certificateExpired, .certificateNotYetValid: return 17
-        case .certificateRevoked: return 13
+        case .certificateRevoked, .revocationUnknown: return 13
         case .notMapped, .anonymousNotAllowed, .legacyResetWithoutRemap: return 2
         case .deniedByMapping: return 12
         case .accountDisabled, .accountUnknown: return 1
@@ -73,7 +76,7 @@ public enum DecisionReason: String, Hashable, Sendable, Codable, CaseIterable {
         case .certificateRequired: return "403.7"
         case .untrustedCertificate, .certificateIsAuthority: return "403.16"
         case .certificateExpired, .certificateNotYetValid: return "403.17"
-        case .certificateRevoked: return "403.13"
+        case .certificateRevoked, .revocationUnknown: return "403.13"
         case .notMapped, .anonymousNotAllowed, .legacyResetWithoutRemap: return "401.2"
         case .deniedByMapping: return "403.12"
         case .accountDisabled, .accountUnknown: return "401.1"
@@ -92,6 +95,7 @@ public enum DecisionReason: String, Hashable, Sendable, Codable, CaseIterable {
         case .certificateExpired: return "certificate has expired"
         case .certificateNotYetValid: return "certificate is not valid yet"
         case .certificateRevoked: return "certificate has been revoked"
+        case .revocationUnknown: return "revocation status unknown: the CRL that covers the certificate is out of date (trust.staleCRL is refuse)"
         case .notMapped: return "certificate is valid but no enabled mapping matches it"
         case .anonymousNotAllowed: return "no client certificate and anonymous access is not allowed here"
         case .deniedByMapping: return "a deny mapping matches the certificate"

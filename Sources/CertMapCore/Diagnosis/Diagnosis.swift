@@ -15,7 +15,7 @@ public struct Diagnosis: Hashable, Sendable, Codable {
         case allowed, anonymous, misattributed
         case certificateRequired, certificateNotForwarded, forgedForwardedHeaders, unconfiguredForwarder
         case noTrustedChain, impersonation, notForClientAuthentication, certificateAuthority
-        case expired, notYetValid, revoked
+        case expired, notYetValid, revoked, revocationUnknown
         case notMapped, mappingDisabled, accountOfMappingDisabled, letterCase, renewedCertificate, oneRuleDiffers
         case deniedByMapping, allowShadowedByDeny
         case accountDisabled, accountUnknown, resourceNotAllowed, anonymousNotAllowed

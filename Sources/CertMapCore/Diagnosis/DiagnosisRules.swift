@@ -58,7 +58,7 @@ enum DiagnosisRules {
         case .anonymousNotAllowed:
             return make(.anonymousNotAllowed, "anonymous request refused", "The request carried no certificate and \(request.path) does not allow anonymous requests.",
                 "Present a client certificate, or set allowAnonymous on \(request.path).", strippedLine)
-        case .untrustedCertificate, .certificateExpired, .certificateNotYetValid, .certificateRevoked:
+        case .untrustedCertificate, .certificateExpired, .certificateNotYetValid, .certificateRevoked, .revocationUnknown:
             return trust(facts, decision.reason, headline: headline, subject: subject, issuer: request.issuer, nearMisses: nearMissLines)
         case .certificateIsAuthority:
             return make(.certificateAuthority, "CA certificate presented",
@@ -137,6 +137,10 @@ enum DiagnosisRules {
             return Diagnosis(kind: .revoked, headline: headline, title: "revoked certificate",
                 cause: "\(who) (serial \(serial)) is revoked by \(by)\(on.map { " on \($0.formatted(dates))" } ?? "")\(why.map { " (\($0))" } ?? "").",
                 fix: "Issue the user a new certificate; revoked ones are refused by design. If the revocation was a mistake, it can only be undone by the CA's next CRL.")
+        case .revocationUnknown(let who, let serial, let crlIssuer, let nextUpdate)?:
+            return Diagnosis(kind: .revocationUnknown, headline: headline, title: "revocation status unknown (stale CRL)",
+                cause: "The CRL of \(crlIssuer) that covers \(who) (serial \(serial)) is past its nextUpdate (\(nextUpdate.formatted(dates))), so whether it was revoked since is unknown, and trust.staleCRL is \"refuse\".",
+                fix: "Install the CA's current CRL at the path in trust.crls (certmap reloads it when the file changes); or set trust.staleCRL to \"warn\" to keep using the old one.")
         case .noTrustedChain(_, let issuer, let detail)?:
             return Diagnosis(kind: .noTrustedChain, headline: headline, title: "no trusted chain",
                 cause: "\(subject), issued by \(issuer), does not chain to a trusted root: \(detail).",

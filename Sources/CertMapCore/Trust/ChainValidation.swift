@@ -10,7 +10,7 @@ import X509
 public struct ChainValidation: Sendable, Hashable {
     /// What the chain check concluded.
     public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
-        case valid, untrusted, expired, notYetValid, revoked
+        case valid, untrusted, expired, notYetValid, revoked, revocationUnknown
     }
 
     public var verdict: Verdict

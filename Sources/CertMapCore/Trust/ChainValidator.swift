@@ -24,12 +24,12 @@ public struct ChainValidator: Sendable {
     ///   - requireClientAuthUsage: Reject leaves whose EKU excludes TLS client authentication.
     public init(
         trust: TrustStore, crls: [CertificateRevocationList], revokedSerials: Set<String>,
-        requireClientAuthUsage: Bool = true
+        requireClientAuthUsage: Bool = true, staleCRL: StaleCRLPolicy = .warn
     ) {
         self.trust = trust
         self.requireClientAuthUsage = requireClientAuthUsage
         self.revocationPolicy = RevocationPolicy(
-            crls: crls, revokedSerials: revokedSerials, knownIssuers: trust.allCertificates
+            crls: crls, revokedSerials: revokedSerials, knownIssuers: trust.allCertificates, staleCRL: staleCRL
         )
     }
 
@@ -77,6 +77,9 @@ public struct ChainValidator: Sendable {
             switch finding.source {
             case .crl(let issuer, _): by = "the CRL of \(issuer)"
             case .configuredSerials: by = "the configured revoked serials (trust.revokedSerials)"
+            case .staleCRL(let issuer, let nextUpdate):
+                let problem = TrustProblem.revocationUnknown(subject: finding.subject, serial: finding.serialNumber, crlIssuer: issuer, nextUpdate: nextUpdate)
+                return ChainValidation(verdict: .revocationUnknown, chain: chain, notes: notes, revocation: finding, problem: problem)
             }
             let problem = TrustProblem.revoked(subject: finding.subject, serial: finding.serialNumber, by: by, on: finding.revocationDate, reason: finding.reason.map { "\($0)" })
             return ChainValidation(verdict: .revoked, chain: chain, notes: notes, revocation: finding, problem: problem)

@@ -9,6 +9,8 @@ public struct RevocationFinding: Sendable, Hashable, Codable {
         case crl(issuer: String, crlNumber: String?)
         /// Listed in certmap's configured revoked serial numbers.
         case configuredSerials
+        /// Not known: the CRL of the named CA is past its nextUpdate and `trust.staleCRL` is `refuse`.
+        case staleCRL(issuer: String, nextUpdate: Date)
     }
 
     /// Subject of the revoked certificate, as traces print it ("CN=revoked-user").
@@ -24,12 +26,17 @@ public struct RevocationFinding: Sendable, Hashable, Codable {
     /// The trace line, e.g. "revocation: serial 3F2A… of CN=revoked-user revoked by CRL of
     /// CN=CertMap Demo Issuing CA on 2026-11-25 (keyCompromise)".
     public var note: String {
+        if case .staleCRL(let issuer, let nextUpdate) = source {
+            return "revocation: status of serial \(serialNumber) of \(subject) unknown: the CRL of \(issuer) is past its nextUpdate (\(nextUpdate.formatted(.iso8601))) and trust.staleCRL is \"refuse\""
+        }
         var text = "revocation: serial \(serialNumber) of \(subject) revoked by "
         switch source {
         case .crl(let issuer, _):
             text += "CRL of \(issuer)"
         case .configuredSerials:
             text += "configured revoked serials"
+        case .staleCRL:
+            break
         }
         if let revocationDate {
             text += " on \(revocationDate.formatted(.iso8601.year().month().day()))"

@@ -24,6 +24,8 @@ public struct RevocationPolicy: VerifierPolicy, Sendable {
     public let revokedSerials: Set<String>
     /// Configured entries that were not hex and are ignored (reported in notes).
     public let ignoredSerials: [String]
+    /// What a stale CRL means for the certificates it covers.
+    public let staleCRL: StaleCRLPolicy
 
     /// - Parameters:
     ///   - crls: CRLs to enforce.
@@ -32,9 +34,10 @@ public struct RevocationPolicy: VerifierPolicy, Sendable {
     ///   - validationTime: The time to judge staleness against.
     public init(
         crls: [CertificateRevocationList], revokedSerials: Set<String> = [], knownIssuers: [Certificate] = [],
-        validationTime: Date = Date()
+        validationTime: Date = Date(), staleCRL: StaleCRLPolicy = .warn
     ) {
         self.validationTime = validationTime
+        self.staleCRL = staleCRL
         self.records = crls.map { CRLRecord(crl: $0, candidates: knownIssuers) }
         var normalized = Set<String>()
         var ignored: [String] = []
@@ -91,6 +94,13 @@ public struct RevocationPolicy: VerifierPolicy, Sendable {
             }
             usable += 1
             let crl = record.crl
+            if crl.isStale(at: validationTime), let nextUpdate = crl.nextUpdate, staleCRL == .refuse, crl.entry(for: certificate.serialNumber) == nil {
+                report.finding = RevocationFinding(
+                    subject: certificate.subject.traceName, serialNumber: serial, source: .staleCRL(issuer: issuerName, nextUpdate: nextUpdate),
+                    revocationDate: nil, reason: nil)
+                report.notes.append(report.finding!.note)
+                return
+            }
             if crl.isStale(at: validationTime), let nextUpdate = crl.nextUpdate {
                 report.notes.append(
                     "revocation: CRL of \(issuerName) is stale since \(nextUpdate.formatted(.iso8601)), "

@@ -73,7 +73,7 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
         for event in events {
             switch event.kind {
             case .system(let system):
-                if let gap = JournalGap(message: system.message) {
+                if let gap = JournalGap(message: system.message), gap.events > 0 {
                     notes.append("the journal misses \(gap.events) event(s) from \(RFC3339Time.string(gap.from)) to \(RFC3339Time.string(gap.to)) (it could not be written, e.g. a full disk): counts above leave them out")
                 }
             case .security(let security) where security.category == .staleCRL:

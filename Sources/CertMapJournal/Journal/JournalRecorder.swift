@@ -4,9 +4,9 @@ import Foundation
 /// until the bus finishes, then flushes and closes the file. Authentication steps are not
 /// journalled on their own: each is already in its request's trace, stored once there.
 ///
-/// A write that fails (a full disk) does not stop recording: the server keeps serving, the events
-/// of that flush are counted as unrecorded, one system event says so, and every later flush tries
-/// again; the first one that succeeds publishes how many events were lost and when, and that
+/// A write that fails (a full disk) does not stop recording: the server keeps serving, one system
+/// event says so, the writer holds the events back (dropping and counting them past a bound), and
+/// every later flush tries again; the first one that succeeds publishes how many events were lost and when, and that
 /// line is itself the first thing the journal records again (`JournalGap`).
 public enum JournalRecorder {
     /// Everything but the live step-by-step copies of request traces.
@@ -65,7 +65,8 @@ public struct JournalGap: Hashable, Sendable {
 
     static let prefix = "journal resumed: "
 
-    /// "journal resumed: 1234 events not recorded from 2026-12-07T20:11:53Z to 2026-12-07T20:12:40Z (the disk could not be written)".
+    /// "journal resumed: 1234 events not recorded from 2026-12-07T20:11:53Z to 2026-12-07T20:12:40Z (the journal could not be written)";
+    /// 0 when everything held back while writes failed was written after all.
     public var message: String {
         "\(Self.prefix)\(events) events not recorded from \(RFC3339Time.string(from)) to \(RFC3339Time.string(to)) (the journal could not be written)"
     }

@@ -31,6 +31,8 @@ public final class JournalWriter: Sendable {
 
     public let settings: JournalSettings
     private let state: LockedState<State>
+    /// Lines held for the next try while writes fail, before they are dropped and counted.
+    static let maxBufferedBytesWhileFailing = 4 << 20
 
     public init(settings: JournalSettings) throws {
         self.settings = settings
@@ -83,21 +85,26 @@ public final class JournalWriter: Sendable {
     /// Writes buffered lines to the current segment as one gzip member, starting a new segment
     /// when it is full.
     ///
-    /// When the write fails (a full disk, an I/O error) the buffered events are dropped and counted
-    /// in `unrecordedEvents`, the segment is cut back to its last whole member so everything
-    /// written before stays readable, and the error is thrown; the next flush simply tries again,
-    /// so recording resumes by itself once the disk has room.
+    /// When the write fails (a full disk, an I/O error) the segment is cut back to its last whole
+    /// member so everything written before stays readable, and the error is thrown; the buffered
+    /// events wait for the next flush, which simply tries again, so recording resumes by itself
+    /// once the disk has room. While writing keeps failing, what is buffered beyond
+    /// `maxBufferedBytesWhileFailing` is dropped and counted in `unrecordedEvents`.
     public func flush() throws {
         try state.withLock { state in
             guard !state.buffer.isEmpty else { return }
             do {
                 try writeBuffer(&state)
             } catch {
-                state.unrecorded += UInt64(state.bufferedEvents)
-                state.buffer.removeAll(keepingCapacity: true)
-                state.bufferedEvents = 0
-                // The certificates of dropped lines are no longer in the segment.
-                state.inSegment.removeAll()
+                // Kept for the next try while it is small (a brief failure loses nothing); past
+                // that, dropped and counted, so a full disk cannot grow memory without bound.
+                if state.buffer.count > Self.maxBufferedBytesWhileFailing {
+                    state.unrecorded += UInt64(state.bufferedEvents)
+                    state.buffer.removeAll(keepingCapacity: false)
+                    state.bufferedEvents = 0
+                    // The certificates of dropped lines are no longer in the segment.
+                    state.inSegment.removeAll()
+                }
                 throw error
             }
         }

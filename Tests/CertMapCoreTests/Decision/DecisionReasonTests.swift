@@ -170,7 +170,7 @@ final class DecisionReasonTests: XCTestCase {
     func testEveryReasonHasTheIISStatusAndSubstatus() {
         let expected: [DecisionReason: String] = [
             .allowed: "200", .anonymous: "200", .certificateRequired: "403.7", .untrustedCertificate: "403.16", .certificateIsAuthority: "403.16",
-            .certificateExpired: "403.17", .certificateNotYetValid: "403.17", .certificateRevoked: "403.13",
+            .certificateExpired: "403.17", .certificateNotYetValid: "403.17", .certificateRevoked: "403.13", .revocationUnknown: "403.13",
             .notMapped: "401.2", .anonymousNotAllowed: "401.2", .deniedByMapping: "403.12", .accountDisabled: "401.1",
             .accountUnknown: "401.1", .resourceNotAllowed: "401.3", .legacyResetWithoutRemap: "401.2",
         ]
