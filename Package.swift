@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "CertMapServerTests",
             dependencies: [
-                "CertMapServer", "CertMapCore", "CertMapJournal", "CertMapTestSupport",
+                "CertMapServer", "CertMapCore", "CertMapJournal", "CertMapNIOSupport", "CertMapTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

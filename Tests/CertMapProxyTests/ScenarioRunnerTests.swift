@@ -165,4 +165,17 @@ final class ScenarioRunnerTests: XCTestCase {
         XCTAssertEqual(report.requests, 3)
         XCTAssertTrue(report.truncated)
     }
+
+    func testAskingForMoreRequestsThanThePlanHoldsRunsTheRoundsThatMakeThemUp() async throws {
+        let harness = try await ProxyHarness.start(self)
+        var scenario = BuiltinScenarios.q190009
+        let once = try await runner(harness).run(scenario, mode: "per-request")
+        let perRound = once.requests
+        scenario.maxRequests = perRound * 2 + 1
+        scenario.repeatsPlan = true
+        let report = try await runner(harness).run(scenario, mode: "per-request")
+        XCTAssertEqual(report.requests, perRound * 2 + 1)
+        XCTAssertEqual(report.plan, ScenarioReport.Plan(requestsPerRound: perRound, rounds: 3, planned: perRound * 2 + 1, bound: perRound * 2 + 1))
+        XCTAssertTrue(report.text.contains("planned \(perRound * 2 + 1) request(s): 3 rounds of the scenario's \(perRound)-request plan"), report.text)
+    }
 }

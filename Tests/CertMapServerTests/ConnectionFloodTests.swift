@@ -34,6 +34,52 @@ final class ConnectionFloodTests: XCTestCase {
         XCTAssertEqual(alice.stdout, "200", alice.stderr)
         let refusals = limitEvents(harness).filter { $0.message.contains("connections from 127.0.0.5 are already open (server.limits.maxConnectionsPerAddress)") }
         XCTAssertFalse(refusals.isEmpty, "the flood beyond 256 connections from one address is refused with an event")
+        XCTAssertLessThanOrEqual(refusals.count, 5, "844 refused connections are reported at most once per second, not once each")
+    }
+
+    /// A busy TLS-terminating proxy keeps hundreds of connections open (nginx `keepalive 400`);
+    /// from a configured forwarder's address they are held to `maxConnectionsPerProxyAddress`,
+    /// not to a single client's 256. Admission happens at accept, so silent connections stand
+    /// for kept-alive ones here.
+    func testFourHundredConnectionsFromAForwarderAddressAreAllAdmitted() async throws {
+        let harness = try await ServerHarness.start(self) { document in
+            document.server.limits.handshakeTimeoutSeconds = 120
+            document.server.certificateForwarders = [CertificateForwarderEntry(name: "edge", sha256: String(repeating: "AB", count: 32), address: "127.0.0.3")]
+        }
+        let opened = try FloodProcess.start(self, count: 400, from: "127.0.0.3", to: harness.port)
+        XCTAssertEqual(opened, 400)
+        let held = await eventually { harness.service.openConnectionCount >= 400 }
+        XCTAssertTrue(held, "open: \(harness.service.openConnectionCount)")
+        XCTAssertEqual(limitEvents(harness).map(\.message), [], "no connection from the forwarder was refused")
+    }
+
+    /// ab and many HTTP clients end a kept-alive connection by closing the socket, without TLS
+    /// close_notify: that is the end of a connection, not a failed handshake or a security event.
+    func testAClientClosingAnEstablishedConnectionWithoutCloseNotifyIsNotAHandshakeFailure() async throws {
+        let harness = try await ServerHarness.start(self)
+        let script = """
+            import socket, ssl, sys
+            context = ssl.create_default_context(cafile=sys.argv[2])
+            context.check_hostname = False
+            context.load_cert_chain(sys.argv[3], sys.argv[4])
+            for _ in range(3):
+                raw = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+                tls = context.wrap_socket(raw, server_hostname="localhost")
+                tls.sendall(b"GET / HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n")
+                answer = tls.recv(65536)
+                print(answer.split(b" ")[1].decode(), flush=True)
+                raw.close()  # no close_notify, as ab does
+            """
+        let (certificate, key) = harness.credential("alice")
+        let output = try await ExternalTool.run(
+            "python3", ["-c", script, String(harness.port), harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem").path, certificate, key])
+        XCTAssertEqual(output.stdout, "200\n200\n200\n", output.stderr)
+        let closed = await eventually {
+            harness.service.events.recent().filter { if case .connectionClosed = $0.kind { true } else { false } }.count == 3
+        }
+        XCTAssertTrue(closed)
+        let security = harness.service.events.recent().compactMap { if case .security(let event) = $0.kind { event.message } else { nil } }
+        XCTAssertEqual(security, [], "a client hang-up is not a TLS failure")
     }
 
     func testAConnectionThatNeverStartsTLSIsClosedAtTheHandshakeDeadline() async throws {

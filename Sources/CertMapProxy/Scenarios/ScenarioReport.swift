@@ -45,6 +45,13 @@ public struct ScenarioReport: Codable, Hashable, Sendable {
         /// The request bound (`maxRequests`, `--requests`).
         public var bound: Int
 
+        public init(requestsPerRound: Int, rounds: Int, planned: Int, bound: Int) {
+            self.requestsPerRound = requestsPerRound
+            self.rounds = rounds
+            self.planned = planned
+            self.bound = bound
+        }
+
         /// One sentence, or nil when the run planned exactly one round within the bound.
         public var sentence: String? {
             if rounds > 1 {
