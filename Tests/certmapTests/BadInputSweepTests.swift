@@ -83,6 +83,37 @@ final class BadInputSweepTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: home.appendingPathComponent("config.json")), config, "no bad input changed the configuration")
         listener.close()
     }
+
+    /// Broken trust files and a resource path no request can have: `serve` does not start, and
+    /// says in one line which file or field and why.
+    func testServeWithBrokenTrustFilesOrAnUnnormalisedResourceIsOneLineNamingIt() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        try certmap.run(["pki", "init"])
+        let pki = certmap.pki
+        let serve = ["serve", "--listen", "127.0.0.1:0", "--no-proxies", "--no-journal"]
+        let breakages: [(name: String, file: URL, replacement: Data, says: String)] = [
+            ("garbage CA bundle", pki.appendingPathComponent("ca-bundle.pem"), Data("garbage\n".utf8), "ca-bundle.pem: trust.caBundle: no PEM CERTIFICATE blocks found"),
+            ("server key of another certificate", pki.appendingPathComponent("server.key"), try Data(contentsOf: pki.appendingPathComponent("alice.key")),
+             "server.key: server.privateKey: does not belong to the server certificate"),
+            ("garbage CRL", pki.appendingPathComponent("crl.pem"), Data("-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n".utf8), "crl.pem: trust.crls[0]: not a CRL certmap can read"),
+            ("resource path /%61dmin", certmap.home.appendingPathComponent("config.json"),
+             Data(try String(contentsOf: certmap.home.appendingPathComponent("config.json"), encoding: .utf8).replacingOccurrences(of: "\"/admin\"", with: "\"/%61dmin\"").utf8),
+             #"is matched against normalised paths; write it as "/admin""#),
+        ]
+        for breakage in breakages {
+            let original = try Data(contentsOf: breakage.file)
+            try breakage.replacement.write(to: breakage.file)
+            let result = try certmap.run(serve)
+            try original.write(to: breakage.file)
+            XCTAssertNotEqual(result.status, 0, breakage.name)
+            let lines = result.stderr.split(separator: "\n").filter { !$0.isEmpty }
+            XCTAssertEqual(lines.count, 1, "\(breakage.name): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(breakage.says), "\(breakage.name): \(result.stderr)")
+            for marker in Self.internalMarkers {
+                XCTAssertFalse(result.stderr.contains(marker), "\(breakage.name) shows \(marker): \(result.stderr)")
+            }
+        }
+    }
 }
 
 /// A TCP port held open on 127.0.0.1 so a command finds it busy.

@@ -36,7 +36,10 @@ public enum TrustConfiguration {
 
     private static func describe(_ error: Error) -> String {
         if error is CocoaError { return "cannot read: " + PeopleText.describe(fileSystem: error) }
-        return "not a CRL certmap can read (\(error))"
+        let text = "\(error)"
+        // swift-asn1's own words name its source files and types: not for people.
+        if text.contains("ASN1Error") || text.contains(".swift:") { return "not a CRL certmap can read: the bytes are not a DER-encoded X.509 CRL" }
+        return "not a CRL certmap can read (\(text))"
     }
 
     /// A CRL file as `openssl ca -gencrl` writes it (PEM), or DER.
