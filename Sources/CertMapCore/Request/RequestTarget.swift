@@ -18,6 +18,13 @@ public struct RequestTarget: Hashable, Sendable {
     /// (RFC 9112 §3.2.2); nil for origin-form.
     public let authority: String?
 
+    /// The path a target is decided on, for tools that decide offline (access-log import, dry-run
+    /// replay, `explain --path`): the same reading as the server's, or the target as given when
+    /// the server would refuse it (they have no client to answer 400 to).
+    public static func decisionPath(for target: String) -> String {
+        (try? read(target).get())?.decisionPath ?? target
+    }
+
     /// Whether the target arrived in another spelling than the normalised one.
     public func differs(from received: String) -> Bool { normalized != received }
 

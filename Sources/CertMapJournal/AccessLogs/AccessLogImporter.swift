@@ -108,7 +108,7 @@ public struct AccessLogImporter {
             withoutCertificate += 1
             trace.record(.source, .info, "no client certificate on this request")
         }
-        let decision = engine.decide(AuthenticationRequest(path: entry.uri, certificate: entry.certificate, check: check), trace: trace)
+        let decision = engine.decide(AuthenticationRequest(path: RequestTarget.decisionPath(for: entry.uri), certificate: entry.certificate, check: check), trace: trace)
         let record = RequestRecord(
             traceID: "line-\(number)", connection: connection, request: entry.requestOnConnection ?? counted, method: entry.method, path: entry.uri,
             peer: entry.client, route: "direct", proxied: false, mode: "imported", certificateSource: entry.certificate == nil ? "none" : "log:\(format.rawValue)",

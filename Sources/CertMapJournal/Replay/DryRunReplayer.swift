@@ -64,7 +64,7 @@ public struct DryRunReplayer: Sendable {
             return engine.decideAfterResetWithoutRemap(resetAfterRequest: resetAfter, trace: trace)
         case .map:
             let check = await certificate.asyncMap(check)
-            return engine.decide(AuthenticationRequest(path: record.path, certificate: certificate, check: check), trace: trace)
+            return engine.decide(AuthenticationRequest(path: RequestTarget.decisionPath(for: record.path), certificate: certificate, check: check), trace: trace)
         }
     }
 }

@@ -38,7 +38,7 @@ struct ExplainCommand: AsyncParsableCommand {
         let check = await validator.check(leaf, presentedChain: chain, at: Date())
         var trace = DecisionTrace()
         trace.record(.source, .info, "certificate read from \(cert)" + (chain.isEmpty ? "" : " with \(chain.count) chain certificate(s)"))
-        let decision = snapshot.engine.decide(AuthenticationRequest(path: path, certificate: leaf, check: check), trace: trace)
+        let decision = snapshot.engine.decide(AuthenticationRequest(path: RequestTarget.decisionPath(for: path), certificate: leaf, check: check), trace: trace)
         print(json ? try DecisionReport(decision: decision, certificate: leaf, path: path).json() : DecisionText.render(decision, certificate: leaf, path: path))
     }
 }

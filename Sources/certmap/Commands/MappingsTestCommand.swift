@@ -35,7 +35,7 @@ struct MappingsTestCommand: AsyncParsableCommand {
         for file in cert {
             let (leaf, chain) = try CertificateLoader.leafAndChain(at: URL(fileURLWithPath: file))
             let check = await validator.check(leaf, presentedChain: chain, at: Date())
-            let decision = snapshot.engine.decide(AuthenticationRequest(path: path, certificate: leaf, check: check))
+            let decision = snapshot.engine.decide(AuthenticationRequest(path: RequestTarget.decisionPath(for: path), certificate: leaf, check: check))
             reports.append(DecisionReport(decision: decision, certificate: leaf, path: path))
             let diagnosis = Diagnosis(decision, for: .explained(certificate: leaf, path: path))
             rows.append([file, decision.statusText, decision.account ?? "-", decision.mapping ?? "-", leaf.subject.rfc2253, diagnosis.needsAttention ? "\(diagnosis.title): \(diagnosis.fix)" : "-"])

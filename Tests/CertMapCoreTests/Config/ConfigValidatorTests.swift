@@ -162,11 +162,10 @@ final class ConfigValidatorTests: XCTestCase {
     }
 
     func testResourcePathsThatDifferOnlyInCaseAreDuplicatesUnlessCaseSensitive() {
-        XCTAssertEqual(issues { $0.resources[2].path = "/ADMIN" }, [#"resources[2]: duplicate resource path "/admin" (first at resources[1])"#])
+        XCTAssertEqual(issues { $0.resources.append(ResourceEntry(path: "/ADMIN")) }, [#"resources[2]: duplicate resource path "/admin" (first at resources[1])"#])
         XCTAssertEqual(issues {
             $0.resources[1].caseSensitive = true
-            $0.resources[2].caseSensitive = true
-            $0.resources[2].path = "/ADMIN"
+            $0.resources.append(ResourceEntry(path: "/ADMIN", caseSensitive: true))
         }, [])
     }
 
