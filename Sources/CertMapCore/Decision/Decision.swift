@@ -60,6 +60,8 @@ public struct Decision: Hashable, Sendable, Codable {
         merged.strippedHeaders = merged.strippedHeaders ?? more.strippedHeaders
         merged.forwarded = merged.forwarded ?? more.forwarded
         merged.refusedAccount = merged.refusedAccount ?? more.refusedAccount
+        merged.proxySlip = merged.proxySlip ?? more.proxySlip
+        merged.forwarderHeadersWithoutCertificate = merged.forwarderHeadersWithoutCertificate ?? more.forwarderHeadersWithoutCertificate
         return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation, facts: merged)
     }
 

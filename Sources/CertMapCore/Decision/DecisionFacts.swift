@@ -20,11 +20,20 @@ public struct DecisionFacts: Hashable, Sendable, Codable {
     /// The account a mapping named when the account itself was refused (disabled, unknown, not
     /// allowed on the resource): the decision's `account` is nil then, the diagnosis names it.
     public var refusedAccount: String?
+    /// The peer is not a certificate forwarder but resembles a configured proxy: a configuration
+    /// slip (an address, a stale pin), never a user to map.
+    public var proxySlip: ForwarderResemblance?
+    /// From a certificate forwarder that forwarded no certificate: the certificate-related headers
+    /// it did send (a subject DN, a verify status), names only.
+    public var forwarderHeadersWithoutCertificate: [String]?
 
     public init(
         trust: TrustProblem? = nil, misattribution: Misattribution? = nil, nearMisses: [NearMiss] = [], strippedHeaders: StrippedHeaders? = nil,
-        forwarded: ForwardedProvenance? = nil, refusedAccount: String? = nil
+        forwarded: ForwardedProvenance? = nil, refusedAccount: String? = nil, proxySlip: ForwarderResemblance? = nil,
+        forwarderHeadersWithoutCertificate: [String]? = nil
     ) {
+        self.proxySlip = proxySlip
+        self.forwarderHeadersWithoutCertificate = forwarderHeadersWithoutCertificate
         self.refusedAccount = refusedAccount
         self.trust = trust
         self.misattribution = misattribution
@@ -33,7 +42,10 @@ public struct DecisionFacts: Hashable, Sendable, Codable {
         self.forwarded = forwarded
     }
 
-    public var isEmpty: Bool { trust == nil && misattribution == nil && nearMisses.isEmpty && strippedHeaders == nil && forwarded == nil && refusedAccount == nil }
+    public var isEmpty: Bool {
+        trust == nil && misattribution == nil && nearMisses.isEmpty && strippedHeaders == nil && forwarded == nil && refusedAccount == nil
+            && proxySlip == nil && forwarderHeadersWithoutCertificate == nil
+    }
 }
 
 /// The header and format a certificate forwarder used for a request's certificate and, for

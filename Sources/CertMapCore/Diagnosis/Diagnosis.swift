@@ -14,6 +14,12 @@ public struct Diagnosis: Hashable, Sendable, Codable {
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         case allowed, anonymous, misattributed
         case certificateRequired, certificateNotForwarded, forgedForwardedHeaders, unconfiguredForwarder
+        /// A configured forwarder with one property off (`ForwarderResemblance`).
+        case forwarderWrongAddress, forwarderCertificateChanged, forwarderPresentsNoCertificate, forwarderWrongSubject, forwarderCertificateNotTrusted
+        /// Forwarded-certificate headers from a proxied-connection (CONNECT) address.
+        case tunnelCannotForward
+        /// A forwarder sent certificate variables (a DN, a verify status) but no certificate.
+        case forwarderSentNoCertificate
         case noTrustedChain, impersonation, notForClientAuthentication, certificateAuthority
         case expired, notYetValid, revoked, revocationUnknown
         case notMapped, mappingDisabled, accountOfMappingDisabled, letterCase, renewedCertificate, oneRuleDiffers

@@ -36,6 +36,19 @@ enum DiagnosisRules {
                 "certmap allowed \(request.path) as \(decision.account ?? "an anonymous request"), but the application at \(request.upstream ?? "the upstream") gave no complete answer: \(failure).",
                 "Start the application or correct the upstream URL (--upstream, server.gateway.upstream, or the resource's upstream); if it is only slow, raise server.gateway.responseTimeoutSeconds.", [])
         }
+        if !decision.isAllowed {
+            // Forwarded headers or a proxy's certificate: the proxy configuration first, never a
+            // mapping for what a proxy presented.
+            if let slip = facts.proxySlip {
+                return ProxySlipDiagnosis.diagnose(slip, stripped: facts.strippedHeaders, headline: headline, path: request.path)
+            }
+            if let stripped = facts.strippedHeaders {
+                return forwarding(stripped, headline: headline, path: request.path, subject: request.subject, reason: decision.reason)
+            }
+            if let sent = facts.forwarderHeadersWithoutCertificate, decision.reason == .certificateRequired || decision.reason == .anonymousNotAllowed {
+                return ProxySlipDiagnosis.noCertificateForwarded(sent, headline: headline, path: request.path, peer: nil)
+            }
+        }
         switch decision.reason {
         case .allowed:
             return make(.allowed, "allowed",
@@ -45,9 +58,6 @@ enum DiagnosisRules {
             return make(.anonymous, "anonymous access", "No account was established and \(request.path) allows anonymous requests.",
                 "If \(request.path) should require a certificate, set its client-certificate policy to require.", [])
         case .certificateRequired:
-            if let stripped = facts.strippedHeaders {
-                return forwarding(stripped, headline: headline, path: request.path)
-            }
             if request.proxied {
                 return make(.certificateNotForwarded, "behind a proxy, no certificate forwarded",
                     "\(request.path) requires a client certificate; the request came through a proxy and neither its TLS nor a forwarded header carried one (source: \(request.certificateSource)).",
@@ -98,16 +108,18 @@ enum DiagnosisRules {
         }
     }
 
-    private static func forwarding(_ stripped: StrippedHeaders, headline: String, path: String) -> Diagnosis {
+    /// Forwarded headers from a peer that resembles no configured proxy.
+    private static func forwarding(_ stripped: StrippedHeaders, headline: String, path: String, subject: String?, reason: DecisionReason) -> Diagnosis {
         let names = stripped.names.joined(separator: ", ")
+        let judged = subject.map { "on its own certificate, \($0), which was refused: \(reason.summary)" } ?? "without a certificate: it presented none of its own"
         if stripped.proxyHints.isEmpty {
             return Diagnosis(kind: .forgedForwardedHeaders, headline: headline, title: "forged forwarded-certificate headers",
-                cause: "The request presented no certificate of its own but carried \(names) from \(stripped.peer), a plain client: forwarded certificates are believed only from configured certificate forwarders, so the headers were removed and \(path) saw no certificate.",
-                fix: "Find the client forging them; if a TLS-terminating proxy really sits at \(stripped.peer), add it to server.certificateForwarders with the sha256 of the certificate it presents.",
+                cause: "The request carried \(names) from \(stripped.peer), a plain client that resembles no configured certificate forwarder or proxy: forwarded certificates are believed only from configured certificate forwarders, so the headers were removed and \(path) was judged \(judged).",
+                fix: "Find the client forging them; if a TLS-terminating proxy really sits at \(stripped.peer), add it to server.certificateForwarders with the sha256 of the certificate it presents. \(ProxySlipDiagnosis.noMapping)",
                 evidence: ["removed \(names) from \(stripped.peer)"])
         }
         return Diagnosis(kind: .unconfiguredForwarder, headline: headline, title: "forwarded certificate from a proxy that is not a certificate forwarder",
-            cause: "\(stripped.peer) looks like a proxy (\(stripped.proxyHints.joined(separator: "; "))) and forwarded \(names), but it is not a configured certificate forwarder, so the headers were removed and \(path) saw no certificate. A CONNECT tunnel carries the client's own TLS and can never forward certificates.",
+            cause: "\(stripped.peer) looks like a proxy (\(stripped.proxyHints.joined(separator: "; "))) and forwarded \(names), but it resembles no configured certificate forwarder, so the headers were removed and \(path) was judged \(judged).",
             fix: "If it is a TLS-terminating proxy, make it present its own client certificate and add it to server.certificateForwarders with that certificate's sha256 (optionally narrowed by address); if it is a CONNECT proxy, have clients present their certificates through the tunnel.",
             evidence: ["removed \(names) from \(stripped.peer)"])
     }

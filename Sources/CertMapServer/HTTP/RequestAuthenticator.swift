@@ -28,6 +28,9 @@ struct RequestAuthenticator {
     private(set) var requestIndex = 0
     /// The forwarded-header rule of the configuration generation last seen (made once per generation).
     private var gate: (generation: UInt64, gate: ForwardedCertificateGate)?
+    /// Whether this connection's own certificate is a configured forwarder's, presented by a peer
+    /// that is not recognised as that forwarder (a proxy slip), per generation.
+    private var slip: (generation: UInt64, resemblance: ForwarderResemblance?)?
 
     init(connection: ConnectionInfo, run: String, persistence: AuthPersistence, servedHosts: ServedHosts = .any) {
         self.connection = connection
@@ -130,6 +133,15 @@ struct RequestAuthenticator {
         switch gate!.gate.judge(head.headers, peerMayForward: connection.role.mayForwardCertificates) {
         case .notForwarded:
             forwarded = nil
+            if connection.role.mayForwardCertificates {
+                let sent = Self.certificateRelatedHeaders(head.headers)
+                if !sent.isEmpty {
+                    trace.record(.source, .info, "the forwarder sent \(sent.joined(separator: ", ")) but no certificate: certmap maps only from a whole certificate, never from a DN")
+                    facts.append(DecisionFacts(forwarderHeadersWithoutCertificate: sent))
+                }
+            } else if let resemblance = proxySlip(snapshot) {
+                facts.append(DecisionFacts(proxySlip: resemblance))
+            }
         case .forwarded(let certificate):
             if !certificate.otherFormatsPresent.isEmpty {
                 let ignored = certificate.otherFormatsPresent.map(\.rawValue).joined(separator: ", ")
@@ -139,9 +151,10 @@ struct RequestAuthenticator {
             facts.append(DecisionFacts(forwarded: ForwardedProvenance(
                 format: certificate.format.rawValue, header: certificate.headerName, peer: connection.peer, xfccElement: certificate.xfccElement)))
         case .spoofed(let headers):
-            let (message, stripped) = spoofing(headers, head: head)
+            let resemblance = ForwarderResemblance.of(address: connection.address, leaf: connection.presented.first, server: snapshot.document.server)
+            let (message, stripped) = spoofing(headers, head: head, resemblance: resemblance)
             trace.record(.source, .failed, message)
-            facts.append(DecisionFacts(strippedHeaders: stripped))
+            facts.append(DecisionFacts(strippedHeaders: stripped, proxySlip: resemblance))
             events.append(SecurityEvent(category: .spoof, connection: connection.id, peer: connection.peer, message: message))
             forwarded = nil
         case .malformed(let error):
@@ -214,15 +227,38 @@ struct RequestAuthenticator {
         return parts.joined(separator: "; ") + "; decided and forwarded as normalised"
     }
 
+    /// How this connection's certificate resembles a configured forwarder's (computed once per
+    /// connection and generation; only a certificate can say so without forwarded headers).
+    private mutating func proxySlip(_ snapshot: ConfigSnapshot) -> ForwarderResemblance? {
+        guard let leaf = connection.presented.first, !snapshot.document.server.certificateForwarders.isEmpty else { return nil }
+        if let slip, slip.generation == snapshot.generation { return slip.resemblance }
+        let resemblance = ForwarderResemblance.of(address: connection.address, leaf: leaf, server: snapshot.document.server, sentForwardedHeaders: false)
+        slip = (snapshot.generation, resemblance)
+        return resemblance
+    }
+
+    /// Names of headers that look like a proxy's certificate variables (a subject DN, a verify
+    /// status, a serial) though no certificate header was sent.
+    static func certificateRelatedHeaders(_ headers: HTTPHeaders) -> [String] {
+        headers.compactMap { field -> String? in
+            let name = HeaderNameFolding.folded(field.name)
+            let related = ["ssl", "cert", "-dn", "verify", "client-s", "client-i", "subject"].contains { name.contains($0) }
+            return related ? field.name : nil
+        }
+    }
+
     /// The trace line and facts for forwarded-certificate headers from a peer that may not forward.
-    private func spoofing(_ headers: [String], head: HTTPRequestHead) -> (String, StrippedHeaders) {
+    private func spoofing(_ headers: [String], head: HTTPRequestHead, resemblance: ForwarderResemblance?) -> (String, StrippedHeaders) {
         var hints: [String] = []
         if connection.role.proxied { hints.append("its address is a proxied-connection address") }
         if head.headers.contains(name: "Via") || head.headers.contains(name: "Forwarded") || head.headers.contains(name: "X-Forwarded-For") {
             hints.append("the request carries proxy headers (Via, Forwarded or X-Forwarded-For)")
         }
         let tunnel = connection.role.proxied ? " (a proxied connection such as a CONNECT tunnel carries the client's own TLS and headers)" : ""
-        let message = "removed forwarded-certificate header(s) \(headers.joined(separator: ", ")): \(connection.peer) is not a certificate forwarder\(tunnel); the request is judged on its own TLS identity"
+        var message = "removed forwarded-certificate header(s) \(headers.joined(separator: ", ")): \(connection.peer) is not a certificate forwarder\(tunnel); the request is judged on its own TLS identity"
+        if case .forwarder(let name, _, let difference) = resemblance {
+            message += "; it resembles forwarder \"\(name)\" but \(difference.clause)"
+        }
         return (message, StrippedHeaders(names: headers, peer: connection.peer, proxyHints: hints))
     }
 

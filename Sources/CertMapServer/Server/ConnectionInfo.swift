@@ -11,4 +11,6 @@ struct ConnectionInfo: Sendable {
     /// The certificates the client presented in its handshake, leaf first (fixed for the
     /// connection's life: certmap does not renegotiate).
     let presented: [CertificateIdentity]
+    /// The peer's IP address (nil when the socket has none, as in tests on an embedded channel).
+    var address: IPAddress? = nil
 }

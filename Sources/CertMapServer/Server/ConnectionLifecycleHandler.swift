@@ -149,7 +149,7 @@ final class ConnectionLifecycleHandler: ChannelDuplexHandler {
             tlsVersion: version.map(Self.describe), cipherSuite: nil, certificate: presented.first.map(CertificateSummary.init),
             forwarder: role.forwarder, resumed: resumed
         )))
-        context.fireUserInboundEventTriggered(ConnectionEstablished(info: ConnectionInfo(id: id, peer: peer, role: role, presented: presented)))
+        context.fireUserInboundEventTriggered(ConnectionEstablished(info: ConnectionInfo(id: id, peer: peer, role: role, presented: presented, address: address)))
     }
 
     private func perform(_ action: ConnectionStateMachine.Action, context: ChannelHandlerContext) {

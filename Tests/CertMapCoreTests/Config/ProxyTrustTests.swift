@@ -29,6 +29,32 @@ final class ProxyTrustTests: XCTestCase {
         return try ProxyTrust.load(server, home: home)
     }
 
+    func testAPeerThatIsNoForwarderIsComparedWithEveryConfiguredProxy() throws {
+        let proxy = try identity("proxy")
+        let alice = try identity("alice")
+        let pinned = CertificateForwarderEntry(name: "edge", sha256: proxy.sha256.colonHex, address: "127.0.0.3")
+        let issued = CertificateForwarderEntry(name: "ca-edge", ca: "pki/impostor-ca.crt", subject: proxy.subject.rfc2253)
+        let server = ServerSettings(proxiedConnections: [ProxiedConnectionEntry(address: "127.0.0.2")], certificateForwarders: [pinned, issued])
+        func of(_ peer: String, _ leaf: CertificateIdentity?, headers: Bool = true) throws -> ForwarderResemblance? {
+            ForwarderResemblance.of(address: try address(peer), leaf: leaf, server: server, sentForwardedHeaders: headers)
+        }
+        XCTAssertEqual(try of("127.0.0.1", proxy), .forwarder(name: "edge", index: 0, difference: .address(configured: "127.0.0.3", actual: "127.0.0.1")))
+        XCTAssertEqual(try of("127.0.0.1", proxy, headers: false), .forwarder(name: "edge", index: 0, difference: .address(configured: "127.0.0.3", actual: "127.0.0.1")))
+        XCTAssertEqual(try of("127.0.0.3", nil), .forwarder(name: "edge", index: 0, difference: .noCertificate(address: "127.0.0.3")))
+        XCTAssertEqual(
+            try of("127.0.0.3", alice),
+            .forwarder(name: "edge", index: 0, difference: .certificate(
+                configuredPin: proxy.sha256.colonHex, presentedPin: alice.sha256.colonHex, presentedSubject: alice.subject.rfc2253, presentedIssuer: alice.issuer.rfc2253)))
+        XCTAssertNil(try of("127.0.0.3", alice, headers: false), "without forwarded headers an address alone says nothing")
+        XCTAssertEqual(try of("127.0.0.2", alice), .proxiedConnection(address: "127.0.0.2"))
+        XCTAssertNil(try of("127.0.0.2", alice, headers: false))
+        XCTAssertNil(try of("127.0.0.9", alice), "a peer that resembles no proxy is a client forging")
+        let onlyIssued = ServerSettings(proxiedConnections: [], certificateForwarders: [issued])
+        XCTAssertEqual(
+            ForwarderResemblance.of(address: try address("127.0.0.9"), leaf: proxy, server: onlyIssued),
+            .forwarder(name: "ca-edge", index: 0, difference: .issuer(subject: proxy.subject.rfc2253, caFile: "pki/impostor-ca.crt")))
+    }
+
     func testCIDRRangesContainTheirAddressesOnly() throws {
         let loopback = try XCTUnwrap(IPAddressRange("127.0.0.0/8"))
         XCTAssertTrue(loopback.contains(try address("127.0.0.2")))
