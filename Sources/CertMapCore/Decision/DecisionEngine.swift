@@ -17,6 +17,13 @@ public struct DecisionEngine: Sendable {
     }
 
     /// Decides `request`, appending to `trace` (which may already hold `reset`/`source` steps).
+    /// Whether `certificate` imitates the one `mapping` names: another certificate (fingerprint)
+    /// with the same subject from another issuer. Unknown when the mapping keeps only a fingerprint.
+    static func isLookAlike(_ certificate: CertificateIdentity, of mapping: OneToOneMapping) -> Bool {
+        guard mapping.fingerprint != certificate.sha256, let der = mapping.certificateDER, let mapped = try? CertificateIdentity(derEncoded: der) else { return false }
+        return mapped.issuer != certificate.issuer
+    }
+
     public func decide(_ request: AuthenticationRequest, trace: DecisionTrace = DecisionTrace()) -> Decision {
         var trace = trace
         trace.reserveCapacity(forAdditionalSteps: 8)
@@ -34,10 +41,12 @@ public struct DecisionEngine: Sendable {
         let validationDetails = check.traceDetails
         if let failure = check.failureReason {
             trace.record(.validate, .failed, .validationFailed(subject: certificate.subject.rfc2253, reason: failure), details: validationDetails)
-            // The subject of a mapped user from an issuer nobody trusts: say so, it is an attack.
+            // The subject of a mapped user in another certificate from another issuer: a look-alike,
+            // said only when the fingerprint and the issuer both say so (the mapped certificate
+            // itself with its intermediate missing is not one).
             let impersonated = check.verdict == .untrusted
-                ? mappings.oneToOne(withSubject: certificate.subject.rfc2253).prefix(1).map {
-                    NearMiss(kind: .impersonation, mapping: "one-to-one \"\($0.name)\"", account: $0.account, detail: "maps a trusted certificate with this exact subject")
+                ? mappings.oneToOne(withSubject: certificate.subject.rfc2253).filter { Self.isLookAlike(certificate, of: $0) }.prefix(1).map {
+                    NearMiss(kind: .impersonation, mapping: "one-to-one \"\($0.name)\"", account: $0.account, detail: "maps a trusted certificate with this exact subject from another issuer")
                 } : []
             return finish(failure, account: nil, mapping: nil, trace: trace, facts: DecisionFacts(trust: check.problem, nearMisses: impersonated))
         }

@@ -117,7 +117,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         // Validation is cached per certificate and generation; only a certificate not seen yet
         // pays for the hop to a task (chain building may load CRLs).
         let service = self.service
-        let cached = prepared.source.leaf.flatMap { service.cachedCheck($0, generation: snapshot.generation) }
+        let cached = prepared.source.leaf.flatMap { service.cachedCheck($0, chain: prepared.source.chain, generation: snapshot.generation) }
         guard cached == nil, let leaf = prepared.certificateToCheck else {
             finish(context: context, request: request, prepared: prepared, check: cached)
             return

@@ -22,7 +22,7 @@ public final class AuthenticationService: Sendable {
         /// service nobody asked to `loadTrust`, when first needed).
         var material: (generation: UInt64, material: TrustMaterial)?
         var proxyTrust: (generation: UInt64, trust: ProxyTrust)?
-        var checks: [Fingerprint: CertificateCheck] = [:]
+        var checks: [PresentedChainKey: CertificateCheck] = [:]
         var checksGeneration: UInt64 = 0
         var connections = ConnectionAdmission()
         var refusals = RefusalCoalescer()
@@ -166,25 +166,28 @@ public final class AuthenticationService: Sendable {
         return trust
     }
 
-    /// Validates `leaf` once per configuration generation and caches the verdict by fingerprint.
+    /// Validates `leaf` with the intermediates presented beside it once per configuration
+    /// generation, and caches the verdict by what was presented — leaf *and* chain: the same leaf
+    /// may chain to a trusted root with the intermediate and not without it, so a verdict must
+    /// never depend on which of the two arrived first.
     func check(_ leaf: CertificateIdentity, chain: [CertificateIdentity], generation: UInt64) async throws -> CertificateCheck {
-        if let cached = cachedCheck(leaf, generation: generation) { return cached }
+        if let cached = cachedCheck(leaf, chain: chain, generation: generation) { return cached }
         let check = try await validator(for: generation).check(leaf, presentedChain: chain, at: Date())
         state.withLockedValue { state in
-            if state.checksGeneration == generation, state.checks.count < 100_000 { state.checks[leaf.sha256] = check }
+            if state.checksGeneration == generation, state.checks.count < 100_000 { state.checks[PresentedChainKey(leaf: leaf, chain: chain)] = check }
         }
         return check
     }
 
-    /// The verdict `check` cached for `leaf` under `generation`, if any. Lets a request whose
-    /// certificate was already validated be decided on its event loop, without a task hop.
-    func cachedCheck(_ leaf: CertificateIdentity, generation: UInt64) -> CertificateCheck? {
+    /// The verdict `check` cached for `leaf` and `chain` under `generation`, if any. Lets a request
+    /// whose certificate was already validated be decided on its event loop, without a task hop.
+    func cachedCheck(_ leaf: CertificateIdentity, chain: [CertificateIdentity], generation: UInt64) -> CertificateCheck? {
         state.withLockedValue { state in
             if state.checksGeneration != generation {
                 state.checks.removeAll(keepingCapacity: true)
                 state.checksGeneration = generation
             }
-            return state.checks[leaf.sha256]
+            return state.checks[PresentedChainKey(leaf: leaf, chain: chain)]
         }
     }
 
