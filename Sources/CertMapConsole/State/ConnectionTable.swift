@@ -7,6 +7,18 @@ public enum OutcomeMark: Hashable, Sendable {
     case unauthorized
     case forbidden
     case other
+    /// Answered 200 with another user's identity: never drawn as a success.
+    case leaked
+
+    /// What the client of `record` finally got: a leaked identity first; in gateway mode the
+    /// application's status, or the 502/504 certmap answered when the application gave none.
+    public init(record: RequestRecord) {
+        if record.decision.facts?.misattribution != nil {
+            self = .leaked
+            return
+        }
+        self.init(status: record.upstream.map { $0.status ?? 502 } ?? record.decision.status)
+    }
 
     public init(status: Int) {
         switch status {
@@ -50,9 +62,7 @@ public struct ConnectionSummary: Hashable, Sendable {
 
     mutating func record(_ record: RequestRecord) {
         requests = max(requests + 1, record.request)
-        // In gateway mode the mark is what the client finally got: the application's status, or
-        // a 502/504 from certmap when the application gave none (`other`, not `ok`).
-        let mark = OutcomeMark(status: record.upstream.map { $0.status ?? 502 } ?? record.decision.status)
+        let mark = OutcomeMark(record: record)
         if mark == .ok { okCount += 1 } else { deniedCount += 1 }
         if outcomes.count < Self.stripCapacity { outcomes.append(mark) }
         proxied = proxied || record.proxied

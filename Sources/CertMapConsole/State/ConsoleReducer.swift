@@ -96,7 +96,7 @@ public enum ConsoleReducer {
             // that. Certificate records are for the journal and replay.
             break
         case .request(let record):
-            state.counters.record(status: record.decision.status, at: event.time)
+            state.counters.record(record, at: event.time)
             let forgottenConnections = state.connections.record(record, at: event.time)
             state.connectionCursor.update(count: state.connections.count, page: page, removedBefore: forgottenConnections)
             let forgottenFlows = state.flows.append(FlowRow(time: event.time, record: record))

@@ -24,7 +24,8 @@ public struct FlowRow: Hashable, Sendable {
             traceID: record.traceID, connection: record.connection, request: record.request, method: record.method, path: record.path,
             peer: record.peer, route: record.route, proxied: record.proxied, mode: record.mode, certificateSource: record.certificateSource,
             certificate: record.certificate,
-            decision: Decision(reason: decision.reason, account: decision.account, mapping: decision.mapping, trace: DecisionTrace(), generation: decision.generation),
+            decision: Decision(reason: decision.reason, account: decision.account, mapping: decision.mapping, trace: DecisionTrace(), generation: decision.generation,
+                facts: decision.facts),
             durationMicros: record.durationMicros, run: record.run, upstream: record.upstream, observed: record.observed)
         return FlowRow(time: time, record: untraced, traceReleased: true)
     }

@@ -1,3 +1,4 @@
+import CertMapJournal
 import Foundation
 
 /// Requests per second over a sliding window, in one-second buckets so memory is bounded by the
@@ -48,17 +49,29 @@ public struct TrafficCounters: Hashable, Sendable {
     public var unauthorized = 0
     public var forbidden = 0
     public var other = 0
+    /// Answered with another user's identity (also counted nowhere else: not a success).
+    public var leaked = 0
     public var rate = RateMeter()
 
     public init() {}
 
+    /// Counts what the client of `record` finally got (`OutcomeMark(record:)`).
+    mutating func record(_ record: RequestRecord, at time: Date) {
+        count(OutcomeMark(record: record), at: time)
+    }
+
     mutating func record(status: Int, at time: Date) {
+        count(OutcomeMark(status: status), at: time)
+    }
+
+    private mutating func count(_ mark: OutcomeMark, at time: Date) {
         total += 1
-        switch OutcomeMark(status: status) {
+        switch mark {
         case .ok: ok += 1
         case .unauthorized: unauthorized += 1
         case .forbidden: forbidden += 1
         case .other: other += 1
+        case .leaked: leaked += 1
         }
         rate.record(at: time)
     }

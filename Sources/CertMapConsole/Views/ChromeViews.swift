@@ -26,6 +26,8 @@ enum StatusBarView {
         var spans: StyledLine = [
             Span(String(format: " %.1f req/s", counters.rate.rate(at: state.now)), .statusBar),
             Span("  2xx \(counters.ok)  401 \(counters.unauthorized)  403 \(counters.forbidden)", .statusBar),
+            Span(counters.other > 0 ? "  other \(counters.other)" : "", .statusBar),
+            Span(counters.leaked > 0 ? "  LEAKED \(counters.leaked)" : "", .decision403),
             Span("  mode \(state.mode)", .statusBar),
             Span("  dropped \(state.droppedEvents)", state.droppedEvents > 0 ? .warning : .statusBar),
         ]

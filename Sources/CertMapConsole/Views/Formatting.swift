@@ -25,7 +25,7 @@ enum Formatting {
         switch OutcomeMark(status: status) {
         case .ok: return .decisionOK
         case .unauthorized: return .decision401
-        case .forbidden: return .decision403
+        case .forbidden, .leaked: return .decision403
         case .other: return .warning
         }
     }
@@ -34,7 +34,7 @@ enum Formatting {
         switch mark {
         case .ok: return .decisionOK
         case .unauthorized: return .decision401
-        case .forbidden: return .decision403
+        case .forbidden, .leaked: return .decision403
         case .other: return .warning
         }
     }

@@ -72,6 +72,13 @@ public struct Decision: Hashable, Sendable, Codable {
         return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation, facts: facts)
     }
 
+    /// The reason in words, narrowed by what the decision knew: a certificate refused for its
+    /// extended key usage chains to a trusted root, so "not trusted" would be false of it.
+    public var summary: String {
+        if case .notForClientAuthentication? = facts?.trust { return DecisionFacts.notForClientAuthenticationSummary }
+        return reason.summary
+    }
+
     public var status: Int { reason.status }
     public var substatus: Int? { reason.substatus }
     public var isAllowed: Bool { reason.status == 200 }

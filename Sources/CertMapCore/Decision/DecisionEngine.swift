@@ -40,7 +40,11 @@ public struct DecisionEngine: Sendable {
         let check = request.check ?? CertificateCheck(verdict: .untrusted, notes: ["the certificate was not validated"])
         let validationDetails = check.traceDetails
         if let failure = check.failureReason {
-            trace.record(.validate, .failed, .validationFailed(subject: certificate.subject.rfc2253, reason: failure), details: validationDetails)
+            if case .notForClientAuthentication? = check.problem {
+                trace.record(.validate, .failed, "\(certificate.subject.rfc2253): \(DecisionFacts.notForClientAuthenticationSummary)", details: validationDetails)
+            } else {
+                trace.record(.validate, .failed, .validationFailed(subject: certificate.subject.rfc2253, reason: failure), details: validationDetails)
+            }
             // The subject of a mapped user in another certificate from another issuer: a look-alike,
             // said only when the fingerprint and the issuer both say so (the mapped certificate
             // itself with its intermediate missing is not one).

@@ -42,6 +42,8 @@ public struct DecisionFacts: Hashable, Sendable, Codable {
         self.forwarded = forwarded
     }
 
+    static let notForClientAuthenticationSummary = "certificate may not be used for TLS client authentication (its extended key usage)"
+
     public var isEmpty: Bool {
         trust == nil && misattribution == nil && nearMisses.isEmpty && strippedHeaders == nil && forwarded == nil && refusedAccount == nil
             && proxySlip == nil && forwarderHeadersWithoutCertificate == nil

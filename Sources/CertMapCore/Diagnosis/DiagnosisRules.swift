@@ -15,7 +15,7 @@ enum DiagnosisRules {
 
     private static func cause(of decision: Decision, _ request: Diagnosis.Request) -> Diagnosis {
         let facts = decision.facts ?? DecisionFacts()
-        let headline = "\(decision.statusText)  \(decision.reason.summary)"
+        let headline = "\(decision.statusText)  \(decision.summary)"
         let subject = request.subject ?? "the certificate"
         let make = { (kind: Diagnosis.Kind, title: String, cause: String, fix: String, evidence: [String]) in
             Diagnosis(kind: kind, headline: headline, title: title, cause: cause, fix: fix, evidence: evidence)
@@ -25,11 +25,12 @@ enum DiagnosisRules {
 
         if let wrong = facts.misattribution {
             let own = wrong.presentedAccount.map { "maps to \($0)" } ?? "maps to no account"
-            return make(
-                .misattributed, "answered with another user's identity",
-                "Answered as \(wrong.servedAccount), but this request presented \(wrong.presentedSubject), which \(own). The identity was mapped from \(wrong.mappedFromSubject) on request \(wrong.mappedFromRequest) of this connection and reused (\(request.mode)): a proxy pooling connections carried another user's request on it.",
-                "Switch authentication persistence to per-request (certmap serve --mode per-request, or m in the console), so every request is mapped from its own certificate; per-connection must never run behind a proxy that pools connections.",
-                [])
+            // The reason's own summary ("mapped to an account that may use this resource") is
+            // exactly what is not true of a leaked identity.
+            return Diagnosis(kind: .misattributed, headline: "\(decision.statusText)  answered as \(wrong.servedAccount), another user's identity", title: "answered with another user's identity",
+                cause: "Answered as \(wrong.servedAccount), but this request presented \(wrong.presentedSubject), which \(own). The identity was mapped from \(wrong.mappedFromSubject) on request \(wrong.mappedFromRequest) of this connection and reused (\(request.mode)): a proxy pooling connections carried another user's request on it.",
+                fix: "Switch authentication persistence to per-request (certmap serve --mode per-request, or m in the console), so every request is mapped from its own certificate; per-connection must never run behind a proxy that pools connections.",
+                evidence: [])
         }
         if decision.isAllowed, let failure = request.upstreamFailure {
             return make(.upstreamFailed, "application did not answer",

@@ -139,7 +139,7 @@ private final class AdminAdmissionHandler: ChannelInboundHandler, RemovableChann
             let check = (try? result.get()) ?? CertificateCheck(verdict: .untrusted, notes: ["the trust configuration could not be loaded"])
             let decision = snapshot.engine.decide(AuthenticationRequest(path: "/", certificate: leaf, check: check))
             guard let account = decision.account else {
-                handler.refuse(context: context, "not admitted: \(leaf.subject.rfc2253) gets \(decision.statusText) (\(decision.reason.summary)), so it maps to no account")
+                handler.refuse(context: context, "not admitted: \(leaf.subject.rfc2253) gets \(decision.statusText) (\(decision.summary)), so it maps to no account")
                 return
             }
             guard snapshot.engine.policy.accounts[account]?.groups.contains(Self.group) == true else {

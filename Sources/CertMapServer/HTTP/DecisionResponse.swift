@@ -23,7 +23,7 @@ enum DecisionResponse {
     static func body(for decision: Decision, traceID: String) -> String {
         let who = decision.account.map { " as \($0)" } ?? ""
         return """
-            \(decision.statusText)\(who): \(decision.reason.summary)
+            \(decision.statusText)\(who): \(decision.summary)
             reason: \(decision.reason.rawValue)
             trace: \(traceID) (find it in the console or in certmap serve's event log)
 

@@ -38,7 +38,7 @@ struct DecisionReport: Encodable {
         self.decision = decision.statusText
         self.account = decision.account
         self.reason = decision.reason.rawValue
-        self.summary = decision.reason.summary
+        self.summary = decision.summary
         self.mapping = decision.mapping
         self.path = path
         self.generation = decision.generation

@@ -6,7 +6,7 @@ enum DecisionText {
         var lines: [String] = []
         let who = decision.account.map { " as \($0)" } ?? ""
         lines.append("decision     \(decision.statusText)\(who) (\(decision.reason.rawValue))")
-        lines.append("why          \(decision.reason.summary)")
+        lines.append("why          \(decision.summary)")
         let diagnosis = Diagnosis(decision, for: .explained(certificate: certificate, path: path))
         lines.append("cause        \(diagnosis.cause)")
         for line in diagnosis.evidence { lines.append("evidence     \(line)") }

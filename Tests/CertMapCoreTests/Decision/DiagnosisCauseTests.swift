@@ -59,6 +59,9 @@ final class DiagnosisCauseTests: XCTestCase {
     func testTrustCausesAreDistinctAndNameTheirSpecifics() async throws {
         assertCause(try await diagnose("impostor"), .impersonation, names: ["alice (demo certificate)", "CertMap Impostor Root"], fix: "Do not trust this issuer")
         assertCause(try await diagnose("server"), .notForClientAuthentication, names: ["serverAuth"], fix: "clientAuth extended key usage")
+        let eku = try await diagnose("server")
+        XCTAssertEqual(eku.headline, "403.16  certificate may not be used for TLS client authentication (its extended key usage)")
+        XCTAssertFalse(eku.headline.contains("not trusted"), "the chain is trusted; only the key usage is wrong")
         assertCause(try await diagnose("root-ca"), .certificateAuthority, names: ["CA:TRUE"], fix: "end-entity certificate")
         assertCause(try await diagnose("expired"), .expired, names: ["CN=expired-user", "expired on 20"], fix: "new certificate")
         assertCause(try await diagnose("notyet"), .notYetValid, names: ["not valid until 20"], fix: "clocks")
