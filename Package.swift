@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "certmapTests",
-            dependencies: ["certmap", "CertMapTestSupport"]
+            dependencies: ["certmap", "CertMapJournal", "CertMapTestSupport"]
         ),
     ]
 )

@@ -1,3 +1,4 @@
+import CertMapJournal
 import Foundation
 import XCTest
 
@@ -127,5 +128,31 @@ final class ExplainCommandTests: XCTestCase {
         let add = try certmap.run(["mappings", "add", "--name", "y", "--account", "alice", "--rule", "O=x"])
         XCTAssertNotEqual(add.status, 0)
         XCTAssertEqual(try Data(contentsOf: config), broken, "a broken configuration must never be overwritten")
+    }
+
+    /// A request the server recorded is explained by its X-CertMap-Trace; trace ids carry the
+    /// run, so two runs in one journal never share one.
+    func testExplainTraceFindsTheRecordedRequestAcrossRuns() throws {
+        let certmap = try CertMapProcess.withTemporaryHome(self)
+        for _ in 0..<2 {
+            let run = try certmap.run(["scenario", "run", "q190009", "--mode", "legacy-iis4", "--requests", "4"])
+            XCTAssertNotEqual(run.status, 2, run.stderr)
+        }
+        let journal = certmap.home.appendingPathComponent("journal")
+        let ids = try JournalReader.read(journal).events.compactMap { event -> String? in
+            if case .request(let record) = event.kind { return record.traceID }
+            return nil
+        }
+        XCTAssertEqual(ids.count, 8, "\(ids)")
+        XCTAssertEqual(Set(ids).count, ids.count, "trace ids repeat across runs: \(ids)")
+        let id = try XCTUnwrap(ids.last)
+        let explained = try certmap.run(["explain", "--trace", id, "--journal", journal.path])
+        XCTAssertEqual(explained.status, 0, explained.stderr)
+        XCTAssertTrue(explained.stdout.contains("trace \(id)"), explained.stdout)
+        XCTAssertTrue(explained.stdout.hasPrefix("decision     401.2"), explained.stdout)
+        XCTAssertTrue(explained.stdout.contains("KB Q190009"), explained.stdout)
+        let ambiguous = try certmap.run(["explain", "--trace", "t-", "--journal", journal.path])
+        XCTAssertEqual(ambiguous.status, 1)
+        XCTAssertTrue(ambiguous.stderr.contains("requests have a trace starting with t-"), ambiguous.stderr)
     }
 }

@@ -22,6 +22,8 @@ public indirect enum FilterExpression: Hashable, Sendable {
     case path(String)
     /// `~inst edge-2`: the server a request came from, when attached to several.
     case instance(String)
+    /// `~trace t-3f9a12c0-1a`: the request with this `X-CertMap-Trace` (a prefix matches too).
+    case trace(String)
     /// `~conn 12`: the connection number, exactly.
     case connection(ConnectionID)
     /// `~mis`: answered with an identity its own certificate does not map to.
@@ -56,6 +58,8 @@ public indirect enum FilterExpression: Hashable, Sendable {
             return record.run.map { Self.contains($0, name) } ?? false
         case .connection(let id):
             return record.connection == id
+        case .trace(let id):
+            return record.traceID.lowercased().hasPrefix(id.lowercased())
         case .misattributed:
             return record.decision.facts?.misattribution != nil
         case .upstream(let answer):
@@ -108,6 +112,7 @@ extension FilterExpression: CustomStringConvertible {
         case .path(let value): text = "~path \(Self.quoted(value))"
         case .instance(let value): text = "~inst \(Self.quoted(value))"
         case .connection(let id): text = "~conn \(id)"
+        case .trace(let id): text = "~trace \(Self.quoted(id))"
         case .misattributed: text = "~mis"
         case .upstream(let answer): text = "~us \(answer)"
         case .text(let value): text = Self.quoted(value)

@@ -21,6 +21,7 @@ public struct FilterParser {
         ("~mode", "auth persistence mode: ~mode legacy"),
         ("~path", "request path: ~path /admin"),
         ("~conn", "connection number: ~conn 12"),
+        ("~trace", "the request with this X-CertMap-Trace (or a prefix of it): ~trace t-3f9a12c0-1a"),
         ("~inst", "server, when attached to several: ~inst edge-2"),
         ("~mis", "answered with another user's identity (takes no value): ~mis"),
         ("~us", "gateway mode, what the application answered: ~us 502, ~us 5xx, ~us fail"),
@@ -219,6 +220,7 @@ public struct FilterParser {
         case "~route", "~r": return .route(text)
         case "~mode", "~m": return .mode(text)
         case "~path", "~p": return .path(text)
+        case "~trace", "~t": return .trace(text)
         case "~inst", "~i": return .instance(text)
         case "~us":
             guard let answer = UpstreamAnswer(text) else {

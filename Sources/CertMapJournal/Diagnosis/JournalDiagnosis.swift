@@ -21,6 +21,8 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
         public let fix: String
         public let evidence: [String]
         public let example: RequestRecord
+        /// When the example was recorded.
+        public let exampleTime: Date?
     }
 
     /// The spoofed forwarded-certificate headers in the journal: how many, from which peers, and
@@ -44,8 +46,12 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
     /// Groups the refusals in `events` (optionally only those at or after `since`), most frequent first.
     public init(events: [CertMapEvent], since: Date? = nil) {
         let events = since.map { since in events.filter { $0.time >= since } } ?? events
+        var times: [String: Date] = [:]
         let records = events.compactMap { event -> RequestRecord? in
-            if case .request(let record) = event.kind { return record }
+            if case .request(let record) = event.kind {
+                times[record.traceID] = event.time
+                return record
+            }
             return nil
         }
         let diagnosed = records.map { ($0, Diagnosis(record: $0)) }.filter { $0.1.needsAttention }
@@ -62,7 +68,7 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
             guard let members = groups[kind], let (example, diagnosis) = members.first else { return nil }
             return Cause(
                 kind: kind, reason: example.decision.reason, decision: example.decision.statusText, title: diagnosis.title, count: members.count,
-                cause: diagnosis.cause, fix: diagnosis.fix, evidence: diagnosis.evidence, example: example)
+                cause: diagnosis.cause, fix: diagnosis.fix, evidence: diagnosis.evidence, example: example, exampleTime: times[example.traceID])
         }.sorted { ($0.count, $1.kind.rawValue) > ($1.count, $0.kind.rawValue) }
         let spoofs = events.compactMap { event -> SecurityEvent? in
             if case .security(let security) = event.kind, security.category == .spoof { return security }

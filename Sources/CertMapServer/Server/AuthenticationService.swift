@@ -14,6 +14,8 @@ public final class AuthenticationService: Sendable {
     /// This process's name in the journal (`r` + 8 hex digits), so connection numbers, which
     /// start again at 1 in every process, stay distinct across the runs one journal holds.
     public let run: String
+    /// `t-` and the run's number: every trace id of this process starts so.
+    private let tracePrefix: String
     private let state: NIOLockedValueBox<State>
 
     private struct State {
@@ -35,6 +37,7 @@ public final class AuthenticationService: Sendable {
         self.home = home
         self.events = events
         self.run = "r" + String(format: "%08x", UInt32.random(in: .min ... .max))
+        self.tracePrefix = "t-" + run.dropFirst() + "-"
         self.state = NIOLockedValueBox(State(persistence: persistence ?? configuration.current.document.server.authPersistence))
     }
 
@@ -246,12 +249,14 @@ public final class AuthenticationService: Sendable {
         }
     }
 
-    /// A short unique id for `X-CertMap-Trace` (`t-1a2b`), to look a decision up later.
+    /// A unique id for `X-CertMap-Trace` (`t-3f9a12c0-1a`: this run, then the request's number),
+    /// to look a decision up later in the console (`~trace`), `explain --trace` or the journal.
     func nextTraceID() -> String {
         let number = state.withLockedValue { state in
             state.nextTrace += 1
             return state.nextTrace
         }
-        return "t-" + String(number, radix: 16)
+        // The run's random number first: trace ids stay unique across the runs one journal holds.
+        return tracePrefix + String(number, radix: 16)
     }
 }

@@ -79,7 +79,9 @@ enum DiagnosisText {
             let identity = example.certificate.map { "CN=\($0.commonName)" } ?? "no certificate"
             lines.append("")
             lines.append("\(cause.count) × \(cause.decision)  \(cause.title)")
-            lines.append("    example  \(example.method) \(example.path) by \(identity), conn#\(example.connection) req#\(example.request), \(example.route), \(example.mode), trace \(example.traceID)")
+            let when = cause.exampleTime.map { ", at \(RFC3339Time.string($0))" } ?? ""
+            let run = example.run.map { " in run \($0)" } ?? ""
+            lines.append("    example  \(example.method) \(example.path) by \(identity), conn#\(example.connection) req#\(example.request), \(example.route), \(example.mode), trace \(example.traceID)\(when)\(run)")
             lines.append("    cause    \(cause.cause)")
             for line in cause.evidence { lines.append("    evidence \(line)") }
             lines.append("    fix      \(cause.fix)")
