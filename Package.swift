@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "certmapTests",
-            dependencies: ["certmap", "CertMapJournal", "CertMapTestSupport"]
+            dependencies: ["certmap", "CertMapCore", "CertMapJournal", "CertMapTestSupport"]
         ),
     ]
 )

@@ -16,7 +16,7 @@ struct CertMap: AsyncParsableCommand {
             configuration, so every command works out of the box.
             """,
         version: "0.1.0",
-        subcommands: [ConsoleSubcommand.self, ServeCommand.self, ScenarioCommand.self, ExplainCommand.self, DiagnoseCommand.self, ReplayCommand.self, ExportCommand.self, ImportCommand.self, LogFormatCommand.self, SessionsCommand.self, MappingsCommand.self, PKICommand.self, BenchCommand.self],
+        subcommands: [ConsoleSubcommand.self, ServeCommand.self, ScenarioCommand.self, ExplainCommand.self, DoctorCommand.self, DiagnoseCommand.self, ReplayCommand.self, ExportCommand.self, ImportCommand.self, LogFormatCommand.self, SessionsCommand.self, MappingsCommand.self, PKICommand.self, BenchCommand.self],
         defaultSubcommand: ConsoleSubcommand.self
     )
 

@@ -39,6 +39,7 @@ final class BadInputSweepTests: XCTestCase {
             (["foo"], "unknown command \"foo\"; the commands are console, serve"),
             (["console"], "the console needs a terminal"),
             (["serve", "--upstream", "localhost:8000"], "\"localhost:8000\" is not an upstream URL: it needs a scheme, e.g. http://localhost:8000"),
+            (["doctor", "--forwarder-cert", "/nonexistent/proxy.crt"], "/nonexistent/proxy.crt: no such file"),
             (["explain"], "give --cert FILE (a certificate to decide) or --trace ID (a recorded request), one of them"),
             (["explain", "--trace", "t-nosuch", "--journal", home.path], "no request with trace t-nosuch"),
             (["explain", "--cert", certmap.pki.appendingPathComponent("alice.crt").path, "--path", "nopath"], "--path must start with \"/\""),

@@ -40,6 +40,9 @@ struct ConsoleRuntime: Sendable {
             inbox.post([.configurationLoaded(snapshot.document), .notice("config.json changed on disk: applied as configuration generation \(snapshot.generation)")])
         }
         watcher.start()
+        // What `certmap doctor` would say, shown once at start: errors and warnings only.
+        let findings = DeploymentDoctor.examine(stack.service.configuration.current.document, home: home).filter { $0.severity != .note }
+        for finding in findings { stack.service.events.publish(.system(SystemEvent("doctor: \(finding)"))) }
         return ConsoleRuntime(stack: stack, inbox: inbox, subscription: sink, watcher: watcher)
     }
 

@@ -74,7 +74,7 @@ extension Array where Element == String {
     /// `--home X` must follow the subcommand path (`mappings add --home X ...`), so move the
     /// first two elements after the leading words that are not options.
     fileprivate func reorderedAfterSubcommand(_ arguments: [String]) -> [String] {
-        let words = arguments.prefix { !$0.hasPrefix("-") && ["console", "explain", "mappings", "pki", "serve", "scenario", "run", "diagnose", "replay", "export", "har", "import", "iis", "log", "logformat", "sessions", "save", "delete", "list", "add", "remove", "test", "init", "issue"].contains($0) }
+        let words = arguments.prefix { !$0.hasPrefix("-") && ["console", "explain", "doctor", "mappings", "pki", "serve", "scenario", "run", "diagnose", "replay", "export", "har", "import", "iis", "log", "logformat", "sessions", "save", "delete", "list", "add", "remove", "test", "init", "issue"].contains($0) }
         return Array(words) + self + Array(arguments.dropFirst(words.count))
     }
 }
