@@ -74,4 +74,31 @@ private extension CertMapEvent {
         if case .request(let record) = kind { return record }
         return nil
     }
+
+    /// Failures that never become a request record — handshakes, malformed HTTP, refused
+    /// targets, limits — are grouped with their fix too, most frequent first.
+    func testFailuresBeforeADecisionAreGroupedByWhatHappenedWithTheFix() {
+        func security(_ index: Int, _ category: SecurityEvent.Category, _ peer: String, _ message: String, reason: String? = nil) -> CertMapEvent {
+            CertMapEvent(sequence: UInt64(index), time: Date(timeIntervalSince1970: 1_790_000_000 + Double(index)), kind: .security(
+                SecurityEvent(category: category, connection: nil, peer: peer, message: message, reason: reason)))
+        }
+        let events = [
+            security(1, .tls, "127.0.0.7:1000", "TLS: the client ended the handshake with the alert \"unknown ca\"", reason: "alert_unknown_ca"),
+            security(2, .tls, "127.0.0.8:1001", "TLS: the client ended the handshake with the alert \"unknown ca\"", reason: "alert_unknown_ca"),
+            security(3, .tls, "127.0.0.7:1002", "TLS: the client spoke plain HTTP to the HTTPS port (use https://)", reason: "plain_http"),
+            security(4, .malformedRequest, "127.0.0.9:1003", "request target \"/a%2Fb\" refused: the target holds an encoded slash", reason: "target"),
+            security(5, .limit, "127.0.0.9:1004", "request headers are 20000 bytes; the limit is 16384"),
+            security(6, .limit, "127.0.0.9:1005", "request headers are 20000 bytes; the limit is 16384 (server.limits.maxHeaderBytes)"),
+            security(7, .spoof, "127.0.0.9:1006", "removed forwarded-certificate header(s) X-SSL-Client-Cert"),
+        ]
+        let groups = JournalDiagnosis(events: events).beforeDecision
+        XCTAssertEqual(groups.first?.reason, "alert_unknown_ca")
+        XCTAssertEqual(groups.first?.count, 2)
+        XCTAssertEqual(groups.first?.peers, ["127.0.0.7", "127.0.0.8"])
+        XCTAssertTrue(groups.first?.fix.contains("certmap doctor") == true, groups.first?.fix ?? "")
+        XCTAssertEqual(Set(groups.map { "\($0.category)/\($0.reason ?? "")" }), ["tls/alert_unknown_ca", "tls/plain_http", "malformedRequest/target", "limit/431"])
+        XCTAssertEqual(groups.first { $0.reason == "431" }?.count, 2, "an event written without a reason is grouped by its message")
+        XCTAssertTrue(groups.first { $0.reason == "431" }?.fix.contains("server.limits.maxHeaderBytes") == true)
+        XCTAssertFalse(groups.contains { $0.category == "spoof" }, "spoofing has its own section")
+    }
 }

@@ -151,4 +151,31 @@ final class TrustReloadTests: XCTestCase {
         XCTAssertEqual(record.decision.reason, .revocationUnknown)
         XCTAssertTrue(Diagnosis(record: record).cause.contains("past its nextUpdate"), Diagnosis(record: record).cause)
     }
+
+    /// A client that ends the handshake because it does not trust certmap is told which side
+    /// to fix: certmap's own certificate file when it lacks its intermediate, else the client's roots.
+    func testAClientThatDoesNotTrustCertmapIsToldWhetherCertmapsChainIsComplete() async throws {
+        let harness = try await ServerHarness.start(self)
+        func failedHandshake() async throws -> String {
+            let before = tlsMessages(harness).count
+            let output = try await ExternalClients.run("curl", [
+                "-sS", "--cacert", harness.home.pkiDirectory.appendingPathComponent("impostor-ca.crt").path, "https://127.0.0.1:\(harness.port)/"])
+            XCTAssertNotEqual(output.status, 0, "curl trusted certmap with an unrelated CA")
+            _ = await eventually { tlsMessages(harness).count > before }
+            return tlsMessages(harness).last ?? ""
+        }
+        let complete = try await failedHandshake()
+        XCTAssertTrue(complete.contains("certmap sends its whole chain up to the root, so the client probably lacks that root CA"), complete)
+        let server = harness.home.pkiDirectory.appendingPathComponent("server.crt")
+        let text = try String(contentsOf: server, encoding: .utf8)
+        try String(text[..<text.range(of: "-----END CERTIFICATE-----")!.upperBound] + "\n").write(to: server, atomically: true, encoding: .utf8)
+        try harness.service.loadTrust()
+        let incomplete = try await failedHandshake()
+        XCTAssertTrue(incomplete.contains("certmap's own chain is incomplete"), incomplete)
+        XCTAssertTrue(incomplete.contains("append CN=CertMap Demo Issuing CA"), incomplete)
+    }
+
+    private func tlsMessages(_ harness: ServerHarness) -> [String] {
+        harness.service.events.recent().compactMap { if case .security(let event) = $0.kind, event.category == .tls { event.message } else { nil } }
+    }
 }

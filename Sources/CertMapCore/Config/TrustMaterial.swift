@@ -16,6 +16,9 @@ public struct TrustMaterial: Sendable {
     public let servedHosts: ServedHosts
     /// CRLs past their `nextUpdate` when the material was loaded.
     public let staleCRLs: [StaleCRL]
+    /// Why clients that trust only the root cannot verify certmap's own certificate (its file
+    /// lacks an intermediate), or nil: said with every TLS failure that looks like distrust.
+    public let serverChainProblem: String?
 
     /// A CRL past its `nextUpdate`: the revocations it lists may be out of date.
     public struct StaleCRL: Hashable, Sendable, CustomStringConvertible {
@@ -31,15 +34,19 @@ public struct TrustMaterial: Sendable {
     /// Loads and checks every file `document` names, resolved against `home`.
     /// - Throws: `ConfigError.io` naming the file, the setting and the problem.
     public static func load(_ document: ConfigDocument, home: DataHome, at time: Date = Date()) throws -> TrustMaterial {
-        let server = try serverIdentity(document.server, home: home)
+        let (server, serverChain) = try serverIdentity(document.server, home: home)
         let validator = try TrustConfiguration.validator(for: document.trust, home: home)
         let proxyTrust = try ProxyTrust.load(document.server, home: home)
         let stale = zip(document.trust.crls, validator.chainValidator.revocationPolicy.crls).compactMap { path, crl -> StaleCRL? in
             guard crl.isStale(at: time), let nextUpdate = crl.nextUpdate else { return nil }
             return StaleCRL(file: home.resolve(path).path, issuer: crl.issuer.traceName, nextUpdate: nextUpdate)
         }
+        let known = validator.chainValidator.trust.allCertificates.compactMap { try? CertificateIdentity(certificate: $0) }
+        let chainProblem = CertificateChecks.serverChain([server] + serverChain, known: known, file: home.resolve(document.server.certificate).path, now: time)
+            .first { $0.severity == .error && $0.message.contains("not a root") }
         return TrustMaterial(
-            validator: validator, proxyTrust: proxyTrust, serverCertificate: server, servedHosts: ServedHosts(certificate: server), staleCRLs: stale)
+            validator: validator, proxyTrust: proxyTrust, serverCertificate: server, servedHosts: ServedHosts(certificate: server), staleCRLs: stale,
+            serverChainProblem: chainProblem.map { $0.message + ($0.fix.map { "; fix: \($0)" } ?? "") })
     }
 
     /// Every file `document` makes the server read besides config.json, for watching.
@@ -51,12 +58,13 @@ public struct TrustMaterial: Sendable {
 
     /// The server certificate file parses, its first certificate is the leaf, and the private key
     /// parses and belongs to it.
-    private static func serverIdentity(_ server: ServerSettings, home: DataHome) throws -> CertificateIdentity {
+    private static func serverIdentity(_ server: ServerSettings, home: DataHome) throws -> (CertificateIdentity, [CertificateIdentity]) {
         let certificateURL = home.resolve(server.certificate)
         let keyURL = home.resolve(server.privateKey)
         let leaf: CertificateIdentity
+        let chain: [CertificateIdentity]
         do {
-            leaf = try CertificateLoader.leafAndChain(at: certificateURL).leaf
+            (leaf, chain) = try CertificateLoader.leafAndChain(at: certificateURL)
         } catch {
             throw ConfigError.io(file: certificateURL.path, detail: "server.certificate: \(error)")
         }
@@ -77,6 +85,6 @@ public struct TrustMaterial: Sendable {
                 file: keyURL.path,
                 detail: "server.privateKey: does not belong to the server certificate \(leaf.subject.rfc2253) in \(certificateURL.lastPathComponent)")
         }
-        return leaf
+        return (leaf, chain)
     }
 }

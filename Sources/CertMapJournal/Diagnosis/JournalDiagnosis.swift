@@ -39,6 +39,9 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
     public let misattributed: Int
     public let causes: [Cause]
     public let spoofing: Spoofing?
+    /// Connections and requests refused before any decision (TLS, malformed HTTP, refused
+    /// targets, limits, malformed forwarded headers), grouped with their fix.
+    public let beforeDecision: [RefusalBeforeDecision]
     /// What limits the picture: events the journal could not record (a full disk), CRLs the
     /// server reported past their nextUpdate. One sentence each.
     public let notes: [String]
@@ -70,6 +73,10 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
                 kind: kind, reason: example.decision.reason, decision: example.decision.statusText, title: diagnosis.title, count: members.count,
                 cause: diagnosis.cause, fix: diagnosis.fix, evidence: diagnosis.evidence, example: example, exampleTime: times[example.traceID])
         }.sorted { ($0.count, $1.kind.rawValue) > ($1.count, $0.kind.rawValue) }
+        self.beforeDecision = RefusalBeforeDecision.group(events.compactMap { event -> SecurityEvent? in
+            if case .security(let security) = event.kind { return security }
+            return nil
+        })
         let spoofs = events.compactMap { event -> SecurityEvent? in
             if case .security(let security) = event.kind, security.category == .spoof { return security }
             return nil

@@ -90,7 +90,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     }
 
     func reject(context: ChannelHandlerContext, status: HTTPResponseStatus, message: String, version: HTTPVersion) {
-        service.events.publish(.security(SecurityEvent(category: .limit, connection: connection?.id, peer: connection?.peer ?? "?", message: message)))
+        service.events.publish(.security(SecurityEvent(category: .limit, connection: connection?.id, peer: connection?.peer ?? "?", message: message, reason: String(status.code))))
         let (head, body) = DecisionResponse.error(status, message: message, version: version)
         write(context: context, head: head, body: body, keepAlive: false)
     }

@@ -109,7 +109,7 @@ struct RequestAuthenticator {
         switch RequestTarget.read(received.uri, isOptions: received.method == .OPTIONS, servedHosts: servedHosts) {
         case .failure(let refusal):
             let message = "request target \"\(received.uri.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F ? String($0) : "?" }.joined())\" refused: \(refusal)"
-            let event = SecurityEvent(category: .malformedRequest, connection: connection.id, peer: connection.peer, message: message)
+            let event = SecurityEvent(category: .malformedRequest, connection: connection.id, peer: connection.peer, message: message, reason: "target")
             return .answered(ErrorAnswer(status: .badRequest, message: message, event: event))
         case .success(let read):
             target = read

@@ -126,6 +126,11 @@ public final class AuthenticationService: Sendable {
         return material.validator.chainValidator.revocationPolicy.crls.filter { $0.isStale(at: now) }.count
     }
 
+    /// Why clients that trust only the root cannot verify certmap's certificate, if they cannot.
+    var serverChainProblem: String? {
+        state.withLockedValue { $0.material?.material.serverChainProblem }
+    }
+
     /// The names an absolute-form request target may use: the server certificate's, once the
     /// trust files are loaded (before that, the target's host is not restricted).
     var servedHosts: ServedHosts {

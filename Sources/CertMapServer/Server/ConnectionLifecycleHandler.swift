@@ -113,7 +113,7 @@ final class ConnectionLifecycleHandler: ChannelDuplexHandler {
         switch error {
         case is NIOSSLError, is BoringSSLError:
             let failure = TLSFailureText.classify(error)
-            message = "TLS: " + failure.text
+            message = "TLS: " + failure.text + (failure.suggestsDistrust ? Self.chainNote(service.serverChainProblem) : "")
             reason = failure.reason
         case let error as HTTPParserError: message = "malformed HTTP: \(error)"
         default: message = "connection error: \(error)"
@@ -122,6 +122,14 @@ final class ConnectionLifecycleHandler: ChannelDuplexHandler {
         let category: SecurityEvent.Category = error is HTTPParserError ? .malformedRequest : .tls
         service.events.publish(.security(SecurityEvent(category: category, connection: id, peer: peer, message: message, reason: reason)))
         context.close(promise: nil)
+    }
+
+    /// What certmap knows of its own side when a client seems not to trust it: its certificate
+    /// file lacks an intermediate (the likely cause), or it sends its whole chain (then the client
+    /// lacks the root).
+    static func chainNote(_ problem: String?) -> String {
+        guard let problem else { return "; certmap sends its whole chain up to the root, so the client probably lacks that root CA" }
+        return "; and certmap's own chain is incomplete: \(problem)"
     }
 
     /// Errors that mean the peer went away, not that it misbehaved.
@@ -165,7 +173,7 @@ final class ConnectionLifecycleHandler: ChannelDuplexHandler {
                 handler.perform(handler.machine.timerFired(now: .now()), context: context)
             }
         case .expire(let reason, let answer408):
-            service.events.publish(.security(SecurityEvent(category: .limit, connection: id, peer: peer, message: reason)))
+            service.events.publish(.security(SecurityEvent(category: .limit, connection: id, peer: peer, message: reason, reason: "timeout")))
             guard answer408 else {
                 context.close(promise: nil)
                 return

@@ -10,6 +10,11 @@ enum TLSFailureText {
     struct Failure: Hashable {
         let reason: String
         let text: String
+
+        /// Whether the client probably ended the handshake because it does not trust certmap.
+        var suggestsDistrust: Bool {
+            ["alert_unknown_ca", "alert_bad_certificate", "alert_certificate_unknown", "alert_certificate_expired", "broken_off", "closed"].contains(reason)
+        }
     }
 
     static func describe(_ error: Error) -> String { classify(error).text }

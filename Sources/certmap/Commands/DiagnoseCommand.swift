@@ -71,7 +71,7 @@ enum DiagnosisText {
     static func render(_ diagnosis: JournalDiagnosis, source: String) -> String {
         let wrong = diagnosis.misattributed > 0 ? ", \(diagnosis.misattributed) answered with another user's identity" : ""
         var lines = ["\(source): \(diagnosis.requests) request(s), \(diagnosis.refused) refused\(wrong)"]
-        if diagnosis.causes.isEmpty {
+        if diagnosis.causes.isEmpty && diagnosis.beforeDecision.isEmpty && diagnosis.spoofing == nil {
             lines.append("nothing to fix: no refusals, and every answer carried the request's own identity")
         }
         for cause in diagnosis.causes {
@@ -91,6 +91,16 @@ enum DiagnosisText {
             lines.append("\(spoofing.count) × spoofed forwarded-certificate header(s) from \(spoofing.peers.joined(separator: ", ")) (stripped, never authenticated)")
             lines.append("    example  \(spoofing.example)")
             lines.append("    fix      find the client forging them; only peers in server.certificateForwarders (identified by the certificate they present) may forward certificates")
+        }
+        if !diagnosis.beforeDecision.isEmpty {
+            lines.append("")
+            lines.append("refused before a decision (no request record):")
+        }
+        for refusal in diagnosis.beforeDecision {
+            lines.append("")
+            lines.append("\(refusal.count) × \(refusal.category)\(refusal.reason.map { " \($0)" } ?? "")  \(refusal.title), from \(refusal.peers.joined(separator: ", "))")
+            lines.append("    example  \(refusal.example)")
+            lines.append("    fix      \(refusal.fix)")
         }
         if !diagnosis.notes.isEmpty { lines.append("") }
         for note in diagnosis.notes { lines.append("note: \(note)") }
