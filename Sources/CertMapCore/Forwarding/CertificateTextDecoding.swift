@@ -82,8 +82,18 @@ enum CertificateTextDecoding {
             certificates.append(try identity(der: der, header: header, context: context))
             rest = rest[stop.upperBound...]
         }
-        guard !certificates.isEmpty else { throw .noPEMCertificate(header: header) }
+        guard !certificates.isEmpty else { throw noPEMReason(text, header: header) }
         return certificates
+    }
+
+    /// Why text holds no PEM block, as precisely as it can be told: encoded twice, or DER
+    /// without the armour, or neither.
+    static func noPEMReason(_ text: String, header: String) -> ForwardedHeaderError {
+        let upper = text.uppercased()
+        if upper.contains("%2D%2D%2D%2D%2DBEGIN") || upper.contains("BEGIN%20CERTIFICATE") { return .encodedTwice(header: header) }
+        let compact = text.filter { !$0.isWhitespace }
+        if compact.count >= 64, compact.utf8.allSatisfy(isBase64) { return .pemWithoutArmour(header: header) }
+        return .noPEMCertificate(header: header)
     }
 
     /// Removes optional surrounding whitespace and one pair of double quotes — HAProxy's

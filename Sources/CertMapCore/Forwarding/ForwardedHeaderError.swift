@@ -25,6 +25,12 @@ public enum ForwardedHeaderError: Error, CustomStringConvertible, Hashable, Send
     case urlDecodingFailed(header: String, offset: Int)
     /// PEM text with no complete `-----BEGIN CERTIFICATE-----` … `-----END CERTIFICATE-----` block.
     case noPEMCertificate(header: String)
+    /// The value is still URL-encoded after one decoding (`%2D%2D%2D%2D%2DBEGIN`): the forwarder
+    /// escaped an already escaped certificate (nginx `$ssl_client_escaped_cert` passed through
+    /// another encoding step).
+    case encodedTwice(header: String)
+    /// Base64 DER without the PEM lines: the forwarder sends the other format.
+    case pemWithoutArmour(header: String)
     /// XFCC `Cert=` holds more than one certificate (the chain belongs in `Chain=`).
     case tooManyCertificates(header: String, count: Int)
     /// An XFCC double-quoted value that never closes.
@@ -56,6 +62,10 @@ public enum ForwardedHeaderError: Error, CustomStringConvertible, Hashable, Send
             return "\(header): URL-decoding failed: malformed %-escape at offset \(offset)"
         case .noPEMCertificate(let header):
             return "\(header): PEM text without a complete -----BEGIN CERTIFICATE----- … -----END CERTIFICATE----- block"
+        case .encodedTwice(let header):
+            return "\(header): the certificate is URL-encoded twice (still %2D%2D%2D%2D%2DBEGIN… after decoding); make the forwarder escape it once (nginx: $ssl_client_escaped_cert, with nothing else encoding it again)"
+        case .pemWithoutArmour(let header):
+            return "\(header): base64 DER without the -----BEGIN CERTIFICATE----- lines; send PEM here, or send the DER in the base64DER header (server.forwardedHeaders.base64DERHeader)"
         case .tooManyCertificates(let header, let count):
             return "\(header): Cert= holds \(count) certificates; expected one (the chain belongs in Chain=)"
         case .xfccUnterminatedQuote(let header, let offset):

@@ -158,7 +158,9 @@ struct RequestAuthenticator {
             events.append(SecurityEvent(category: .spoof, connection: connection.id, peer: connection.peer, message: message))
             forwarded = nil
         case .malformed(let error):
-            let event = SecurityEvent(category: .malformedForwardedHeader, connection: connection.id, peer: connection.peer, message: error.description)
+            let forwarder = connection.role.forwarder.map { " (from forwarder \"\($0)\" at \(connection.peer))" } ?? ""
+            let event = SecurityEvent(
+                category: .malformedForwardedHeader, connection: connection.id, peer: connection.peer, message: error.description + forwarder, reason: "forwarded_header")
             return .answered(ErrorAnswer(status: .badRequest, message: error.description, event: event))
         }
         // The certificate this request presented is recorded even when it is not used, so a

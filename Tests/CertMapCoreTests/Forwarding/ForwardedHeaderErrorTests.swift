@@ -123,6 +123,18 @@ final class ForwardedHeaderErrorTests: XCTestCase {
         XCTAssertEqual(error([("X-SSL-Client-Cert", "-----BEGIN%2")]), .urlDecodingFailed(header: "X-SSL-Client-Cert", offset: 10))
     }
 
+    /// The slips a real forwarder makes, each named for what it is.
+    func testPEMEscapedTwiceOrWithoutItsArmourIsNamedForWhatItIs() {
+        let twice = ProxyEncoding.nginxEscaped(ProxyEncoding.nginxEscaped(ProxyEncoding.pem([pki.leaf])))
+        XCTAssertEqual(error([("X-SSL-Client-Cert", twice)]), .encodedTwice(header: "X-SSL-Client-Cert"))
+        XCTAssertTrue(ForwardedHeaderError.encodedTwice(header: "X-SSL-Client-Cert").description.contains("URL-encoded twice"))
+        XCTAssertEqual(error([("X-SSL-Client-Cert", ProxyEncoding.base64(pki.leaf))]), .pemWithoutArmour(header: "X-SSL-Client-Cert"))
+        let spaced = ProxyEncoding.pem([pki.leaf]).replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "BEGIN CERTIFICATE", with: "BEGIN CERTIFICATE")
+        guard case .certificate = parser.parse(headers: [("X-SSL-Client-Cert", ProxyEncoding.nginxEscaped(spaced))]) else {
+            return XCTFail("PEM whose lines were folded into spaces is still read")
+        }
+    }
+
     func testPEMWithoutACertificateBlockIsRejected() {
         let key = ProxyEncoding.nginxEscaped("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n")
         XCTAssertEqual(error([("X-SSL-Client-Cert", key)]), .noPEMCertificate(header: "X-SSL-Client-Cert"))
