@@ -139,6 +139,12 @@ public struct NearMiss: Hashable, Sendable, Codable {
         case letterCase
         /// All rules but one match.
         case oneRuleDiffers
+        /// All rules but one match, and that one would match on the other field (a rule on the
+        /// issuer's CN where the subject's was meant, or the reverse).
+        case otherField
+        /// All rules but one match, and that one would match on another subfield of the same
+        /// field (a CN rule holding the e-mail address the certificate has in E or the SAN).
+        case otherSubfield
         /// A one-to-one mapping names a certificate with this subject but another key or serial
         /// (a renewed certificate).
         case renewedCertificate

@@ -191,6 +191,10 @@ enum DiagnosisRules {
             (kind, title, cause, fix) = (.letterCase, "rule differs only in letter case", "\(target) matches except for letter case: \(closest.detail).", "Make the rule case-insensitive (drop caseSensitive) or correct its letters.")
         case .renewedCertificate:
             (kind, title, cause, fix) = (.renewedCertificate, "renewed certificate", "\(target) \(closest.detail).", "Map the new certificate (certmap mappings add --cert <new.crt> --account \(closest.account ?? "<account>")) and remove the old mapping when it is no longer used.")
+        case .otherField:
+            (kind, title, cause, fix) = (.ruleOnOtherField, "rule on the wrong field", "\(target) matches every rule but one: \(closest.detail).", "Change that rule's field in \(closest.mapping) (or on screen 3) if this certificate belongs there.")
+        case .otherSubfield:
+            (kind, title, cause, fix) = (.ruleOnOtherSubfield, "rule on the wrong subfield", "\(target) matches every rule but one: \(closest.detail).", "Change that rule's subfield in \(closest.mapping) (or on screen 3) if this certificate belongs there.")
         case .oneRuleDiffers:
             (kind, title, cause, fix) = (.oneRuleDiffers, "one rule away from a mapping", "\(target) matches every rule but one: \(closest.detail).", "If this certificate belongs there, widen that rule (a wildcard or another value); otherwise add a mapping of its own.")
         case .shadowedByDeny, .impersonation:

@@ -21,6 +21,15 @@ struct NearMissFinder {
                 kind: .renewedCertificate, mapping: "one-to-one \"\(renewed.name)\"", account: renewed.account,
                 detail: "maps a certificate with this subject but another key or serial (SHA-256 \(renewed.fingerprint.colonHex.prefix(11))…): probably this user's previous certificate"))
         }
+        // A renewal that moved the e-mail address between the subject and the SAN changes the
+        // subject's text but not who it names.
+        let withoutEmail = Self.subjectWithoutEmail(identity.subject.rfc2253)
+        for renewed in mappings.oneToOne.prefix(limit) where renewed.fingerprint != identity.sha256 && renewed.subject != identity.subject.rfc2253 {
+            guard let subject = renewed.subject, Self.subjectWithoutEmail(subject) == withoutEmail else { continue }
+            found.append(NearMiss(
+                kind: .renewedCertificate, mapping: "one-to-one \"\(renewed.name)\"", account: renewed.account,
+                detail: "maps a certificate of the same person (\(subject)) with another key; the e-mail address moved between the subject and the SAN: probably this user's previous certificate"))
+        }
         var passedDeny = deny == nil
         for (ordinal, mapping) in mappings.manyToOne.prefix(limit).enumerated() {
             let label = "many-to-one #\(ordinal + 1) \"\(mapping.name)\""
@@ -42,6 +51,10 @@ struct NearMissFinder {
                 found.append(NearMiss(kind: .letterCase, mapping: label, account: mapping.account, detail: rule))
             case .oneRuleDiffers(let rule) where mapping.rules.count > 1:
                 found.append(NearMiss(kind: .oneRuleDiffers, mapping: label, account: mapping.account, detail: rule))
+            case .otherField(let detail):
+                found.append(NearMiss(kind: .otherField, mapping: label, account: mapping.account, detail: detail))
+            case .otherSubfield(let detail):
+                found.append(NearMiss(kind: .otherSubfield, mapping: label, account: mapping.account, detail: detail))
             default:
                 break
             }
@@ -54,7 +67,30 @@ struct NearMissFinder {
         case matches
         case onlyLetterCase(String)
         case oneRuleDiffers(String)
+        case otherField(String)
+        case otherSubfield(String)
         case farOff
+    }
+
+    /// An RFC 2253 subject without its e-mail attribute, lower-cased, for comparing renewals.
+    static func subjectWithoutEmail(_ subject: String) -> String {
+        subject.lowercased().split(separator: ",").filter { !$0.hasPrefix("emailaddress=") && !$0.hasPrefix("e=") && !$0.hasPrefix("1.2.840.113549.1.9.1=") }.joined(separator: ",")
+    }
+
+    /// The failing rule would match on the other field, or on another subfield of its field.
+    private func misplaced(_ rule: MappingRule, _ identity: CertificateIdentity) -> Verdict? {
+        let other: CertificateField = rule.field == .subject ? .issuer : .subject
+        let swapped = MappingRule(field: other, subfield: rule.subfield, match: rule.pattern.source, caseSensitive: rule.pattern.isCaseSensitive)
+        if swapped.subfield.nameSubfield != nil || other == .subject, swapped.evaluate(identity).matched {
+            return .otherField("\(rule.label) fails, but \(swapped.label) matches: the rule is on the \(rule.field.rawValue) where the \(other.rawValue) was meant")
+        }
+        for subfield in CertificateSubfield.allCases where subfield != rule.subfield && (rule.field == .subject || subfield.nameSubfield != nil) {
+            let moved = MappingRule(field: rule.field, subfield: subfield, match: rule.pattern.source, caseSensitive: rule.pattern.isCaseSensitive)
+            if moved.evaluate(identity).matched {
+                return .otherSubfield("\(rule.label) fails, but \(moved.label) matches: the value is in \(rule.field.rawValue).\(subfield.rawValue), not \(rule.field.rawValue).\(rule.subfield.rawValue)")
+            }
+        }
+        return nil
     }
 
     private func evaluate(_ mapping: ManyToOneMapping, _ identity: CertificateIdentity) -> Verdict {
@@ -72,7 +108,9 @@ struct NearMissFinder {
         }
         if failed.isEmpty && caseOnly.isEmpty { return mapping.rules.isEmpty ? .farOff : .matches }
         if failed.isEmpty { return .onlyLetterCase(caseOnly.joined(separator: "; ")) }
-        return failed.count == 1 && caseOnly.isEmpty ? .oneRuleDiffers(failed[0]) : .farOff
+        guard failed.count == 1, caseOnly.isEmpty else { return .farOff }
+        if let rule = mapping.rules.first(where: { !$0.evaluate(identity).matched }), let misplaced = misplaced(rule, identity) { return misplaced }
+        return .oneRuleDiffers(failed[0])
     }
 }
 
@@ -83,6 +121,7 @@ extension NearMiss.Kind {
         case .disabledMapping: return 0
         case .disabledAccount: return 1
         case .shadowedByDeny: return 2
+        case .otherField, .otherSubfield: return 2
         case .letterCase: return 3
         case .renewedCertificate: return 4
         case .oneRuleDiffers: return 5

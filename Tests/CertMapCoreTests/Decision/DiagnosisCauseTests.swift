@@ -94,6 +94,27 @@ final class DiagnosisCauseTests: XCTestCase {
         assertCause(try await diagnose("erin"), .notMapped, names: ["CN=erin"], fix: "Add a mapping")
     }
 
+    /// Near misses are searched over every mapping, not only the ones the index preselects: a
+    /// one-rule mapping on the wrong field or subfield is found, and named.
+    func testARuleOnTheOtherFieldOrSubfieldIsFoundAndNamed() async throws {
+        assertCause(try await diagnose("erin") { document in
+            document.manyToOne.append(ManyToOneEntry(name: "erin by CN", account: "sales", rules: [RuleEntry(field: .issuer, subfield: .commonName, match: "erin")]))
+        }, .ruleOnOtherField, names: ["erin by CN", "issuer.CN = \"erin\" fails, but subject.CN = \"erin\" matches"], fix: "field")
+        assertCause(try await diagnose("erin") { document in
+            document.manyToOne.append(ManyToOneEntry(name: "erin by mail", account: "sales", rules: [RuleEntry(subfield: .commonName, match: "erin@northwind.example")]))
+        }, .ruleOnOtherSubfield, names: ["erin by mail", "subject.CN = \"erin@northwind.example\" fails"], fix: "subfield")
+    }
+
+    /// A renewal that moved the e-mail address out of the subject is still recognised.
+    func testARenewedCertificateWhoseSubjectLostItsEmailIsStillRecognised() async throws {
+        assertCause(try await diagnose("alice") { document in
+            document.manyToOne.removeAll { $0.name == "Contoso engineering" }
+            document.oneToOne[0].certificate = nil
+            document.oneToOne[0].sha256 = String(repeating: "AB:", count: 31) + "AB"
+            document.oneToOne[0].subject = "CN=alice,OU=Engineering,O=Contoso,C=US"
+        }, .renewedCertificate, names: ["alice (demo certificate)", "e-mail address moved"], fix: "Map the new certificate")
+    }
+
     func testRefusedAccountsAreNamedInTheCauseAndTheFix() async throws {
         // bob maps to sales ("Contoso sales"); each edit refuses that account for another reason.
         let disabled = try await diagnose("bob") { document in
