@@ -22,19 +22,25 @@ final class TrustReloadTests: XCTestCase {
         XCTAssertEqual(decision, expected, message, file: file, line: line)
     }
 
-    /// Replaces the CA bundle with `text` (nil: deletes it), reloads, and checks that the
-    /// generation did not change, alice is still served, and one line names the bundle.
-    private func assertBundleRefused(
-        _ replacement: (DataHome) throws -> String?, saying expected: String, file: StaticString = #filePath, line: UInt = #line
-    ) async throws {
-        let harness = try await ServerHarness.start(self)
-        // The server trusts a copy of the demo bundle (curl keeps using the original to trust the server).
+    /// Makes the server trust a copy of the demo bundle, saved and applied (curl keeps using the
+    /// original to trust the server, whatever happens to the copy); returns the copy.
+    private func trustingACopyOfTheBundle(_ harness: ServerHarness) throws -> URL {
         let bundle = harness.home.url.appendingPathComponent("client-cas.pem")
         try FileManager.default.copyItem(at: harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem"), to: bundle)
         var document = harness.service.configuration.current.document
         document.trust.caBundle = "client-cas.pem"
         try ConfigStore(home: harness.home).save(document)
         try harness.service.apply(document)
+        return bundle
+    }
+
+    /// Replaces the CA bundle with `text` (nil: deletes it), reloads, and checks that the
+    /// generation did not change, alice is still served, and one line names the bundle.
+    private func assertBundleRefused(
+        _ replacement: (DataHome) throws -> String?, saying expected: String, file: StaticString = #filePath, line: UInt = #line
+    ) async throws {
+        let harness = try await ServerHarness.start(self)
+        let bundle = try trustingACopyOfTheBundle(harness)
         let text = try replacement(harness.home)
         let watcher = ConfigFileWatcher(service: harness.service)
         try await assertAlice(harness, "200", file: file, line: line)
@@ -92,12 +98,7 @@ final class TrustReloadTests: XCTestCase {
 
     func testAFixedTrustFileIsAppliedAsTheNextGeneration() async throws {
         let harness = try await ServerHarness.start(self)
-        let bundle = harness.home.url.appendingPathComponent("client-cas.pem")
-        try FileManager.default.copyItem(at: harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem"), to: bundle)
-        var document = harness.service.configuration.current.document
-        document.trust.caBundle = "client-cas.pem"
-        try ConfigStore(home: harness.home).save(document)
-        try harness.service.apply(document)
+        let bundle = try trustingACopyOfTheBundle(harness)
         let watcher = ConfigFileWatcher(service: harness.service)
         let good = try Data(contentsOf: bundle)
         try "garbage".write(to: bundle, atomically: true, encoding: .utf8)

@@ -97,6 +97,9 @@ enum MappingsView {
             Span("Dry run", .header),
             Span("  \(dryRun.changes.count) of \(Formatting.count(dryRun.examined, "recent request")) would change" + (dryRun.skipped > 0 ? ", \(dryRun.skipped) skipped (certificate no longer in memory)" : ""), .muted),
         ]]
+        if dryRun.modeEffects > 0 {
+            lines.append([Span("  (\(dryRun.modeEffects) decided differently from their recording by the mode in force or by time alone, with or without the edits: not counted)", .muted)])
+        }
         for change in dryRun.changes.prefix(8) {
             lines.append([
                 Span("  \(change.traceID) ", .muted), Span(change.identity, .key), Span(" \(change.method) \(change.path)  "),

@@ -115,16 +115,7 @@ struct PathSegment {
     }
 
     private static func hexByte(_ high: UInt8, _ low: UInt8) -> UInt8? {
-        guard let high = hexValue(high), let low = hexValue(low) else { return nil }
+        guard let high = HexDigit.value(high), let low = HexDigit.value(low) else { return nil }
         return high << 4 | low
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

@@ -97,13 +97,27 @@ struct ConsoleApplication: ConsoleDriver {
         // The newest requests, with their connections' earlier ones as context (never counted).
         let newest = Set(session.requests.suffix(Self.dryRunRequests).map(\.traceID))
         let recent = session.narrowed { newest.contains($0.traceID) }
-        let report = await DryRunReplayer(engine: snapshot.engine, persistence: service.persistence, validator: validator).replay(recent)
-        let changes = zip(recent.requests, report.outcomes).filter { $0.1.changed }.map { record, outcome in
-            MappingDryRun.Change(
-                traceID: record.traceID, identity: outcome.identity ?? "-", method: outcome.method, path: outcome.path,
-                was: outcome.wasSummary, now: outcome.nowSummary)
+        // The draft against the saved configuration, both under the mode in force: only the edits
+        // make a change. What the saved one alone decides differently from the recording (the
+        // mode, time) is counted apart.
+        let saved: ReplayReport
+        do {
+            let savedValidator = try TrustConfiguration.validator(for: current.document.trust, home: service.home)
+            saved = await DryRunReplayer(engine: current.engine, persistence: service.persistence, validator: savedValidator).replay(recent)
+        } catch {
+            return [.requestFailed("dry run: \(error)")]
         }
-        return [.dryRunFinished(MappingDryRun(examined: report.comparedCount, changes: changes, skipped: report.outcomes.filter { $0.certificateMissing && !$0.context }.count))]
+        let report = await DryRunReplayer(engine: snapshot.engine, persistence: service.persistence, validator: validator).replay(recent)
+        let changes = zip(recent.requests, zip(saved.outcomes, report.outcomes)).filter { _, pair in
+            !pair.1.context && !pair.1.certificateMissing && (pair.0.nowSummary != pair.1.nowSummary)
+        }.map { record, pair in
+            MappingDryRun.Change(
+                traceID: record.traceID, identity: pair.1.identity ?? "-", method: pair.1.method, path: pair.1.path,
+                was: pair.0.nowSummary, now: pair.1.nowSummary)
+        }
+        return [.dryRunFinished(MappingDryRun(
+            examined: report.comparedCount, changes: changes, skipped: report.outcomes.filter { $0.certificateMissing && !$0.context }.count,
+            modeEffects: saved.changedCount))]
     }
 
     private var sessions: SessionStore { SessionStore(home: service.home) }
