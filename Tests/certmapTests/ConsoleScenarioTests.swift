@@ -21,6 +21,18 @@ final class ConsoleScenarioTests: XCTestCase {
         let line = try XCTUnwrap(done, tmux.screen)
         XCTAssertFalse(line.contains("; 0 misattributed"), "the pool of one upstream connection must leak identities: \(line)")
         XCTAssertTrue(line.contains("misattributed"), line)
+        // The status bar counts the leaks apart from the 2xx, and a leaked request's detail
+        // says so in its headline (not "mapped to an account that may use this resource").
+        XCTAssertTrue(tmux.screen.contains("LEAKED "), tmux.screen)
+        try tmux.send("f")
+        for character in "~mis" { try tmux.send(String(character)) }
+        try tmux.send("Enter")
+        try tmux.send("Enter")
+        try tmux.send("!")
+        let detail = try tmux.waitFor(seconds: 10) { $0.contains("another user's identity") }
+        XCTAssertNotNil(detail, tmux.screen)
+        XCTAssertFalse(tmux.screen.contains("may use this resource"), tmux.screen)
+        try tmux.send("Escape")
         try tmux.send("Q")
         XCTAssertNotNil(try tmux.waitFor { $0.contains("certmap exited 0") }, tmux.screen)
     }
