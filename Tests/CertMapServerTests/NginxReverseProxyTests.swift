@@ -51,4 +51,25 @@ final class NginxReverseProxyTests: XCTestCase {
             return false
         })
     }
+
+    /// Real nginx with the slips real configurations have: each request is diagnosed as that
+    /// configuration problem with its fix, never as a user certificate to map.
+    func testEveryNginxSlipIsDiagnosedAsTheConfigurationProblemItIs() async throws {
+        let cases: [(NginxProcess.Slip, Diagnosis.Kind, String)] = [
+            (.noProxyBind, .forwarderWrongAddress, "proxy_bind 127.0.0.3"),
+            (.noUpstreamCertificate, .forwarderPresentsNoCertificate, "proxy_ssl_certificate"),
+            (.distinguishedNameOnly, .forwarderSentNoCertificate, "X-SSL-Client-S-DN"),
+        ]
+        for (slip, kind, phrase) in cases {
+            let harness = try await ServerHarness.start(self)
+            let nginx = try await NginxProcess.start(self, upstreamPort: harness.port, pki: harness.home.pkiDirectory, slips: [slip])
+            let answer = try await get(nginx.port, harness, user: "alice")
+            XCTAssertFalse(answer.hasPrefix("200"), "\(slip): \(answer)")
+            let record = try XCTUnwrap(harness.requestRecords().last, "\(slip): \(nginx.logText)")
+            let diagnosis = Diagnosis(record: record)
+            XCTAssertEqual(diagnosis.kind, kind, "\(slip): \(diagnosis.cause)")
+            XCTAssertTrue((diagnosis.cause + diagnosis.fix).contains(phrase), "\(slip): \(diagnosis.cause) \(diagnosis.fix)")
+            XCTAssertFalse(diagnosis.fix.contains("Add a mapping for it"), "\(slip): \(diagnosis.fix)")
+        }
+    }
 }

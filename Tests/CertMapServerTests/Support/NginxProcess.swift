@@ -9,21 +9,36 @@ import XCTest
 enum NginxProcess {
     static let binary = "/usr/sbin/nginx"
 
-    static func start(_ testCase: XCTestCase, upstreamPort: Int, pki: URL) async throws -> PeerProcess {
+    /// The mistakes real nginx configurations make in front of certmap, to test their diagnosis.
+    enum Slip: Hashable {
+        /// No `proxy_bind`: upstream connections come from 127.0.0.1, not the forwarder's address.
+        case noProxyBind
+        /// No `proxy_ssl_certificate`: nginx presents no certificate to certmap.
+        case noUpstreamCertificate
+        /// The subject DN and verify status instead of the certificate.
+        case distinguishedNameOnly
+    }
+
+    static func start(_ testCase: XCTestCase, upstreamPort: Int, pki: URL, slips: Set<Slip> = []) async throws -> PeerProcess {
         try PeerProcess.require(binary, package: "nginx")
         let directory = try PeerProcess.makeDirectory("nginx")
         let port = try PeerProcess.freePort()
         let configuration = directory.appendingPathComponent("nginx.conf")
-        try config(port: port, upstreamPort: upstreamPort, pki: pki, directory: directory).write(to: configuration, atomically: true, encoding: .utf8)
+        try config(port: port, upstreamPort: upstreamPort, pki: pki, directory: directory, slips: slips).write(to: configuration, atomically: true, encoding: .utf8)
         let log = directory.appendingPathComponent("error.log")
         return try await PeerProcess.start(
             testCase, name: "nginx", binary: binary, arguments: ["-c", configuration.path, "-p", directory.path, "-e", log.path],
             port: port, directory: directory, log: log)
     }
 
-    private static func config(port: Int, upstreamPort: Int, pki: URL, directory: URL) -> String {
+    private static func config(port: Int, upstreamPort: Int, pki: URL, directory: URL, slips: Set<Slip>) -> String {
         let path = { (name: String) in pki.appendingPathComponent(name).path }
         let temp = directory.path
+        let bind = slips.contains(.noProxyBind) ? "" : "proxy_bind 127.0.0.3;"
+        let upstreamCertificate = slips.contains(.noUpstreamCertificate) ? "" : "proxy_ssl_certificate \(path("proxy.crt"));\n            proxy_ssl_certificate_key \(path("proxy.key"));"
+        let forwarded = slips.contains(.distinguishedNameOnly)
+            ? "proxy_set_header X-SSL-Client-S-DN $ssl_client_s_dn;\n            proxy_set_header X-SSL-Client-Verify $ssl_client_verify;"
+            : "proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert;"
         return """
             daemon off;
             master_process off;
@@ -52,11 +67,10 @@ enum NginxProcess {
                         proxy_pass https://certmap;
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
-                        proxy_bind 127.0.0.3;
-                        proxy_ssl_certificate \(path("proxy.crt"));
-                        proxy_ssl_certificate_key \(path("proxy.key"));
+                        \(bind)
+                        \(upstreamCertificate)
                         proxy_ssl_session_reuse on;
-                        proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert;
+                        \(forwarded)
                         proxy_set_header X-Forwarded-For $remote_addr;
                     }
                 }
