@@ -61,6 +61,7 @@ public struct Decision: Hashable, Sendable, Codable {
         merged.forwarded = merged.forwarded ?? more.forwarded
         merged.refusedAccount = merged.refusedAccount ?? more.refusedAccount
         merged.proxySlip = merged.proxySlip ?? more.proxySlip
+        merged.resourceRequirement = merged.resourceRequirement ?? more.resourceRequirement
         merged.forwarderHeadersWithoutCertificate = merged.forwarderHeadersWithoutCertificate ?? more.forwarderHeadersWithoutCertificate
         return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation, facts: merged)
     }

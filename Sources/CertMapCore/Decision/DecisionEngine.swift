@@ -73,7 +73,13 @@ public struct DecisionEngine: Sendable {
             let (reason, step) = policy.authorize(account, on: resource)
             trace.record(step.stage, step.outcome, step.message)
             guard reason == .allowed else {
-                return finish(reason, account: nil, mapping: outcome.mappingLabel, trace: trace, facts: DecisionFacts(refusedAccount: account))
+                var facts = DecisionFacts(refusedAccount: account)
+                if reason == .resourceNotAllowed {
+                    facts.resourceRequirement = ResourceRequirement(
+                        prefix: resource.pathPrefix, allowAccounts: resource.allowAccounts, allowGroups: resource.allowGroups,
+                        accountGroups: policy.accounts[account]?.groups ?? [])
+                }
+                return finish(reason, account: nil, mapping: outcome.mappingLabel, trace: trace, facts: facts)
             }
             return finish(reason, account: account, mapping: outcome.mappingLabel, trace: trace)
         }

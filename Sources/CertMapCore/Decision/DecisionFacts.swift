@@ -20,6 +20,8 @@ public struct DecisionFacts: Hashable, Sendable, Codable {
     /// The account a mapping named when the account itself was refused (disabled, unknown, not
     /// allowed on the resource): the decision's `account` is nil then, the diagnosis names it.
     public var refusedAccount: String?
+    /// For a 401.3: the resource that governed the request and whom it allows.
+    public var resourceRequirement: ResourceRequirement?
     /// The peer is not a certificate forwarder but resembles a configured proxy: a configuration
     /// slip (an address, a stale pin), never a user to map.
     public var proxySlip: ForwarderResemblance?
@@ -33,6 +35,7 @@ public struct DecisionFacts: Hashable, Sendable, Codable {
         forwarderHeadersWithoutCertificate: [String]? = nil
     ) {
         self.proxySlip = proxySlip
+        self.resourceRequirement = nil
         self.forwarderHeadersWithoutCertificate = forwarderHeadersWithoutCertificate
         self.refusedAccount = refusedAccount
         self.trust = trust
@@ -46,7 +49,7 @@ public struct DecisionFacts: Hashable, Sendable, Codable {
 
     public var isEmpty: Bool {
         trust == nil && misattribution == nil && nearMisses.isEmpty && strippedHeaders == nil && forwarded == nil && refusedAccount == nil
-            && proxySlip == nil && forwarderHeadersWithoutCertificate == nil
+            && proxySlip == nil && forwarderHeadersWithoutCertificate == nil && resourceRequirement == nil
     }
 }
 
@@ -89,6 +92,26 @@ public struct StrippedHeaders: Hashable, Sendable, Codable {
     }
 }
 
+/// The resource that refused an account (401.3), whom it allows, and the account's groups.
+public struct ResourceRequirement: Hashable, Sendable, Codable {
+    public var prefix: String
+    public var allowAccounts: [String]
+    public var allowGroups: [String]
+    public var accountGroups: [String]
+
+    public init(prefix: String, allowAccounts: [String], allowGroups: [String], accountGroups: [String]) {
+        self.prefix = prefix
+        self.allowAccounts = allowAccounts
+        self.allowGroups = allowGroups
+        self.accountGroups = accountGroups
+    }
+
+    /// `group admins or account carol`.
+    public var allowed: String {
+        (allowGroups.map { "group \($0)" } + allowAccounts.map { "account \($0)" }).joined(separator: " or ")
+    }
+}
+
 /// Why validation refused a certificate, with the specifics a fix needs.
 public enum TrustProblem: Hashable, Sendable, Codable {
     /// No chain to a trusted root; `detail` says where it breaks.
@@ -97,7 +120,8 @@ public enum TrustProblem: Hashable, Sendable, Codable {
     case notForClientAuthentication(subject: String, detail: String)
     /// `inChain`: a CA of the chain, not the client certificate itself.
     case expired(subject: String, notAfter: Date, inChain: Bool)
-    case notYetValid(subject: String, notBefore: Date, inChain: Bool)
+    /// `checkedAt`: when certmap validated it, so the diagnosis can say by how much a clock is off.
+    case notYetValid(subject: String, notBefore: Date, inChain: Bool, checkedAt: Date? = nil)
     /// `by`: "the CRL of CN=…" or "the configured revoked serials".
     case revoked(subject: String, serial: String, by: String, on: Date?, reason: String?)
     /// The CRL of `crlIssuer` covers the certificate but is past `nextUpdate`, and

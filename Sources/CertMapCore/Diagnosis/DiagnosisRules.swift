@@ -98,6 +98,12 @@ enum DiagnosisRules {
                 "Create \(account) in accounts[] or correct the mapping's account name.", [])
         case .resourceNotAllowed:
             let account = facts.refusedAccount.map { "account \($0)" } ?? "an account"
+            if let requirement = facts.resourceRequirement {
+                let groups = requirement.accountGroups.isEmpty ? "no groups" : "groups " + requirement.accountGroups.joined(separator: ", ")
+                return make(.resourceNotAllowed, "account not allowed on the resource",
+                    "\(subject) maps\(decision.mapping.map { " by \($0)" } ?? "") to \(account) (\(groups)); \(request.path) is governed by the resource \(requirement.prefix), which allows only \(requirement.allowed).",
+                    "If \(account) should have access, add it to \(requirement.allowGroups.first.map { "group \($0)" } ?? "the allowed accounts") (accounts[] groups), or allow it on \(requirement.prefix) (resources[] allowAccounts/allowGroups).", [])
+            }
             return make(.resourceNotAllowed, "account not allowed on the resource",
                 "\(subject) maps\(decision.mapping.map { " by \($0)" } ?? "") to \(account), which is not among the accounts or groups allowed on \(request.path).",
                 "Allow \(account) (or one of its groups) on \(request.path), if it should have access.", [])
@@ -142,14 +148,21 @@ enum DiagnosisRules {
             return Diagnosis(kind: .expired, headline: headline, title: "expired certificate",
                 cause: "\(who) expired on \(notAfter.formatted(dates)) (\(inChain ? "a CA in the chain of \(subject)" : "the client certificate itself")).",
                 fix: inChain ? "Renew the CA certificate \(who) and re-issue what it signed (and check the server's clock)." : "Issue the user a new certificate (and check the server's clock).")
-        case .notYetValid(let who, let notBefore, let inChain):
+        case .notYetValid(let who, let notBefore, let inChain, let checkedAt?):
+            let skew = Self.duration(notBefore.timeIntervalSince(checkedAt))
+            return Diagnosis(kind: .notYetValid, headline: headline, title: "certificate not yet valid",
+                cause: "\(who) is not valid until \(notBefore.formatted(.iso8601))\(inChain ? " (a CA in the chain of \(subject))" : ""), \(skew) after certmap checked it (\(checkedAt.formatted(.iso8601))): the clock of the CA that issued it, or this server's, is off by at least that much.",
+                fix: "Set the clocks right (NTP) on the CA and on this server; the certificate becomes valid \(skew) after the check, on its own.")
+        case .notYetValid(let who, let notBefore, let inChain, nil):
             return Diagnosis(kind: .notYetValid, headline: headline, title: "certificate not yet valid",
                 cause: "\(who) is not valid until \(notBefore.formatted(dates))\(inChain ? " (a CA in the chain of \(subject))" : "").",
                 fix: "Check the clocks of the CA and the server, or wait until \(notBefore.formatted(dates)).")
         case .revoked(let who, let serial, let by, let on, let why):
             return Diagnosis(kind: .revoked, headline: headline, title: "revoked certificate",
                 cause: "\(who) (serial \(serial)) is revoked by \(by)\(on.map { " on \($0.formatted(dates))" } ?? "")\(why.map { " (\($0))" } ?? "").",
-                fix: "Issue the user a new certificate; revoked ones are refused by design. If the revocation was a mistake, it can only be undone by the CA's next CRL.")
+                fix: why == "certificateHold"
+                    ? "The CA put the certificate on hold (certificateHold): it can release it in its next CRL; otherwise issue the user a new certificate."
+                    : "Issue the user a new certificate: a revocation\(why.map { " (\($0))" } ?? "") is permanent, only a hold can be released.")
         case .revocationUnknown(let who, let serial, let crlIssuer, let nextUpdate)?:
             return Diagnosis(kind: .revocationUnknown, headline: headline, title: "revocation status unknown (stale CRL)",
                 cause: "The CRL of \(crlIssuer) that covers \(who) (serial \(serial)) is past its nextUpdate (\(nextUpdate.formatted(dates))), so whether it was revoked since is unknown, and trust.staleCRL is \"refuse\".",
@@ -172,6 +185,15 @@ enum DiagnosisRules {
                     fix: "If the issuer is a legitimate CA of yours, add it to trust.caBundle; otherwise the 403.16 is right.")
             }
         }
+    }
+
+    /// `12 minutes`, `3 hours`, `2 days`: a clock's error, to the unit a person thinks in.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let minutes = Int((seconds / 60).rounded(.up))
+        if minutes < 120 { return minutes == 1 ? "1 minute" : "\(max(minutes, 1)) minutes" }
+        let hours = Int((seconds / 3600).rounded())
+        if hours < 48 { return "\(hours) hours" }
+        return "\(Int((seconds / 86_400).rounded())) days"
     }
 
     private static func notMapped(_ facts: DecisionFacts, headline: String, subject: String, evidence: [String]) -> Diagnosis {

@@ -63,7 +63,7 @@ public struct ChainValidator: Sendable {
             if let expired = chain.first(where: { time > $0.notValidAfter }) {
                 problem = .expired(subject: expired.subject.traceName, notAfter: expired.notValidAfter, inChain: expired != leaf)
             } else {
-                problem = chain.first { time < $0.notValidBefore }.map { .notYetValid(subject: $0.subject.traceName, notBefore: $0.notValidBefore, inChain: $0 != leaf) }
+                problem = chain.first { time < $0.notValidBefore }.map { .notYetValid(subject: $0.subject.traceName, notBefore: $0.notValidBefore, inChain: $0 != leaf, checkedAt: time) }
             }
             return ChainValidation(verdict: verdict, chain: chain, notes: notes, problem: problem)
         }

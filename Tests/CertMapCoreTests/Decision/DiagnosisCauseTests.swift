@@ -66,6 +66,10 @@ final class DiagnosisCauseTests: XCTestCase {
         assertCause(try await diagnose("expired"), .expired, names: ["CN=expired-user", "expired on 20"], fix: "new certificate")
         assertCause(try await diagnose("notyet"), .notYetValid, names: ["not valid until 20"], fix: "clocks")
         assertCause(try await diagnose("revoked"), .revoked, names: ["CRL of CN=CertMap Demo Issuing CA", "keyCompromise"], fix: "new certificate")
+        let early = try await diagnose("notyet")
+        XCTAssertTrue(early.cause.contains("after certmap checked it"), "the clock error is measured: \(early.cause)")
+        let revoked = try await diagnose("revoked")
+        XCTAssertTrue(revoked.fix.contains("is permanent, only a hold can be released"), "keyCompromise is not undone by a CRL: \(revoked.fix)")
     }
 
     func testAnUntrustedIssuerWithoutAMappedLookAlikeIsNoTrustedChain() async throws {
@@ -130,7 +134,11 @@ final class DiagnosisCauseTests: XCTestCase {
         let admin = engine.decide(AuthenticationRequest(path: "/admin/users", certificate: bob, check: CertificateCheck(verdict: .valid, notes: [])))
         XCTAssertEqual(admin.statusText, "401.3")
         let request = Diagnosis.Request(path: "/admin/users", index: 1, mode: "per-request", proxied: false, certificateSource: "tls", subject: bob.subject.rfc2253, issuer: nil)
-        assertCause(Diagnosis(admin, for: request), .resourceNotAllowed, names: ["account sales", "/admin/users"], fix: "Allow account sales")
+        // The governing resource and what it requires are named, not only the path.
+        assertCause(
+            Diagnosis(admin, for: request), .resourceNotAllowed,
+            names: ["account sales (groups sales)", "/admin/users is governed by the resource /admin", "allows only group admins"],
+            fix: "add it to group admins")
     }
 
     func testADenyMappingThatShadowsAnAllowSaysWhichAllowWouldHaveMatched() async throws {
