@@ -169,6 +169,9 @@ public struct NearMiss: Hashable, Sendable, Codable {
         /// All rules but one match, and that one would match on another subfield of the same
         /// field (a CN rule holding the e-mail address the certificate has in E or the SAN).
         case otherSubfield
+        /// All rules but one match, and that one's fixed text is one typo (an edit or a swap of
+        /// two letters) away from the certificate's value.
+        case almostMatchingPattern
         /// A one-to-one mapping names a certificate with this subject but another key or serial
         /// (a renewed certificate).
         case renewedCertificate

@@ -22,7 +22,7 @@ public struct Diagnosis: Hashable, Sendable, Codable {
         case forwarderSentNoCertificate
         case noTrustedChain, impersonation, notForClientAuthentication, certificateAuthority
         case expired, notYetValid, revoked, revocationUnknown
-        case notMapped, mappingDisabled, accountOfMappingDisabled, letterCase, renewedCertificate, oneRuleDiffers, ruleOnOtherField, ruleOnOtherSubfield
+        case notMapped, mappingDisabled, accountOfMappingDisabled, letterCase, renewedCertificate, oneRuleDiffers, ruleOnOtherField, ruleOnOtherSubfield, almostMatchingRule
         case deniedByMapping, allowShadowedByDeny
         case accountDisabled, accountUnknown, resourceNotAllowed, anonymousNotAllowed
         case legacyResetWithoutRemap

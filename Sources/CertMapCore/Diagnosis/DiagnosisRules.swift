@@ -215,6 +215,8 @@ enum DiagnosisRules {
             (kind, title, cause, fix) = (.renewedCertificate, "renewed certificate", "\(target) \(closest.detail).", "Map the new certificate (certmap mappings add --cert <new.crt> --account \(closest.account ?? "<account>")) and remove the old mapping when it is no longer used.")
         case .otherField:
             (kind, title, cause, fix) = (.ruleOnOtherField, "rule on the wrong field", "\(target) matches every rule but one: \(closest.detail).", "Change that rule's field in \(closest.mapping) (or on screen 3) if this certificate belongs there.")
+        case .almostMatchingPattern:
+            (kind, title, cause, fix) = (.almostMatchingRule, "rule one letter away", "\(target) matches every rule but one: \(closest.detail).", "Correct the spelling in \(closest.mapping) (or on screen 3) if this certificate belongs there.")
         case .otherSubfield:
             (kind, title, cause, fix) = (.ruleOnOtherSubfield, "rule on the wrong subfield", "\(target) matches every rule but one: \(closest.detail).", "Change that rule's subfield in \(closest.mapping) (or on screen 3) if this certificate belongs there.")
         case .oneRuleDiffers:

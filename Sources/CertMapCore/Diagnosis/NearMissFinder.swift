@@ -55,6 +55,8 @@ struct NearMissFinder {
                 found.append(NearMiss(kind: .otherField, mapping: label, account: mapping.account, detail: detail))
             case .otherSubfield(let detail):
                 found.append(NearMiss(kind: .otherSubfield, mapping: label, account: mapping.account, detail: detail))
+            case .almostMatchingPattern(let detail):
+                found.append(NearMiss(kind: .almostMatchingPattern, mapping: label, account: mapping.account, detail: detail))
             default:
                 break
             }
@@ -69,7 +71,48 @@ struct NearMissFinder {
         case oneRuleDiffers(String)
         case otherField(String)
         case otherSubfield(String)
+        case almostMatchingPattern(String)
         case farOff
+    }
+
+    /// The certificate's value that the rule's fixed text (what comes before its first `*`, or all
+    /// of it) misses by one edit or one swap of neighbouring letters, ignoring case.
+    static func oneTypoAway(_ rule: MappingRule, _ identity: CertificateIdentity) -> String? {
+        let source = rule.pattern.source.lowercased()
+        let literal = String(source.prefix { $0 != "*" })
+        guard literal.count >= 3 else { return nil }
+        let wildcardAfter = literal.count < source.count
+        return identity.ruleValues(of: rule.subfield, in: rule.field).raw.first { value in
+            let lowered = value.lowercased()
+            let compared = wildcardAfter ? String(lowered.prefix(literal.count)) : lowered
+            let distance = Self.restrictedEditDistance(Array(literal), Array(compared))
+            if distance == 1 { return true }
+            // A wildcard after the text: the value may be one letter shorter or longer there too.
+            guard wildcardAfter else { return false }
+            return [literal.count - 1, literal.count + 1].contains { length in
+                length > 0 && Self.restrictedEditDistance(Array(literal), Array(lowered.prefix(length))) == 1
+            }
+        }
+    }
+
+    /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
+    /// neighbouring characters each count one.
+    static func restrictedEditDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous2 = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { current[j] = min(current[j], previous2[j - 2] + 1) }
+            }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        return previous[b.count]
     }
 
     /// An RFC 2253 subject without its e-mail attribute, lower-cased, for comparing renewals.
@@ -83,6 +126,9 @@ struct NearMissFinder {
         let swapped = MappingRule(field: other, subfield: rule.subfield, match: rule.pattern.source, caseSensitive: rule.pattern.isCaseSensitive)
         if swapped.subfield.nameSubfield != nil || other == .subject, swapped.evaluate(identity).matched {
             return .otherField("\(rule.label) fails, but \(swapped.label) matches: the rule is on the \(rule.field.rawValue) where the \(other.rawValue) was meant")
+        }
+        if let value = Self.oneTypoAway(rule, identity) {
+            return .almostMatchingPattern("\(rule.label) fails on \"\(value)\" by one letter (a typo in the rule, or in the certificate)")
         }
         for subfield in CertificateSubfield.allCases where subfield != rule.subfield && (rule.field == .subject || subfield.nameSubfield != nil) {
             let moved = MappingRule(field: rule.field, subfield: subfield, match: rule.pattern.source, caseSensitive: rule.pattern.isCaseSensitive)
@@ -121,7 +167,7 @@ extension NearMiss.Kind {
         case .disabledMapping: return 0
         case .disabledAccount: return 1
         case .shadowedByDeny: return 2
-        case .otherField, .otherSubfield: return 2
+        case .otherField, .otherSubfield, .almostMatchingPattern: return 2
         case .letterCase: return 3
         case .renewedCertificate: return 4
         case .oneRuleDiffers: return 5

@@ -107,6 +107,11 @@ final class DiagnosisCauseTests: XCTestCase {
         assertCause(try await diagnose("erin") { document in
             document.manyToOne.append(ManyToOneEntry(name: "erin by mail", account: "sales", rules: [RuleEntry(subfield: .commonName, match: "erin@northwind.example")]))
         }, .ruleOnOtherSubfield, names: ["erin by mail", "subject.CN = \"erin@northwind.example\" fails"], fix: "subfield")
+        assertCause(try await diagnose("erin") { document in
+            document.manyToOne.append(ManyToOneEntry(name: "Northwind support", account: "sales", rules: [
+                RuleEntry(subfield: .organization, match: "Nrothwind*"), RuleEntry(subfield: .organizationalUnit, match: "Support"),
+            ]))
+        }, .almostMatchingRule, names: ["Northwind support", "subject.O = \"Nrothwind*\" fails on \"Northwind\" by one letter"], fix: "spelling")
     }
 
     /// A renewal that moved the e-mail address out of the subject is still recognised.
