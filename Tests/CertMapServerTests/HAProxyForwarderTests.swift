@@ -37,12 +37,7 @@ final class HAProxyForwarderTests: XCTestCase {
             let harness = try await ServerHarness.start(self)
             let haproxy = try await HAProxyProcess.start(self, upstreamPort: harness.port, pki: harness.home.pkiDirectory, slips: [slip])
             let answer = try await get(haproxy.port, harness, user: "alice")
-            XCTAssertFalse(answer.hasPrefix("200"), "\(slip): \(answer)")
-            let record = try XCTUnwrap(harness.requestRecords().last, "\(slip): \(haproxy.logText)")
-            let diagnosis = Diagnosis(record: record)
-            XCTAssertEqual(diagnosis.kind, kind, "\(slip): \(diagnosis.cause)")
-            XCTAssertTrue((diagnosis.cause + diagnosis.fix).contains(phrase), "\(slip): \(diagnosis.cause) \(diagnosis.fix)")
-            XCTAssertFalse(diagnosis.fix.contains("Add a mapping for it"), "\(slip): \(diagnosis.fix)")
+            try assertDiagnosedAsProxySlip(harness, answer: answer, kind: kind, saying: phrase, slip: "\(slip)", proxyLog: haproxy.logText)
         }
     }
 }

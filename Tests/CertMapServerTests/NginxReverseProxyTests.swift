@@ -64,12 +64,7 @@ final class NginxReverseProxyTests: XCTestCase {
             let harness = try await ServerHarness.start(self)
             let nginx = try await NginxProcess.start(self, upstreamPort: harness.port, pki: harness.home.pkiDirectory, slips: [slip])
             let answer = try await get(nginx.port, harness, user: "alice")
-            XCTAssertFalse(answer.hasPrefix("200"), "\(slip): \(answer)")
-            let record = try XCTUnwrap(harness.requestRecords().last, "\(slip): \(nginx.logText)")
-            let diagnosis = Diagnosis(record: record)
-            XCTAssertEqual(diagnosis.kind, kind, "\(slip): \(diagnosis.cause)")
-            XCTAssertTrue((diagnosis.cause + diagnosis.fix).contains(phrase), "\(slip): \(diagnosis.cause) \(diagnosis.fix)")
-            XCTAssertFalse(diagnosis.fix.contains("Add a mapping for it"), "\(slip): \(diagnosis.fix)")
+            try assertDiagnosedAsProxySlip(harness, answer: answer, kind: kind, saying: phrase, slip: "\(slip)", proxyLog: nginx.logText)
         }
     }
 }
