@@ -70,16 +70,10 @@ public struct DecisionEngine: Sendable {
             return finish(.anonymous, account: nil, mapping: nil, trace: trace)
         case .oneToOne, .manyToOneAllow:
             let account = outcome.account ?? ""
-            let (reason, step) = policy.authorize(account, on: resource)
+            let (reason, step, refusal) = policy.authorize(account, on: resource)
             trace.record(step.stage, step.outcome, step.message)
             guard reason == .allowed else {
-                var facts = DecisionFacts(refusedAccount: account)
-                if reason == .resourceNotAllowed {
-                    facts.resourceRequirement = ResourceRequirement(
-                        prefix: resource.pathPrefix, allowAccounts: resource.allowAccounts, allowGroups: resource.allowGroups,
-                        accountGroups: policy.accounts[account]?.groups ?? [])
-                }
-                return finish(reason, account: nil, mapping: outcome.mappingLabel, trace: trace, facts: facts)
+                return finish(reason, account: nil, mapping: outcome.mappingLabel, trace: trace, facts: refusal)
             }
             return finish(reason, account: account, mapping: outcome.mappingLabel, trace: trace)
         }

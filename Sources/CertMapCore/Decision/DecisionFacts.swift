@@ -35,7 +35,6 @@ public struct DecisionFacts: Hashable, Sendable, Codable {
         forwarderHeadersWithoutCertificate: [String]? = nil
     ) {
         self.proxySlip = proxySlip
-        self.resourceRequirement = nil
         self.forwarderHeadersWithoutCertificate = forwarderHeadersWithoutCertificate
         self.refusedAccount = refusedAccount
         self.trust = trust
@@ -106,9 +105,14 @@ public struct ResourceRequirement: Hashable, Sendable, Codable {
         self.accountGroups = accountGroups
     }
 
-    /// `group admins or account carol`.
+    /// `account carol, group admins`: whom the resource allows.
     public var allowed: String {
-        (allowGroups.map { "group \($0)" } + allowAccounts.map { "account \($0)" }).joined(separator: " or ")
+        (allowAccounts.map { "account \($0)" } + allowGroups.map { "group \($0)" }).joined(separator: ", ")
+    }
+
+    /// `groups sales`, `no groups`: the refused account's groups.
+    public var groups: String {
+        accountGroups.isEmpty ? "no groups" : "groups " + accountGroups.joined(separator: ", ")
     }
 }
 

@@ -47,7 +47,7 @@ enum DiagnosisRules {
                 return forwarding(stripped, headline: headline, path: request.path, subject: request.subject, reason: decision.reason)
             }
             if let sent = facts.forwarderHeadersWithoutCertificate, decision.reason == .certificateRequired || decision.reason == .anonymousNotAllowed {
-                return ProxySlipDiagnosis.noCertificateForwarded(sent, headline: headline, path: request.path, peer: nil)
+                return ProxySlipDiagnosis.noCertificateForwarded(sent, headline: headline, path: request.path)
             }
         }
         switch decision.reason {
@@ -99,9 +99,8 @@ enum DiagnosisRules {
         case .resourceNotAllowed:
             let account = facts.refusedAccount.map { "account \($0)" } ?? "an account"
             if let requirement = facts.resourceRequirement {
-                let groups = requirement.accountGroups.isEmpty ? "no groups" : "groups " + requirement.accountGroups.joined(separator: ", ")
                 return make(.resourceNotAllowed, "account not allowed on the resource",
-                    "\(subject) maps\(decision.mapping.map { " by \($0)" } ?? "") to \(account) (\(groups)); \(request.path) is governed by the resource \(requirement.prefix), which allows only \(requirement.allowed).",
+                    "\(subject) maps\(decision.mapping.map { " by \($0)" } ?? "") to \(account) (\(requirement.groups)); \(request.path) is governed by the resource \(requirement.prefix), which allows only \(requirement.allowed).",
                     "If \(account) should have access, add it to \(requirement.allowGroups.first.map { "group \($0)" } ?? "the allowed accounts") (accounts[] groups), or allow it on \(requirement.prefix) (resources[] allowAccounts/allowGroups).", [])
             }
             return make(.resourceNotAllowed, "account not allowed on the resource",

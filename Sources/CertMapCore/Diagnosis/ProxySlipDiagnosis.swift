@@ -49,9 +49,9 @@ enum ProxySlipDiagnosis {
     }
 
     /// A certificate forwarder sent certificate variables but not the certificate.
-    static func noCertificateForwarded(_ headers: [String], headline: String, path: String, peer: String?) -> Diagnosis {
+    static func noCertificateForwarded(_ headers: [String], headline: String, path: String) -> Diagnosis {
         Diagnosis(kind: .forwarderSentNoCertificate, headline: headline, title: "forwarder sent certificate variables, not the certificate",
-            cause: "The certificate forwarder\(peer.map { " at \($0)" } ?? "") sent \(headers.joined(separator: ", ")) but no certificate header, so \(path) saw no client certificate. A subject DN or a verify status names a certificate without proving it: certmap maps only from the whole certificate, validated itself.",
+            cause: "The certificate forwarder sent \(headers.joined(separator: ", ")) but no certificate header, so \(path) saw no client certificate. A subject DN or a verify status names a certificate without proving it: certmap maps only from the whole certificate, validated itself.",
             fix: "Forward the whole certificate: nginx proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert; HAProxy http-request set-header X-SSL-Client-DER %[ssl_c_der,base64]; Envoy forward_client_cert_details with cert; or RFC 9440 Client-Cert. If the header is there but empty, the client presented no certificate to the proxy (check its ssl_verify_client).",
             evidence: headers.map { "received \($0)" })
     }

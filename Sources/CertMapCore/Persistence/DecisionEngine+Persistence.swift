@@ -11,10 +11,10 @@ extension DecisionEngine {
             .info,
             "reusing the identity persisted on this connection: account \(persisted.account), mapped from \(persisted.certificateSubject) on request \(persisted.requestIndex); this request's own certificate is not examined"
         )
-        let (reason, step) = policy.authorize(persisted.account, on: resource)
+        let (reason, step, refusal) = policy.authorize(persisted.account, on: resource)
         trace.record(step.stage, step.outcome, step.message)
         guard reason == .allowed else {
-            return finish(reason, account: nil, mapping: persisted.mapping, trace: trace, facts: DecisionFacts(refusedAccount: persisted.account))
+            return finish(reason, account: nil, mapping: persisted.mapping, trace: trace, facts: refusal)
         }
         return finish(reason, account: persisted.account, mapping: persisted.mapping, trace: trace)
     }

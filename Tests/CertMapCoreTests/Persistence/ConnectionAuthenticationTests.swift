@@ -85,6 +85,11 @@ final class ConnectionAuthenticationTests: XCTestCase {
         XCTAssertEqual(allowed.account, "alice")
         let denied = engine.decideReusing(persisted, path: "/admin", trace: DecisionTrace())
         XCTAssertEqual(denied.statusText, "401.3")
+        // A reused identity refused on a resource carries the same specifics as a fresh mapping.
+        XCTAssertEqual(
+            denied.facts?.resourceRequirement,
+            ResourceRequirement(prefix: "/admin", allowAccounts: [], allowGroups: ["admins"], accountGroups: ["staff"]))
+        XCTAssertEqual(denied.facts?.refusedAccount, "alice")
         XCTAssertTrue(allowed.trace.steps.contains { $0.stage == .map && $0.summary.contains("mapped from CN=alice on request 1") })
     }
 
