@@ -34,7 +34,8 @@ public enum TrustConfiguration {
         text.hasPrefix(url.path + ": ") ? String(text.dropFirst(url.path.count + 2)) : text
     }
 
-    private static func describe(_ error: Error) -> String {
+    /// Why a CRL file could not be loaded, in words (no swift-asn1 internals).
+    static func describe(_ error: Error) -> String {
         if error is CocoaError { return "cannot read: " + PeopleText.describe(fileSystem: error) }
         let text = "\(error)"
         // swift-asn1's own words name its source files and types: not for people.
@@ -43,7 +44,7 @@ public enum TrustConfiguration {
     }
 
     /// A CRL file as `openssl ca -gencrl` writes it (PEM), or DER.
-    private static func loadCRL(at url: URL) throws -> CertificateRevocationList {
+    static func loadCRL(at url: URL) throws -> CertificateRevocationList {
         let bytes = try Data(contentsOf: url)
         if let text = String(data: bytes, encoding: .utf8), text.contains("-----BEGIN") {
             return try CertificateRevocationList(pemEncoded: text)

@@ -10,8 +10,6 @@ import X509
 public struct TrustMaterial: Sendable {
     public let validator: CertificateValidator
     public let proxyTrust: ProxyTrust
-    /// The first certificate of `server.certificate`.
-    public let serverCertificate: CertificateIdentity
     /// The names an absolute-form request target may use (the server certificate's).
     public let servedHosts: ServedHosts
     /// CRLs past their `nextUpdate` when the material was loaded.
@@ -42,10 +40,9 @@ public struct TrustMaterial: Sendable {
             return StaleCRL(file: home.resolve(path).path, issuer: crl.issuer.traceName, nextUpdate: nextUpdate)
         }
         let known = validator.chainValidator.trust.allCertificates.compactMap { try? CertificateIdentity(certificate: $0) }
-        let chainProblem = CertificateChecks.serverChain([server] + serverChain, known: known, file: home.resolve(document.server.certificate).path, now: time)
-            .first { $0.severity == .error && $0.message.contains("not a root") }
+        let chainProblem = CertificateChecks.missingIntermediate([server] + serverChain, known: known, file: home.resolve(document.server.certificate).path)
         return TrustMaterial(
-            validator: validator, proxyTrust: proxyTrust, serverCertificate: server, servedHosts: ServedHosts(certificate: server), staleCRLs: stale,
+            validator: validator, proxyTrust: proxyTrust, servedHosts: ServedHosts(certificate: server), staleCRLs: stale,
             serverChainProblem: chainProblem.map { $0.message + ($0.fix.map { "; fix: \($0)" } ?? "") })
     }
 

@@ -21,16 +21,26 @@ public enum CertificateChecks {
         }
         guard let last = chain.last, !isSelfSigned(last) else { return findings }
         let issuer = last.issuer.rfc2253
-        if let missing = known.first(where: { $0.subject == last.issuer && !isSelfSigned($0) }) {
-            findings.append(DoctorFinding(.error, "server certificate",
-                "\(file) ends with \(last.subject.rfc2253), whose issuer \(issuer) is an intermediate CA, not a root: clients that trust only the root cannot verify certmap (the TLS handshake fails, and they blame their own trust store)",
-                fix: "append \(missing.subject.rfc2253) (and any CA above it, short of the root) to \(file)"))
+        if let finding = missingIntermediate(chain, known: known, file: file) {
+            findings.append(finding)
         } else if !known.contains(where: { $0.subject == last.issuer }) {
             findings.append(DoctorFinding(.note, "server certificate",
                 "\(file) ends with \(last.subject.rfc2253), issued by \(issuer), which certmap's CA bundle does not hold: certmap cannot tell whether clients can build the rest of the chain",
                 fix: "check with: openssl s_client -connect HOST:PORT -CAfile <your root> (return code 0 means complete)"))
         }
         return findings
+    }
+
+    /// The error for a server certificate file that ends below an intermediate CA certmap knows
+    /// (so it lacks that intermediate), or nil: what `certmap doctor` reports and what a TLS
+    /// failure that looks like distrust mentions.
+    public static func missingIntermediate(_ chain: [CertificateIdentity], known: [CertificateIdentity], file: String) -> DoctorFinding? {
+        guard let last = chain.last, !isSelfSigned(last),
+              let missing = known.first(where: { $0.subject == last.issuer && !isSelfSigned($0) })
+        else { return nil }
+        return DoctorFinding(.error, "server certificate",
+            "\(file) ends with \(last.subject.rfc2253), whose issuer \(last.issuer.rfc2253) is an intermediate CA, not a root: clients that trust only the root cannot verify certmap (the TLS handshake fails, and they blame their own trust store)",
+            fix: "append \(missing.subject.rfc2253) (and any CA above it, short of the root) to \(file)")
     }
 
     /// The CA bundle: at least one usable root, no expired CA, no end-entity certificate, no duplicates.

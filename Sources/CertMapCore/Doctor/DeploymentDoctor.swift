@@ -10,6 +10,7 @@ public enum DeploymentDoctor {
     public static func examine(_ document: ConfigDocument, home: DataHome, now: Date = Date(), forwarderCertificate: URL? = nil) -> [DoctorFinding] {
         var findings: [DoctorFinding] = []
         var issued: [(String, Date)] = []
+        let pki = knownPKI(home)
         let bundleURL = home.resolve(document.trust.caBundle)
         var bundle: [CertificateIdentity] = []
         do {
@@ -21,7 +22,7 @@ public enum DeploymentDoctor {
         let serverURL = home.resolve(document.server.certificate)
         do {
             let (leaf, chain) = try CertificateLoader.leafAndChain(at: serverURL)
-            findings += CertificateChecks.serverChain([leaf] + chain, known: bundle + knownPKI(home), file: serverURL.path, now: now)
+            findings += CertificateChecks.serverChain([leaf] + chain, known: bundle + pki, file: serverURL.path, now: now)
             issued.append(("the server certificate", leaf.notValidBefore))
         } catch {
             findings.append(DoctorFinding(.error, "server certificate", "\(serverURL.path) cannot be read: \(error)", fix: "point server.certificate at the server's PEM certificate (leaf first, then intermediates)"))
@@ -33,18 +34,12 @@ public enum DeploymentDoctor {
         }
         for (index, path) in document.trust.crls.enumerated() {
             let url = home.resolve(path)
-            guard let data = try? Data(contentsOf: url) else {
-                findings.append(DoctorFinding(.error, "CRL", "trust.crls[\(index)] \(url.path) cannot be read", fix: "install the CA's CRL there or remove the entry"))
-                continue
-            }
-            let crl: CertificateRevocationList?
-            if let text = String(data: data, encoding: .utf8), text.contains("-----BEGIN") {
-                crl = try? CertificateRevocationList(pemEncoded: text)
-            } else {
-                crl = try? CertificateRevocationList(derEncoded: Array(data))
-            }
-            guard let crl else {
-                findings.append(DoctorFinding(.error, "CRL", "trust.crls[\(index)] \(url.path) is not a CRL certmap can read", fix: "install the CA's CRL (PEM or DER)"))
+            let crl: CertificateRevocationList
+            do {
+                crl = try TrustConfiguration.loadCRL(at: url)
+            } catch {
+                findings.append(DoctorFinding(.error, "CRL", "trust.crls[\(index)] \(url.path): \(TrustConfiguration.describe(error))",
+                                              fix: "install the CA's CRL there (PEM or DER), or remove the entry"))
                 continue
             }
             findings += CertificateChecks.crl(crl, file: url.path, now: now, policy: document.trust.staleCRL)
@@ -57,7 +52,7 @@ public enum DeploymentDoctor {
         findings += ForwarderChecks.check(document.server, home: home, now: now, presented: forwarderCertificate)
         findings += CertificateChecks.clock(now: now, latestIssued: issued.max { $0.1 < $1.1 })
         let oneToOne = document.oneToOne.compactMap { $0.certificate.flatMap { [UInt8](base64Encoded: $0) }.flatMap { try? CertificateIdentity(derEncoded: $0) } }
-        findings += MappingLint.check(document, known: bundle + oneToOne + knownPKI(home))
+        findings += MappingLint.check(document, known: bundle + oneToOne + pki)
         return findings.sorted { $0.severity < $1.severity }
     }
 

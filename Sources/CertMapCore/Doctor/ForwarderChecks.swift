@@ -34,7 +34,7 @@ public enum ForwarderChecks {
                     findings.append(DoctorFinding(.warning, "forwarder", "\(path) is pinned to \(pin.colonHex), not to \(presented!.lastPathComponent) (SHA-256 \(certificate.sha256.colonHex))",
                                                   fix: "if \(presented!.lastPathComponent) is the proxy's current certificate, set \(path.split(separator: " ")[0]).sha256 to \"\(certificate.sha256.colonHex)\""))
                 }
-            } else if let subject = entry.subject, subject.lowercased().replacingOccurrences(of: ", ", with: ",") != certificate.subject.rfc2253.lowercased() {
+            } else if let subject = entry.subject, !CertificateForwarder.certificate(certificate, hasSubject: subject) {
                 findings.append(DoctorFinding(.warning, "forwarder", "\(path) expects subject \(subject), \(presented!.lastPathComponent) has \(certificate.subject.rfc2253)",
                                               fix: "correct the subject, or give the proxy the right certificate"))
             }

@@ -47,7 +47,7 @@ public struct CertificateForwarder: Sendable, CustomStringConvertible {
         case .pinned(let pin):
             return leaf?.sha256 == pin
         case .issued(let subject, let authorities):
-            guard let leaf, leaf.subject.rfc2253 == subject, !leaf.isCertificateAuthority,
+            guard let leaf, Self.certificate(leaf, hasSubject: subject), !leaf.isCertificateAuthority,
                 leaf.notValidBefore <= time, time <= leaf.notValidAfter
             else { return false }
             return authorities.contains { authority in
@@ -55,6 +55,12 @@ public struct CertificateForwarder: Sendable, CustomStringConvertible {
                     && authority.certificate.publicKey.isValidSignature(leaf.certificate.signature, for: leaf.certificate)
             }
         }
+    }
+
+    /// Whether `leaf` has the configured `subject` — the one comparison admission, slip diagnosis
+    /// and `certmap doctor` all make (RFC 2253 text, exactly).
+    public static func certificate(_ leaf: CertificateIdentity, hasSubject subject: String) -> Bool {
+        leaf.subject.rfc2253 == subject
     }
 
     public var description: String {

@@ -55,7 +55,7 @@ public enum ForwarderResemblance: Hashable, Sendable, Codable {
             let range = entry.address.flatMap(IPAddressRange.init)
             let atAddress = range.map { range in address.map(range.contains) ?? false } ?? false
             let pin = entry.sha256.flatMap(Fingerprint.init(hex:))
-            let subjectMatches = entry.subject.map { subject in leaf.map { Self.sameName($0.subject.rfc2253, subject) } ?? false } ?? false
+            let subjectMatches = entry.subject.map { subject in leaf.map { CertificateForwarder.certificate($0, hasSubject: subject) } ?? false } ?? false
             let certificateMatches = pin.map { $0 == leaf?.sha256 } ?? subjectMatches
             let name = entry.displayName
             if certificateMatches, let configured = entry.address, !atAddress {
@@ -81,11 +81,5 @@ public enum ForwarderResemblance: Hashable, Sendable, Codable {
             return .proxiedConnection(address: peerText)
         }
         return nil
-    }
-
-    /// Distinguished names compared without regard to case or spaces after commas.
-    private static func sameName(_ one: String, _ other: String) -> Bool {
-        func normal(_ name: String) -> String { name.lowercased().replacingOccurrences(of: ", ", with: ",") }
-        return normal(one) == normal(other)
     }
 }

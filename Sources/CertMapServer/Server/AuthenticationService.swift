@@ -20,9 +20,12 @@ public final class AuthenticationService: Sendable {
 
     private struct State {
         var persistence: AuthPersistence
-        /// The trust files of a generation, loaded and checked before it was applied (or, for a
-        /// service nobody asked to `loadTrust`, when first needed).
+        /// The trust files of a generation, loaded and checked before it was applied; its
+        /// validator and proxy trust also fill the two caches below.
         var material: (generation: UInt64, material: TrustMaterial)?
+        /// Per generation; filled by `install`, or when first needed by a service nobody asked to
+        /// `loadTrust` (then only the files each needs are read).
+        var validator: (generation: UInt64, validator: CertificateValidator)?
         var proxyTrust: (generation: UInt64, trust: ProxyTrust)?
         var checks: [PresentedChainKey: CertificateCheck] = [:]
         var checksGeneration: UInt64 = 0
@@ -113,7 +116,11 @@ public final class AuthenticationService: Sendable {
 
     /// Makes `material` the trust of `generation` and says what in it needs attention.
     private func install(_ material: TrustMaterial, generation: UInt64) {
-        state.withLockedValue { $0.material = (generation, material) }
+        state.withLockedValue { state in
+            state.material = (generation, material)
+            state.validator = (generation, material.validator)
+            state.proxyTrust = (generation, material.proxyTrust)
+        }
         for stale in material.staleCRLs {
             events.publish(.security(SecurityEvent(category: .staleCRL, connection: nil, peer: "-", message: "\(stale)")))
         }
@@ -157,9 +164,6 @@ public final class AuthenticationService: Sendable {
         if let cached = state.withLockedValue({ $0.proxyTrust }), cached.generation == snapshot.generation {
             return cached.trust
         }
-        if let material = state.withLockedValue({ $0.material }), material.generation == snapshot.generation {
-            return material.material.proxyTrust
-        }
         let trust: ProxyTrust
         do {
             trust = try ProxyTrust.load(snapshot.document.server, home: home)
@@ -200,13 +204,13 @@ public final class AuthenticationService: Sendable {
     }
 
     private func validator(for generation: UInt64) throws -> CertificateValidator {
-        if let current = state.withLockedValue({ $0.material }), current.generation == generation {
-            return current.material.validator
+        if let current = state.withLockedValue({ $0.validator }), current.generation == generation {
+            return current.validator
         }
         let snapshot = configuration.current
-        let material = try TrustMaterial.load(snapshot.document, home: home)
-        state.withLockedValue { $0.material = (snapshot.generation, material) }
-        return material.validator
+        let validator = try TrustConfiguration.validator(for: snapshot.document.trust, home: home)
+        state.withLockedValue { $0.validator = (snapshot.generation, validator) }
+        return validator
     }
 
     /// Admits a new connection unless `limits` say no: `maxConnections` in all, and per address

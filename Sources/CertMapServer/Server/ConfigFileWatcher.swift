@@ -69,7 +69,7 @@ public final class ConfigFileWatcher: Sendable {
         let changed = state.withLockedValue { state -> [String] in
             defer { state.trustFiles = now }
             if justApplied { return [] }
-            return now.keys.filter { state.trustFiles[$0] != nil && state.trustFiles[$0]! != now[$0]! }.sorted()
+            return now.filter { path, stamp in state.trustFiles[path].map { $0 != stamp } ?? false }.keys.sorted()
         }
         guard !changed.isEmpty else { return }
         let names = changed.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
