@@ -52,7 +52,7 @@ public enum ConfigError: Error, Hashable, CustomStringConvertible {
 
 extension String {
     /// `\n`, `\r`, `\t` and other control characters written as escapes, for one-line messages.
-    var escapingControlCharacters: String {
+    public var escapingControlCharacters: String {
         guard unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return self }
         var escaped = ""
         for scalar in unicodeScalars {

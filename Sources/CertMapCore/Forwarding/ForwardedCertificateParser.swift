@@ -16,7 +16,7 @@ public struct ForwardedCertificateParser: Sendable {
 
     public init(settings: ForwardedHeaderSettings = ForwardedHeaderSettings()) {
         self.settings = settings
-        self.lowercasedHeaderNames = ForwardedCertificateFormat.allCases.flatMap { $0.headerNames(settings: settings) }.map { Array($0.lowercased().utf8) }
+        self.lowercasedHeaderNames = settings.allHeaderNames.map { Array($0.lowercased().utf8) }
     }
 
     /// The certificate from the highest-precedence enabled format whose header is present.
@@ -55,12 +55,6 @@ public struct ForwardedCertificateParser: Sendable {
             }
         }
         return names
-    }
-
-    /// Every format's header names, whether enabled or not: what a gateway strips in every
-    /// spelling (`HeaderNameFolding`) before passing a request on.
-    public var allHeaderNames: [String] {
-        ForwardedCertificateFormat.allCases.flatMap { $0.headerNames(settings: settings) }
     }
 
     /// Whether `name` is a forwarded-certificate header of any format (case-insensitive), for

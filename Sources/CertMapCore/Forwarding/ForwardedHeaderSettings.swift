@@ -66,3 +66,11 @@ public struct ForwardedHeaderSettings: Codable, Hashable, Sendable {
         }
     }
 }
+
+extension ForwardedHeaderSettings {
+    /// Every format's header names, whether enabled or not: what the parser looks for, and what a
+    /// gateway strips in every spelling (`HeaderNameFolding`) before passing a request on.
+    public var allHeaderNames: [String] {
+        ForwardedCertificateFormat.allCases.flatMap { $0.headerNames(settings: self) }
+    }
+}

@@ -9,11 +9,6 @@ public enum HeaderNameFolding {
         String(decoding: name.utf8.map(fold), as: UTF8.self)
     }
 
-    /// Whether two header names fold to the same name, without allocating.
-    public static func same(_ name: String, _ other: String) -> Bool {
-        name.utf8.count == other.utf8.count && zip(name.utf8, other.utf8).allSatisfy { fold($0) == fold($1) }
-    }
-
     @inline(__always)
     static func fold(_ byte: UInt8) -> UInt8 {
         switch byte {

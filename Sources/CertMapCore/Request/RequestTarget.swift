@@ -14,6 +14,8 @@ public struct RequestTarget: Hashable, Sendable {
     /// The path resources are matched against: the normalised path with each segment's path
     /// parameters (`;jsessionid=…`, which servlet containers drop) removed, without the query.
     public let decisionPath: String
+    /// Whether `decisionPath` left path parameters out (`/admin;x=1` decided as `/admin`).
+    public let leavesOutParameters: Bool
     /// The authority of an absolute-form target (`localhost:8443`), which stands for `Host`
     /// (RFC 9112 §3.2.2); nil for origin-form.
     public let authority: String?
@@ -37,7 +39,7 @@ public struct RequestTarget: Hashable, Sendable {
         let bytes = Array(target.utf8)
         if bytes == [UInt8(ascii: "*")] {
             guard isOptions else { return .failure(.asteriskOutsideOptions) }
-            return .success(RequestTarget(normalized: "*", decisionPath: "*", authority: nil))
+            return .success(RequestTarget(normalized: "*", decisionPath: "*", leavesOutParameters: false, authority: nil))
         }
         guard let first = bytes.first else { return .failure(.empty) }
         var pathStart = 0
@@ -63,7 +65,8 @@ public struct RequestTarget: Hashable, Sendable {
         if query.contains(where: { $0 >= 0x80 }) { query = PathSegment.escapingNonASCII(query) }
         let path = PathSegment.join(segments, keepingParameters: true)
         let decision = PathSegment.join(segments, keepingParameters: false)
-        return .success(RequestTarget(normalized: path + String(decoding: query, as: UTF8.self), decisionPath: decision, authority: authority))
+        return .success(RequestTarget(
+            normalized: path + String(decoding: query, as: UTF8.self), decisionPath: decision, leavesOutParameters: decision != path, authority: authority))
     }
 
     /// The common case in one pass without copying: an origin-form target already in normal form
@@ -88,7 +91,7 @@ public struct RequestTarget: Hashable, Sendable {
         // Not plain, or not stored contiguously (never the case for a parsed request line): the full reading.
         guard let pathEnd else { return nil }
         let decisionPath = pathEnd == target.utf8.count ? target : String(target.utf8.prefix(pathEnd))!
-        return RequestTarget(normalized: target, decisionPath: decisionPath, authority: nil)
+        return RequestTarget(normalized: target, decisionPath: decisionPath, leavesOutParameters: false, authority: nil)
     }
 
     /// Unreserved characters and the sub-delimiters that need no normalisation in a path

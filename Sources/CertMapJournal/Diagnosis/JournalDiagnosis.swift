@@ -49,29 +49,27 @@ public struct JournalDiagnosis: Codable, Hashable, Sendable {
     /// Groups the refusals in `events` (optionally only those at or after `since`), most frequent first.
     public init(events: [CertMapEvent], since: Date? = nil) {
         let events = since.map { since in events.filter { $0.time >= since } } ?? events
-        var times: [String: Date] = [:]
-        let records = events.compactMap { event -> RequestRecord? in
-            if case .request(let record) = event.kind {
-                times[record.traceID] = event.time
-                return record
-            }
+        // Each request with the time it was recorded (an example says when it happened; trace ids
+        // of older journals repeat across runs, so the time travels with the record).
+        let records = events.compactMap { event -> (record: RequestRecord, time: Date)? in
+            if case .request(let record) = event.kind { return (record, event.time) }
             return nil
         }
-        let diagnosed = records.map { ($0, Diagnosis(record: $0)) }.filter { $0.1.needsAttention }
+        let diagnosed = records.map { ($0.record, Diagnosis(record: $0.record), $0.time) }.filter { $0.1.needsAttention }
         self.requests = records.count
-        self.refused = records.filter { !$0.decision.isAllowed }.count
+        self.refused = records.filter { !$0.record.decision.isAllowed }.count
         self.misattributed = diagnosed.filter { $0.1.kind == .misattributed }.count
         var order: [Diagnosis.Kind] = []
-        var groups: [Diagnosis.Kind: [(RequestRecord, Diagnosis)]] = [:]
+        var groups: [Diagnosis.Kind: [(RequestRecord, Diagnosis, Date)]] = [:]
         for item in diagnosed {
             if groups[item.1.kind] == nil { order.append(item.1.kind) }
             groups[item.1.kind, default: []].append(item)
         }
         self.causes = order.compactMap { kind -> Cause? in
-            guard let members = groups[kind], let (example, diagnosis) = members.first else { return nil }
+            guard let members = groups[kind], let (example, diagnosis, time) = members.first else { return nil }
             return Cause(
                 kind: kind, reason: example.decision.reason, decision: example.decision.statusText, title: diagnosis.title, count: members.count,
-                cause: diagnosis.cause, fix: diagnosis.fix, evidence: diagnosis.evidence, example: example, exampleTime: times[example.traceID])
+                cause: diagnosis.cause, fix: diagnosis.fix, evidence: diagnosis.evidence, example: example, exampleTime: time)
         }.sorted { ($0.count, $1.kind.rawValue) > ($1.count, $0.kind.rawValue) }
         self.beforeDecision = RefusalBeforeDecision.group(events.compactMap { event -> SecurityEvent? in
             if case .security(let security) = event.kind { return security }

@@ -72,7 +72,7 @@ extension RequestAuthenticationHandler {
         let upstreamHead = GatewayHeads.request(
             head, upstream: upstream, identity: identity, names: settings.identityHeaders,
             clientAddress: context.channel.remoteAddress?.ipAddress ?? "unknown",
-            forwardedCertificateHeaders: ForwardedCertificateParser(settings: snapshot.document.server.forwardedHeaders).allHeaderNames)
+            forwardedCertificateHeaders: snapshot.document.server.forwardedHeaders.allHeaderNames)
         let record = answer.record
         let exchange = GatewayExchange(
             context: context, runtime: gateway, clientReadingPaused: early.readingPaused,

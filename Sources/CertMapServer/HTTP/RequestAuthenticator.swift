@@ -108,7 +108,7 @@ struct RequestAuthenticator {
         let target: RequestTarget
         switch RequestTarget.read(received.uri, isOptions: received.method == .OPTIONS, servedHosts: servedHosts) {
         case .failure(let refusal):
-            let message = "request target \"\(received.uri.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F ? String($0) : "?" }.joined())\" refused: \(refusal)"
+            let message = "request target \"\(received.uri.escapingControlCharacters)\" refused: \(refusal)"
             let event = SecurityEvent(category: .malformedRequest, connection: connection.id, peer: connection.peer, message: message, reason: "target")
             return .answered(ErrorAnswer(status: .badRequest, message: message, event: event))
         case .success(let read):
@@ -121,9 +121,7 @@ struct RequestAuthenticator {
         var trace = DecisionTrace()
         trace.record(.reset, .info, "request \(requestIndex) on connection \(connection.id): authentication context reset (\(persistence))")
         trace.record(.source, .info, proxy.explanation)
-        if target.differs(from: received.uri) || target.decisionPath != target.normalized.prefix(while: { $0 != "?" }) {
-            trace.record(.source, .info, Self.targetNote(received: received.uri, target: target))
-        }
+        if let note = Self.targetNote(received: received.uri, target: target) { trace.record(.source, .info, note) }
         var facts: [DecisionFacts] = []
         var events: [SecurityEvent] = []
         let forwarded: ForwardedCertificate?
@@ -216,17 +214,17 @@ struct RequestAuthenticator {
         return Outcome(decision: decision, record: record, certificate: presented, response: response, body: body, keepAlive: keepAlive)
     }
 
-    /// The trace line saying how the target was read, when that is not plain to see.
-    static func targetNote(received: String, target: RequestTarget) -> String {
+    /// The trace line saying how the target was read, or nil when that is plain to see.
+    static func targetNote(received: String, target: RequestTarget) -> String? {
         var parts: [String] = []
         if target.differs(from: received) {
             let shown = received.count > 200 ? received.prefix(200) + "…" : Substring(received)
             parts.append("target \"\(shown)\" normalised to \"\(target.normalized)\"")
         }
-        if target.decisionPath != target.normalized.prefix(while: { $0 != "?" }) {
+        if target.leavesOutParameters {
             parts.append("resources matched on \"\(target.decisionPath)\" (path parameters left out)")
         }
-        return parts.joined(separator: "; ") + "; decided and forwarded as normalised"
+        return parts.isEmpty ? nil : parts.joined(separator: "; ") + "; decided and forwarded as normalised"
     }
 
     /// How this connection's certificate resembles a configured forwarder's (computed once per

@@ -21,7 +21,7 @@ final class GatewayHeadsTests: XCTestCase {
                 ("Connection", "keep-alive, X-Hop"), ("X-Hop", "1"), ("Keep-Alive", "timeout=5"), ("TE", "trailers"), ("Upgrade", "h2c"),
                 ("Expect", "100-continue"), ("Transfer-Encoding", "chunked"), ("Accept", "*/*"),
             ]),
-            upstream: upstream, identity: alice, names: IdentityHeaderNames(), clientAddress: "127.0.0.5", forwardedCertificateHeaders: ForwardedCertificateParser().allHeaderNames)
+            upstream: upstream, identity: alice, names: IdentityHeaderNames(), clientAddress: "127.0.0.5", forwardedCertificateHeaders: ForwardedHeaderSettings().allHeaderNames)
         XCTAssertEqual(head.uri, "/app/x?y=1")
         XCTAssertEqual(head.version, .http1_1)
         XCTAssertEqual(head.headers["Host"], ["127.0.0.1:8000"])
@@ -46,7 +46,7 @@ final class GatewayHeadsTests: XCTestCase {
         let identity = GatewayIdentity(account: "bob", groups: [], mapping: nil, decision: "200", certificateDER: [0x30, 0x03, 0x02, 0x01, 0x01])
         let head = GatewayHeads.request(
             request([("x-user", "root"), ("X-CertMap-Account", "kept: not ours under this name")]), upstream: upstream, identity: identity, names: names,
-            clientAddress: "::1", forwardedCertificateHeaders: ForwardedCertificateParser().allHeaderNames)
+            clientAddress: "::1", forwardedCertificateHeaders: ForwardedHeaderSettings().allHeaderNames)
         XCTAssertEqual(head.headers["X-User"], ["bob"])
         XCTAssertEqual(head.headers["X-CertMap-Groups"], [])
         XCTAssertEqual(head.headers["Client-Cert"], [":MAMCAQE=:"])
