@@ -36,6 +36,11 @@ final class RequestAuthenticatorTests: XCTestCase {
         return RequestAuthenticator(connection: info, run: "r00000001", persistence: mode.flags)
     }
 
+    /// The generation the server would decide with, under `mode`.
+    private func generation(_ mode: AuthPersistencePreset) -> ServerGeneration {
+        ServerGeneration.lenient(snapshot, home: home, persistence: mode.flags).0
+    }
+
     private func head(_ uri: String = "/", _ headers: [(String, String)] = []) -> HTTPRequestHead {
         var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri)
         head.headers.add(name: "Host", value: "localhost")
@@ -48,7 +53,7 @@ final class RequestAuthenticatorTests: XCTestCase {
         _ authenticator: inout RequestAuthenticator, _ head: HTTPRequestHead, mode: AuthPersistencePreset = .perRequest,
         file: StaticString = #filePath, line: UInt = #line
     ) throws -> (prepared: RequestAuthenticator.Prepared, outcome: RequestAuthenticator.Outcome) {
-        guard case .prepared(let prepared) = authenticator.begin(head, persistence: mode.flags, snapshot: snapshot) else {
+        guard case .prepared(let prepared) = authenticator.begin(head, in: generation(mode)) else {
             XCTFail("the request was answered without a decision", file: file, line: line)
             throw CancellationError()
         }
@@ -126,7 +131,7 @@ final class RequestAuthenticatorTests: XCTestCase {
 
     func testMalformedForwardedHeaderFromAForwarderIsAnswered400WithoutADecision() {
         var connection = authenticator(role: Self.forwarder, presenting: nil)
-        guard case .answered(let answer) = connection.begin(head("/", [("Client-Cert", ":not base64!:")]), persistence: AuthPersistencePreset.perRequest.flags, snapshot: snapshot) else {
+        guard case .answered(let answer) = connection.begin(head("/", [("Client-Cert", ":not base64!:")]), in: generation(.perRequest)) else {
             return XCTFail("a malformed forwarded header must be answered at once")
         }
         XCTAssertEqual(answer.status, .badRequest)

@@ -130,13 +130,13 @@ private final class AdminAdmissionHandler: ChannelInboundHandler, RemovableChann
         }
         let service = self.service
         let chain = Array(presented.certificates.dropFirst())
-        let snapshot = service.configuration.current
+        let generation = service.generation
+        let snapshot = generation.snapshot
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.eventLoop.makeFutureWithTask {
-            try await service.check(leaf, chain: chain, generation: snapshot.generation)
-        }.whenComplete { result in
+            await service.check(leaf, chain: chain, in: generation)
+        }.whenSuccess { check in
             let (handler, context) = loopBound.value
-            let check = (try? result.get()) ?? CertificateCheck(verdict: .untrusted, notes: ["the trust configuration could not be loaded"])
             let decision = snapshot.engine.decide(AuthenticationRequest(path: "/", certificate: leaf, check: check))
             guard let account = decision.account else {
                 handler.refuse(context: context, "not admitted: \(leaf.subject.rfc2253) gets \(decision.statusText) (\(decision.summary)), so it maps to no account")

@@ -3,10 +3,14 @@ import CertMapJournal
 import NIOCore
 import NIOHTTP1
 
-/// Adapts HTTP request parts on one connection to its `RequestAuthenticator` and writes what it
-/// decides: it limits header and body sizes, validates certificates it has not seen (off the
-/// event loop), publishes each request's record and answers — or, in gateway mode, streams the
-/// allowed request to the application (`RequestAuthenticationHandler+Gateway`).
+/// Adapts HTTP request parts on one connection to its `RequestStateMachine` and
+/// `RequestAuthenticator`, and carries out what they decide: it validates certificates it has
+/// not seen (off the event loop), publishes each request's record and answers — or, in gateway
+/// mode, streams the allowed request to the application (`RequestAuthenticationHandler+Gateway`).
+///
+/// Per request it reads the server generation once (an atomic load) and takes a trace number;
+/// what stays the same across a connection's requests — the certificate's verdict, whether the
+/// certificate was recorded, whether gateway mode is on — is remembered here, per generation.
 final class RequestAuthenticationHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -17,35 +21,28 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     let gateway: GatewayRuntime?
     /// Set when the TLS handshake is done (`ConnectionEstablished`); no request comes before.
     private var authenticator: RequestAuthenticator?
-    private var pending: PendingRequest?
-    /// Gateway mode: a request decided at its head, waiting for its decision or its end.
-    var early: EarlyRequest?
+    var machine: RequestStateMachine
     /// Gateway mode: the request being streamed to the application.
     var exchange: GatewayExchange?
-    /// Gateway mode: body bytes of the current request (from its head on), against `limits.maxBodyBytes`.
-    var gatewayBodyBytes = 0
-    /// Why a body is refused with 413, naming the setting.
-    var bodyLimitMessage: String { "request body exceeds the limit of \(limits.maxBodyBytes) bytes (server.limits.maxBodyBytes)" }
-
-    struct PendingRequest {
-        var head: HTTPRequestHead
-        var started: NIODeadline
-        var bodyBytes = 0
-        var rejection: (HTTPResponseStatus, String)?
-    }
+    /// The verdict last used on this connection, with the generation's cache it belongs to.
+    private var lastCheck: (verdicts: VerdictCache, key: PresentedChainKey, check: CertificateCheck)?
+    /// The certificate last handed to the journal's certificate store from this connection.
+    private var recordedCertificate: Fingerprint?
+    /// Whether gateway mode is on, for the snapshot it was computed from.
+    private var gatewayActive: (snapshot: ObjectIdentifier, active: Bool)?
 
     init(service: AuthenticationService, limits: ServerLimits, gateway: GatewayRuntime?) {
         self.gateway = gateway
         self.service = service
         self.limits = limits
+        self.machine = RequestStateMachine(maxBodyBytes: limits.maxBodyBytes)
     }
 
     var connection: ConnectionInfo? { authenticator?.connection }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let established = event as? ConnectionEstablished {
-            authenticator = RequestAuthenticator(
-                connection: established.info, run: service.run, persistence: service.persistence, servedHosts: service.servedHosts)
+            authenticator = RequestAuthenticator(connection: established.info, run: service.run, persistence: service.persistence)
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -55,38 +52,38 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             context.triggerUserOutboundEvent(RequestProgress.headReceived, promise: nil)
-            var request = PendingRequest(head: head, started: .now())
-            request.rejection = RequestAuthenticator.headRejection(head, limits: limits)
-            pending = request
-            if request.rejection == nil, let gateway, gateway.isActive(for: service.configuration.current.document) {
+            let generation = service.generation
+            let rejection = RequestAuthenticator.headRejection(head, limits: limits)
+            if let request = machine.head(head, rejection: rejection, decideAtHead: decidesAtHead(generation), now: .now()) {
                 // Decided at the head: an allowed request's body streams to the application as it arrives.
-                pending = nil
-                early = EarlyRequest()
-                gatewayBodyBytes = 0
-                authenticate(context: context, request: request)
+                authenticate(context: context, request: request, generation: generation)
             }
         case .body(let buffer):
-            if early != nil || exchange != nil {
-                gatewayBody(context: context, buffer)
-                return
-            }
-            pending?.bodyBytes += buffer.readableBytes
-            if let request = pending, request.rejection == nil, request.bodyBytes > limits.maxBodyBytes {
-                pending?.rejection = (.payloadTooLarge, bodyLimitMessage)
+            switch machine.body(buffer) {
+            case .none: break
+            case .pauseReading: try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+            case .forward(let buffer): exchange?.clientBody(buffer)
+            case .abortTooLarge: exchange?.abort(status: .payloadTooLarge, message: machine.bodyLimitMessage)
             }
         case .end:
-            if early != nil || exchange != nil {
-                gatewayEnd(context: context)
-                return
-            }
-            guard let request = pending else { return }
-            pending = nil
-            if let (status, message) = request.rejection {
-                reject(context: context, status: status, message: message, version: request.head.version)
-            } else {
-                authenticate(context: context, request: request)
+            switch machine.end() {
+            case .none: break
+            case .decide(let request): authenticate(context: context, request: request, generation: service.generation)
+            case .reject(let rejection, let version): reject(context: context, status: rejection.status, message: rejection.message, version: version)
+            case .answer(let answer): write(context: context, answer, keepAlive: answer.keepAlive)
+            case .forwardEnd: exchange?.clientEnd()
             }
         }
+    }
+
+    /// Gateway mode applies to this generation's configuration (computed once per snapshot).
+    private func decidesAtHead(_ generation: ServerGeneration) -> Bool {
+        guard let gateway else { return false }
+        let snapshot = ObjectIdentifier(generation)
+        if let gatewayActive, gatewayActive.snapshot == snapshot { return gatewayActive.active }
+        let active = gateway.isActive(for: generation.snapshot.document)
+        gatewayActive = (snapshot, active)
+        return active
     }
 
     func reject(context: ChannelHandlerContext, status: HTTPResponseStatus, message: String, version: HTTPVersion) {
@@ -95,18 +92,18 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         write(context: context, head: head, body: body, keepAlive: false)
     }
 
-    private func authenticate(context: ChannelHandlerContext, request: PendingRequest) {
+    private func authenticate(context: ChannelHandlerContext, request: RequestStateMachine.Request, generation: ServerGeneration) {
         guard var authenticator else {
             context.close(promise: nil)
             return
         }
-        let snapshot = service.configuration.current
-        let start = authenticator.begin(request.head, persistence: service.persistence, snapshot: snapshot)
+        let start = authenticator.begin(request.head, in: generation)
         self.authenticator = authenticator
         let prepared: RequestAuthenticator.Prepared
         switch start {
         case .answered(let answer):
             service.events.publish(.security(answer.event))
+            machine.answeredEarly()
             let (head, body) = DecisionResponse.error(answer.status, message: answer.message, version: request.head.version)
             write(context: context, head: head, body: body, keepAlive: false)
             return
@@ -116,41 +113,64 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         for event in prepared.events { service.events.publish(.security(event)) }
         // Validation is cached per certificate and generation; only a certificate not seen yet
         // pays for the hop to a task (chain building may load CRLs).
-        let service = self.service
-        let cached = prepared.source.leaf.flatMap { service.cachedCheck($0, chain: prepared.source.chain, generation: snapshot.generation) }
-        guard cached == nil, let leaf = prepared.certificateToCheck else {
+        let key = prepared.source.leaf.map { PresentedChainKey(leaf: $0, chain: prepared.source.chain) }
+        let cached = key.flatMap { verdict(for: $0, in: generation) }
+        guard cached == nil, let leaf = prepared.certificateToCheck, let key else {
             finish(context: context, request: request, prepared: prepared, check: cached)
             return
         }
+        let service = self.service
         let chain = prepared.source.chain
-        let checking = context.eventLoop.makeFutureWithTask {
-            try await service.check(leaf, chain: chain, generation: snapshot.generation)
-        }
-        checking.assumeIsolated().whenComplete { result in
-            switch result {
-            case .success(let check): self.finish(context: context, request: request, prepared: prepared, check: check)
-            case .failure(let error):
-                let check = CertificateCheck(verdict: .untrusted, notes: ["trust configuration could not be loaded: \(error)"])
-                self.finish(context: context, request: request, prepared: prepared, check: check)
-            }
+        context.eventLoop.makeFutureWithTask {
+            await service.check(leaf, chain: chain, in: generation)
+        }.assumeIsolated().whenSuccess { check in
+            self.lastCheck = (generation.verdicts, key, check)
+            self.finish(context: context, request: request, prepared: prepared, check: check)
         }
     }
 
-    private func finish(context: ChannelHandlerContext, request: PendingRequest, prepared: RequestAuthenticator.Prepared, check: CertificateCheck?) {
+    /// The verdict already known for what was presented: this connection's last one, else the generation's.
+    private func verdict(for key: PresentedChainKey, in generation: ServerGeneration) -> CertificateCheck? {
+        if let lastCheck, lastCheck.verdicts === generation.verdicts, lastCheck.key == key { return lastCheck.check }
+        guard let check = generation.verdicts.verdict(for: key) else { return nil }
+        lastCheck = (generation.verdicts, key, check)
+        return check
+    }
+
+    private func finish(context: ChannelHandlerContext, request: RequestStateMachine.Request, prepared: RequestAuthenticator.Prepared, check: CertificateCheck?) {
         guard var authenticator else { return }
         let outcome = authenticator.finish(
             prepared, check: check, traceID: service.nextTraceID(), durationMicros: Int((NIODeadline.now() - request.started).nanoseconds / 1000))
         self.authenticator = authenticator
-        if let certificate = outcome.certificate { service.recordCertificate(certificate) }
-        if early != nil {
-            let answer = CertMapAnswer(record: outcome.record, head: outcome.response, body: outcome.body, keepAlive: outcome.keepAlive)
-            finishEarly(
-                context: context, request: prepared.head, decisionPath: prepared.decisionPath, decision: outcome.decision, certificate: outcome.certificate,
-                answer: answer)
-            return
+        if let certificate = outcome.certificate, certificate.sha256 != recordedCertificate {
+            recordedCertificate = certificate.sha256
+            service.recordCertificate(certificate)
         }
-        publish(outcome.record)
-        write(context: context, head: outcome.response, body: outcome.body, keepAlive: outcome.keepAlive)
+        let answer = CertMapAnswer(record: outcome.record, head: outcome.response, body: outcome.body, keepAlive: outcome.keepAlive)
+        let route = upstreamRoute(for: prepared, decision: outcome.decision)
+        let expectsContinue = route != nil && prepared.head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
+        switch machine.decided(answer, forward: route?.upstream != nil, expectsContinue: expectsContinue) {
+        case .answer(let answer, let keepAlive):
+            write(context: context, answer, keepAlive: keepAlive)
+        case .rejectTooLarge(let answer, let version):
+            publish(answer.record)
+            reject(context: context, status: .payloadTooLarge, message: machine.bodyLimitMessage, version: version)
+        case .drain(let resumeReading):
+            // Read (and drop) the rest of the body until the request ends.
+            if resumeReading { try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true) }
+        case .stream(let buffered, let ended, let readingPaused, let sendContinue):
+            guard let route, let upstream = route.upstream else { return }
+            startExchange(
+                context: context, prepared: prepared, decision: outcome.decision, certificate: outcome.certificate, record: outcome.record,
+                upstream: upstream, settings: route.settings,
+                start: (buffered: buffered, ended: ended, readingPaused: readingPaused, sendContinue: sendContinue))
+        }
+    }
+
+    /// Writes certmap's own answer and publishes its record first.
+    func write(context: ChannelHandlerContext, _ answer: CertMapAnswer, keepAlive: Bool) {
+        publish(answer.record)
+        write(context: context, head: answer.head, body: answer.body, keepAlive: keepAlive)
     }
 
     /// Publishes the request's record, its trace inside: one event per request (whoever shows

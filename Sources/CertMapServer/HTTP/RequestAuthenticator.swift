@@ -21,21 +21,16 @@ struct RequestAuthenticator {
     let connection: ConnectionInfo
     /// The journal's name for this server process (`RequestRecord.run`).
     let run: String
-    /// The names an absolute-form request target must use (the server certificate's).
-    let servedHosts: ServedHosts
     private(set) var authentication: ConnectionAuthentication
     /// Requests begun on this connection (the current one's 1-based index).
     private(set) var requestIndex = 0
-    /// The forwarded-header rule of the configuration generation last seen (made once per generation).
-    private var gate: (generation: UInt64, gate: ForwardedCertificateGate)?
     /// Whether this connection's own certificate is a configured forwarder's, presented by a peer
     /// that is not recognised as that forwarder (a proxy slip), per generation.
     private var slip: (generation: UInt64, resemblance: ForwarderResemblance?)?
 
-    init(connection: ConnectionInfo, run: String, persistence: AuthPersistence, servedHosts: ServedHosts = .any) {
+    init(connection: ConnectionInfo, run: String, persistence: AuthPersistence) {
         self.connection = connection
         self.run = run
-        self.servedHosts = servedHosts
         self.authentication = ConnectionAuthentication(persistence: persistence)
     }
 
@@ -98,15 +93,17 @@ struct RequestAuthenticator {
         return (.requestHeaderFieldsTooLarge, "request headers are \(bytes) bytes; the limit is \(limits.maxHeaderBytes)")
     }
 
-    /// Starts the next request on the connection under `persistence` (switchable live: a change
-    /// starts the connection's authentication state afresh) and `snapshot`.
-    mutating func begin(_ received: HTTPRequestHead, persistence: AuthPersistence, snapshot: ConfigSnapshot) -> Start {
+    /// Starts the next request on the connection under `generation`: its configuration, trust and
+    /// persistence mode (switchable live: a change starts the connection's authentication state afresh).
+    mutating func begin(_ received: HTTPRequestHead, in generation: ServerGeneration) -> Start {
+        let persistence = generation.persistence
+        let snapshot = generation.snapshot
         requestIndex += 1
         if persistence != authentication.persistence {
             authentication = ConnectionAuthentication(persistence: persistence)
         }
         let target: RequestTarget
-        switch RequestTarget.read(received.uri, isOptions: received.method == .OPTIONS, servedHosts: servedHosts) {
+        switch RequestTarget.read(received.uri, isOptions: received.method == .OPTIONS, servedHosts: generation.servedHosts) {
         case .failure(let refusal):
             let message = "request target \"\(received.uri.escapingControlCharacters)\" refused: \(refusal)"
             let event = SecurityEvent(category: .malformedRequest, connection: connection.id, peer: connection.peer, message: message, reason: "target")
@@ -125,10 +122,7 @@ struct RequestAuthenticator {
         var facts: [DecisionFacts] = []
         var events: [SecurityEvent] = []
         let forwarded: ForwardedCertificate?
-        if gate?.generation != snapshot.generation {
-            gate = (snapshot.generation, ForwardedCertificateGate(settings: snapshot.document.server.forwardedHeaders))
-        }
-        switch gate!.gate.judge(head.headers, peerMayForward: connection.role.mayForwardCertificates) {
+        switch generation.gate.judge(head.headers, peerMayForward: connection.role.mayForwardCertificates) {
         case .notForwarded:
             forwarded = nil
             if connection.role.mayForwardCertificates {

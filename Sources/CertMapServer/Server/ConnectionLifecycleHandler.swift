@@ -150,7 +150,7 @@ final class ConnectionLifecycleHandler: ChannelDuplexHandler {
         }
         let presented = self.presented.certificates
         let address = context.channel.remoteAddress?.ipAddress.flatMap(IPAddress.init)
-        let role = service.proxyTrust.role(address: address, leaf: presented.first)
+        let role = service.generation.proxyTrust.role(address: address, leaf: presented.first)
         let version = try? context.pipeline.syncOperations.nioSSL_tlsVersion()
         service.events.publish(.connectionOpened(ConnectionOpened(
             connection: id, peer: peer, local: context.channel.localAddress.map(\.displayText) ?? "?", peerIsTrustedProxy: role.proxied,

@@ -10,7 +10,7 @@ import NIOSSL
 /// `RequestAuthenticationHandler`.
 enum ServerPipeline {
     static func configure(_ channel: Channel, service: AuthenticationService, tls: NIOSSLContext, gateway: GatewayRuntime?) throws {
-        let limits = service.configuration.current.document.server.limits
+        let limits = service.generation.snapshot.document.server.limits
         let presented = PresentedChain()
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(IdleStateHandler(readTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000))))

@@ -141,7 +141,7 @@ final class AttachedConsole: Sendable {
             mirror.setPersistence(preset.flags, announce: false)
             actions.append(.modeChanged(name))
         }
-        if let document = message.config, document != mirror.configuration.current.document, (try? mirror.configuration.apply(document)) != nil {
+        if let document = message.config, document != mirror.configuration.current.document, (try? mirror.adoptMirrored(document)) != nil {
             actions.append(.configurationLoaded(document))
             actions.append(.notice("the server applied configuration generation \(message.generation.map(String.init) ?? "?")"))
         }
@@ -192,7 +192,7 @@ struct AttachedConsoleDriver: ConsoleDriver {
             command.base = base
             guard let result = await attached.send(command) else { return [.requestFailed("not saved: not connected to \(attached.path)")] }
             if result.ok == true {
-                _ = try? attached.mirror.configuration.apply(document)
+                try? attached.mirror.adoptMirrored(document)
                 return [.configurationLoaded(document), .mappingsSaved(generation: result.generation ?? attached.mirror.configuration.current.generation)]
             }
             if let theirs = result.theirs {

@@ -1,0 +1,64 @@
+// The honest ceiling for certmap's stack on this machine: a SwiftNIO + NIOSSL server that
+// requires and verifies a client certificate and answers every request with one fixed 146-byte
+// body, keep-alive honoured, and does nothing else.
+//
+//   bare-nio-server PORT SERVER.CRT SERVER.KEY CA-BUNDLE.PEM
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+let arguments = CommandLine.arguments
+guard arguments.count == 5, let port = Int(arguments[1]) else {
+    print("usage: bare-nio-server PORT SERVER.CRT SERVER.KEY CA-BUNDLE.PEM")
+    exit(2)
+}
+var tls = TLSConfiguration.makeServerConfiguration(
+    certificateChain: try NIOSSLCertificate.fromPEMFile(arguments[2]).map { .certificate($0) },
+    privateKey: .privateKey(try NIOSSLPrivateKey(file: arguments[3], format: .pem)))
+tls.certificateVerification = .noHostnameVerification
+tls.trustRoots = .file(arguments[4])
+let context = try NIOSSLContext(configuration: tls)
+
+/// Answers every request with the same head and body.
+final class FixedAnswer: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    static let body = String(repeating: "x", count: 145) + "\n"
+    private var keepAlive = true
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            keepAlive = head.isKeepAlive
+        case .body:
+            break
+        case .end:
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "text/plain")
+            headers.add(name: "Content-Length", value: String(Self.body.utf8.count))
+            if !keepAlive { headers.add(name: "Connection", value: "close") }
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: Self.body)))), promise: nil)
+            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            if !keepAlive { done.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
+        }
+    }
+}
+
+let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+let channel = try ServerBootstrap(group: group)
+    .serverChannelOption(.backlog, value: 256)
+    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+    .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+    .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+            let sync = channel.pipeline.syncOperations
+            try sync.addHandler(NIOSSLServerHandler(context: context))
+            try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+            try sync.addHandler(FixedAnswer())
+        }
+    }
+    .bind(host: "127.0.0.1", port: port).wait()
+print("bare-nio-server listening on \(channel.localAddress!)")
+try channel.closeFuture.wait()

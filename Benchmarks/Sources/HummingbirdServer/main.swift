@@ -1,0 +1,31 @@
+// hummingbird 2 with HummingbirdTLS answering as the bare server does: client certificate
+// required and verified, one fixed 146-byte body for every request.
+//
+//   hummingbird-server PORT SERVER.CRT SERVER.KEY CA-BUNDLE.PEM
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import NIOSSL
+
+let arguments = CommandLine.arguments
+guard arguments.count == 5, let port = Int(arguments[1]) else {
+    print("usage: hummingbird-server PORT SERVER.CRT SERVER.KEY CA-BUNDLE.PEM")
+    exit(2)
+}
+var tls = TLSConfiguration.makeServerConfiguration(
+    certificateChain: try NIOSSLCertificate.fromPEMFile(arguments[2]).map { .certificate($0) },
+    privateKey: .privateKey(try NIOSSLPrivateKey(file: arguments[3], format: .pem)))
+tls.certificateVerification = .noHostnameVerification
+tls.trustRoots = .file(arguments[4])
+
+let body = String(repeating: "x", count: 145) + "\n"
+let router = Router()
+router.get("/") { _, _ in body }
+var logger = Logger(label: "hummingbird-server")
+logger.logLevel = .error
+let app = Application(
+    router: router,
+    server: try .tls(.http1(), tlsConfiguration: tls),
+    configuration: .init(address: .hostname("127.0.0.1", port: port)),
+    logger: logger)
+try await app.runService()
