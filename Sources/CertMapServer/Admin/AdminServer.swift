@@ -211,7 +211,7 @@ private final class AdminConnectionHandler: ChannelInboundHandler {
         let snapshot = service.configuration.current
         hello.generation = snapshot.generation
         hello.config = snapshot.document
-        send(hello, on: context.channel)
+        Self.send(hello, on: context.channel)
         // What happened before the client came (the bus's recent events), then what happens;
         // an event in both (published while subscribing) is sent once.
         let startSequence = sendHistory(context: context)
@@ -279,14 +279,17 @@ private final class AdminConnectionHandler: ChannelInboundHandler {
         } catch {
             var refusal = AdminMessage(.error)
             refusal.message = "\(error)"
-            send(refusal, on: context.channel)
+            Self.send(refusal, on: context.channel)
             return
         }
         if message.type == .scenario {
             runScenario(message, on: context.channel)
             return
         }
-        send(answer(message), on: context.channel)
+        // Applying writes config.json (a file lock, an fsync) and reads the trust files: never on the event loop.
+        let service = self.service
+        let channel = context.channel
+        Self.answerOffLoop(message, service: service, channel: channel)
     }
 
     /// A scenario runs for seconds: it is answered when it ends, while events keep streaming.
@@ -295,7 +298,7 @@ private final class AdminConnectionHandler: ChannelInboundHandler {
         guard let name = message.scenario, let scenarios else {
             result.ok = false
             result.message = message.scenario == nil ? "scenario needs a name" : "this server runs no scenarios"
-            send(result, on: channel)
+            Self.send(result, on: channel)
             return
         }
         Task {
@@ -305,7 +308,13 @@ private final class AdminConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    private func answer(_ message: AdminMessage) -> AdminMessage {
+    private static func answerOffLoop(_ message: AdminMessage, service: AuthenticationService, channel: Channel) {
+        Task.detached {
+            send(answer(message, service: service), on: channel)
+        }
+    }
+
+    private static func answer(_ message: AdminMessage, service: AuthenticationService) -> AdminMessage {
         var result = AdminMessage(.result, id: message.id)
         switch message.type {
         case .mode:
@@ -343,7 +352,7 @@ private final class AdminConnectionHandler: ChannelInboundHandler {
         return result
     }
 
-    private func send(_ message: AdminMessage, on channel: Channel) {
+    private static func send(_ message: AdminMessage, on channel: Channel) {
         guard let line = try? message.line() else { return }
         channel.writeAndFlush(ByteBuffer(bytes: line), promise: nil)
     }

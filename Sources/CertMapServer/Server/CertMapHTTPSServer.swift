@@ -2,6 +2,7 @@ import CertMapCore
 import CertMapJournal
 import CertMapNIOSupport
 import NIOCore
+import NIOExtras
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
@@ -16,12 +17,15 @@ public final class CertMapHTTPSServer: Sendable {
     private let channel: Channel
     /// Gateway mode's shared state (nil: certmap answers every request itself).
     public let gateway: GatewayRuntime?
+    /// Knows every open connection, to drain them at shutdown.
+    private let quiescing: NIOLoopBound<ServerQuiescingHelper>
 
     /// The address actually bound (the port is real even when 0 was asked for).
     public let boundAddress: ListenAddress
 
-    private init(service: AuthenticationService, group: EventLoopGroup, channel: Channel, gateway: GatewayRuntime?) throws {
+    private init(service: AuthenticationService, group: EventLoopGroup, channel: Channel, gateway: GatewayRuntime?, quiescing: ServerQuiescingHelper) throws {
         self.gateway = gateway
+        self.quiescing = NIOLoopBound(quiescing, eventLoop: channel.eventLoop)
         self.service = service
         self.group = group
         self.channel = channel
@@ -43,7 +47,13 @@ public final class CertMapHTTPSServer: Sendable {
             caBundle: service.home.resolve(document.trust.caBundle)
         )
         let gateway = try GatewayRuntime(upstreamOverride: upstream, settings: document.server.gateway, home: service.home)
+        let quiescing = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap.listener(group: group)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try ServerPipeline.configure(channel, service: service, tls: tls, gateway: gateway)
@@ -55,7 +65,9 @@ public final class CertMapHTTPSServer: Sendable {
         } catch {
             throw ServerError.bind(address: listen.description, detail: BindProblem.describe(error, address: listen.description, option: "--listen"))
         }
-        let server = try CertMapHTTPSServer(service: service, group: group, channel: channel, gateway: gateway)
+        let server = try await channel.eventLoop.submit {
+            try CertMapHTTPSServer(service: service, group: group, channel: channel, gateway: gateway, quiescing: quiescing)
+        }.get()
         service.events.publish(.system(SystemEvent("HTTPS server listening on \(server.boundAddress) (\(service.persistence))")))
         if let upstream = gateway.upstreamOverride ?? document.server.gateway.upstream {
             service.events.publish(.system(SystemEvent("gateway: allowed requests go to \(upstream) with the identity in \(document.server.gateway.identityHeaders.account); refused ones never reach it")))
@@ -64,10 +76,24 @@ public final class CertMapHTTPSServer: Sendable {
         return server
     }
 
-    /// Stops accepting, closes the listening socket; open connections finish their current request.
-    public func stop() async {
-        try? await channel.close()
+    /// Stops accepting and drains: idle keep-alive connections close at once, a connection
+    /// in the middle of a request closes after its response (`Connection: close`), and whatever is
+    /// still open after `drainDeadline` is left to the event loops' shutdown.
+    public func stop(drainDeadline: Duration = .seconds(10)) async {
+        let open = service.openConnectionCount
+        let drained = channel.eventLoop.makePromise(of: Void.self)
+        let quiescing = self.quiescing
+        channel.eventLoop.execute { quiescing.value.initiateShutdown(promise: drained) }
+        let timeout = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(drainDeadline.components.seconds) * 1_000_000_000 + drainDeadline.components.attoseconds / 1_000_000_000)) {
+            drained.fail(DrainTimeout())
+        }
+        let finished = (try? await drained.futureResult.get()) != nil
+        timeout.cancel()
         gateway?.shutdown()
-        service.events.publish(.system(SystemEvent("HTTPS server on \(boundAddress) stopped")))
+        let left = service.openConnectionCount
+        let how = open == 0 ? "" : finished ? " after draining \(open) connection\(open == 1 ? "" : "s")" : "; \(left) of \(open) connections were still open after \(drainDeadline) and were closed with the server"
+        service.events.publish(.system(SystemEvent("HTTPS server on \(boundAddress) stopped\(how)")))
     }
+
+    private struct DrainTimeout: Error {}
 }

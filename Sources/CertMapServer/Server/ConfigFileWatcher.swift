@@ -5,8 +5,9 @@ import NIOConcurrencyHelpers
 
 /// Keeps a running server on the configuration file, whoever writes it: `certmap mappings add`
 /// from another shell, an import, a second console, an editor. The file's identity (inode, size,
-/// modification time) is checked a few times a second, so atomic renames are seen like in-place
-/// writes; `reload(reason:)` checks at once (SIGHUP).
+/// modification time) is checked whenever its directory or a trust file's changes (inotify) and
+/// every few seconds besides (file systems that send no notifications), so atomic renames are
+/// seen like in-place writes; `reload(reason:)` checks at once (SIGHUP).
 ///
 /// A file that loads and differs from the configuration in force becomes the next generation,
 /// with a system event listing what changed; one that does not load is refused with its one-line
@@ -24,6 +25,7 @@ public final class ConfigFileWatcher: Sendable {
         /// and key, forwarder CA files), as last seen.
         var trustFiles: [String: FileStamp?] = [:]
         var task: Task<Void, Never>?
+        var notifier: DirectoryChangeNotifier?
     }
 
     /// What identifies one version of the file without reading it.
@@ -76,8 +78,13 @@ public final class ConfigFileWatcher: Sendable {
         if let snapshot = service.reloadTrust(reason: "\(names) changed on disk") { onApplied(snapshot) }
     }
 
-    /// Starts checking every `interval` until `stop()`.
-    public func start(interval: Duration = .milliseconds(250)) {
+    /// Starts checking on every change notification, and every `interval` besides (every
+    /// `fallbackInterval` where the system sends no notifications), until `stop()`.
+    public func start(interval: Duration = .seconds(5), fallbackInterval: Duration = .milliseconds(250)) {
+        let notifier = DirectoryChangeNotifier.make { [weak self] in self?.check(reason: nil) }
+        let interval = notifier == nil ? fallbackInterval : interval
+        state.withLockedValue { $0.notifier = notifier }
+        watchDirectories()
         let task = Task { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
@@ -89,7 +96,17 @@ public final class ConfigFileWatcher: Sendable {
     }
 
     public func stop() {
-        state.withLockedValue { $0.task }?.cancel()
+        let (task, notifier) = state.withLockedValue { ($0.task, $0.notifier) }
+        task?.cancel()
+        notifier?.stop()
+    }
+
+    /// Asks for notifications from the directories of config.json and of the trust files the
+    /// configuration in force names (again after every check: an edit may name new files).
+    private func watchDirectories() {
+        guard let notifier = state.withLockedValue({ $0.notifier }) else { return }
+        let files = [store.file] + TrustMaterial.files(of: service.configuration.current.document, home: service.home)
+        notifier.watch(Set(files.map { $0.deletingLastPathComponent().path }))
     }
 
     /// Reads the file now, changed or not (`reason` says why, e.g. "SIGHUP").
@@ -99,7 +116,10 @@ public final class ConfigFileWatcher: Sendable {
 
     private func check(reason: String?) {
         let generation = service.configuration.current.generation
-        defer { checkTrustFiles(since: generation) }
+        defer {
+            checkTrustFiles(since: generation)
+            watchDirectories()
+        }
         let stamp = FileStamp(path: store.file.path)
         let changed = state.withLockedValue { state -> Bool in
             defer { state.seen = stamp }

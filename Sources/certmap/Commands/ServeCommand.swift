@@ -1,4 +1,5 @@
 import ArgumentParser
+import ServiceLifecycle
 import CertMapCore
 import CertMapJournal
 import CertMapProxy
@@ -19,9 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
             The proxy simulator starts too: a CONNECT proxy (curl --proxy http://127.0.0.1:8080 ... https://localhost:8443/) and a \
             TLS reverse proxy forwarding the client certificate (curl --cert ... https://localhost:9443/); --no-proxies turns them off.
             Events are also recorded as JSON lines in <home>/journal (rotated by size). Changes to \
-            <home>/config.json by any writer are applied within a second (an invalid file is refused \
-            and the last good configuration keeps serving); SIGHUP reloads at once. Stops cleanly \
-            on SIGINT or SIGTERM, after flushing the journal.
+            <home>/config.json or a trust file by any writer are applied at once (an invalid file is \
+            refused and the last good configuration keeps serving); SIGHUP reloads at once. SIGINT or \
+            SIGTERM drain it: no new connections, idle ones closed, requests in flight answered with \
+            Connection: close (up to 10 s), then the journal is flushed.
             With --upstream URL (or server.gateway.upstream in config.json) certmap runs in front of \
             your application: allowed requests are streamed to it with X-CertMap-Account, -Groups, \
             -Mapping and -Decision (client copies removed); refused ones are answered by certmap and \
@@ -82,56 +84,47 @@ struct ServeCommand: AsyncParsableCommand {
             home: home, listen: ListenAddress(parsing: listen), persistence: mode?.flags, recordJournal: !noJournal, upstream: upstreamOptions.url(),
             proxies: { try proxyOptions.settings(upstream: $0) },
             subscribe: { events in printer = EventPrinter(format: format).start(on: events) })
-        var endpoint: MetricsEndpoint?
-        var counted: ServerMetrics?
-        var export: OTLPExport?
-        var adminServer: AdminServer?
+        // Every part started so far, in start order: stopped in reverse, by the service group
+        // at shutdown or here when a later part fails to start.
+        let printed = printer
+        var parts = [StartedPart(description: "server") {
+            await stack.stop()
+            await printed?.value
+        }]
         // Scenarios an attached console starts run here, against this server, and end before it.
         let work = BackgroundWork()
-        // The one way down, at shutdown or when a part fails to start: the parts in reverse order.
-        func stopAll() async {
-            await adminServer?.stop()
-            await work.stop()
-            await export?.stop()
-            await endpoint?.stop()
-            counted?.stop()
-            await stack.stop()
-            await printer?.value
-        }
         do {
             if let metrics {
                 let writer = stack.journalWriter
                 let collector = ServerMetrics(
                     service: stack.service, journalBytes: { writer?.bytesWritten }, journalUnrecorded: { writer?.unrecordedEvents })
-                counted = collector
-                let started = try await MetricsEndpoint.start(metrics: collector, listen: ListenAddress(parsing: metrics), group: stack.group)
-                endpoint = started
-                stack.events.publish(.system(SystemEvent("Prometheus metrics on http://\(started.boundAddress)/metrics")))
+                parts.append(StartedPart(description: "metrics collector") { collector.stop() })
+                let endpoint = try await MetricsEndpoint.start(metrics: collector, listen: ListenAddress(parsing: metrics), group: stack.group)
+                parts.append(StartedPart(description: "metrics endpoint") { await endpoint.stop() })
+                stack.events.publish(.system(SystemEvent("Prometheus metrics on http://\(endpoint.boundAddress)/metrics")))
             }
             if let otlp {
+                let export: OTLPExport
                 do {
                     export = try OTLPExport(endpoint: otlp, events: stack.events)
                 } catch {
                     throw CommandFailure("--otlp \(otlp): \(error)")
                 }
+                parts.append(StartedPart(description: "OTLP export") { await export.stop() })
                 stack.events.publish(.system(SystemEvent("OpenTelemetry: a span per request to \(otlp) (OTLP/HTTP)")))
             }
-            if !noAdmin {
-                adminServer = try await startAdmin(stack: stack, home: home, work: work)
+            parts.append(StartedPart(description: "scenarios") { await work.stop() })
+            if !noAdmin, let adminServer = try await startAdmin(stack: stack, home: home, work: work) {
+                parts.append(StartedPart(description: "admin endpoint") { await adminServer.stop() })
             }
         } catch {
-            await stopAll()
+            for part in parts.reversed() { await part.stop() }
             throw error
         }
-        // Any writer's change to config.json reaches this server within a second; SIGHUP reloads now.
-        let watcher = ConfigFileWatcher(service: stack.service)
-        watcher.start()
-        let reload = SignalHandler(SIGHUP) { watcher.reload(reason: "SIGHUP") }
-        let signal = await ShutdownSignal.wait()
-        reload.cancel()
-        watcher.stop()
-        stack.events.publish(.system(SystemEvent("received \(signal), shutting down")))
-        await stopAll()
+        // Any writer's change to config.json reaches this server at once (inotify; a slow poll
+        // where that is not available); SIGHUP reloads now. SIGTERM and SIGINT drain and stop.
+        let services: [any Service] = parts + [ConfigReloadService(watcher: ConfigFileWatcher(service: stack.service)), ShutdownSignalService(events: stack.events)]
+        try await ServiceGroup.serve(services, deadline: .seconds(30)).run()
     }
 
     /// The admin endpoint (`--admin`: a socket path, or HOST:PORT for TLS). The default socket is
