@@ -1,4 +1,5 @@
 import Dispatch
+import NIOConcurrencyHelpers
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,8 @@ final class DirectoryChangeNotifier: @unchecked Sendable {
     private let descriptor: Int32
     private let source: DispatchSourceRead
     private let queue = DispatchQueue(label: "certmap.config.inotify")
-    private var watched: Set<String> = []
+    /// Directories watched so far (`watch` is called from the notifier's own queue too).
+    private let watched = NIOLockedValueBox<Set<String>>([])
 
     private init(descriptor: Int32, onChange: @escaping @Sendable () -> Void) {
         self.descriptor = descriptor
@@ -37,8 +39,8 @@ final class DirectoryChangeNotifier: @unchecked Sendable {
     /// Watches `directories` as well (directories already watched are left as they are; one that
     /// cannot be watched is skipped: the watcher's slow poll still sees it).
     func watch(_ directories: Set<String>) {
-        queue.sync {
-            let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB)
+        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB)
+        watched.withLockedValue { watched in
             for directory in directories.subtracting(watched) where inotify_add_watch(descriptor, directory, mask) >= 0 {
                 watched.insert(directory)
             }
