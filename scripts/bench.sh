@@ -17,6 +17,13 @@
 #                  (a second nginx, plain HTTP, `return 200`), proxy_pass with kept-alive upstream
 #                  connections; certmap-gw is `certmap serve --upstream` in front of the same
 #                  application. Their CPU counts the gateway and the application together.
+#   bare           the honest ceiling of certmap's stack: a SwiftNIO + NIOSSL server requiring and
+#                  verifying the client certificate, the same fixed body, nothing else
+#                  (Benchmarks/, built with `swift build -c release --package-path Benchmarks
+#                  --scratch-path .build-bench`; left out when not built).
+#   hummingbird    hummingbird 2 with HummingbirdTLS, the same answer (Benchmarks/ too).
+#   certmap-before, certmap-before-journal: with BENCH_BASELINE=/path/to/an/older/certmap, that
+#                  binary as certmap and certmap-journal are run, in the same rounds (A/B).
 #   BENCH_SERVERS="nginx-gw certmap-gw" scripts/bench.sh --no-build measures only those.
 # Load: ApacheBench (`ab -E client.pem`, alice's certificate and key), keep-alive (-k) and a
 # new TLS handshake per request (no -k; ab does not resume sessions), after a warm-up. The
@@ -46,7 +53,9 @@ if [ $build = 1 ]; then
         exit 1
     fi
 fi
-certmap=$PWD/.build-release/release/certmap
+certmap=${BENCH_CERTMAP:-$PWD/.build-release/release/certmap}
+baseline=${BENCH_BASELINE:-}
+bench_bin=$PWD/.build-bench/release
 
 work=$(mktemp -d /tmp/certmap-bench.XXXXXX)
 pids=()
@@ -231,6 +240,32 @@ certmap_rp_port=$(free_port)
     >/dev/null 2>"$work/certmap-rp.err" &
 certmap_rp_pid=$!
 pids+=("$certmap_rp_pid")
+declare -A port pid
+optional=()
+if [ -x "$bench_bin/BareNIOServer" ]; then
+    port[bare]=$(free_port)
+    "$bench_bin/BareNIOServer" "${port[bare]}" "$pki/server.crt" "$pki/server.key" "$pki/ca-bundle.pem" >/dev/null 2>"$work/bare.err" &
+    pid[bare]=$!; pids+=("$!"); optional+=(bare)
+fi
+if [ -x "$bench_bin/HummingbirdServer" ]; then
+    port[hummingbird]=$(free_port)
+    "$bench_bin/HummingbirdServer" "${port[hummingbird]}" "$pki/server.crt" "$pki/server.key" "$pki/ca-bundle.pem" >/dev/null 2>"$work/hummingbird.err" &
+    pid[hummingbird]=$!; pids+=("$!"); optional+=(hummingbird)
+fi
+if [ -n "$baseline" ]; then
+    port[certmap-before]=$(free_port)
+    "$baseline" serve --home "$home" --listen "127.0.0.1:${port[certmap-before]}" --mode per-request --no-journal --no-proxies --log-format none --no-admin \
+        >/dev/null 2>"$work/certmap-before.err" &
+    pid[certmap-before]=$!; pids+=("$!")
+    before_home=$work/before-home
+    cp -r "$home" "$before_home"
+    port[certmap-before-journal]=$(free_port)
+    "$baseline" serve --home "$before_home" --listen "127.0.0.1:${port[certmap-before-journal]}" --mode per-request --no-proxies --log-format none --no-admin \
+        >/dev/null 2>"$work/certmap-before-journal.err" &
+    pid[certmap-before-journal]=$!; pids+=("$!")
+    optional+=(certmap-before certmap-before-journal)
+fi
+for server in "${optional[@]}"; do wait_listening "${port[$server]}"; done
 wait_listening "$nginx_port"
 wait_listening "$certmap_port"
 wait_listening "$json_port"
@@ -242,10 +277,10 @@ wait_listening "$app_port"
 wait_listening "$nginx_gw_port"
 wait_listening "$gw_port"
 
-servers=(${BENCH_SERVERS:-nginx certmap certmap+json nginx-log certmap-journal nginx-rp certmap-rp nginx-gw certmap-gw})
-declare -A port=([nginx]=$nginx_port [certmap]=$certmap_port [certmap+json]=$json_port [nginx-log]=$nginx_log_port [certmap-journal]=$journal_port [nginx-rp]=$nginx_rp_port [certmap-rp]=$certmap_rp_port
+servers=(${BENCH_SERVERS:-nginx ${optional[*]} certmap certmap+json nginx-log certmap-journal nginx-rp certmap-rp nginx-gw certmap-gw})
+port+=([nginx]=$nginx_port [certmap]=$certmap_port [certmap+json]=$json_port [nginx-log]=$nginx_log_port [certmap-journal]=$journal_port [nginx-rp]=$nginx_rp_port [certmap-rp]=$certmap_rp_port
     [nginx-gw]=$nginx_gw_port [certmap-gw]=$gw_port)
-declare -A pid=([nginx]=$nginx_pid [certmap]=$certmap_pid [certmap+json]=$json_pid [nginx-log]=$nginx_pid [certmap-journal]=$journal_pid [nginx-rp]="$nginx_pid $certmap_pid" [certmap-rp]=$certmap_rp_pid
+pid+=([nginx]=$nginx_pid [certmap]=$certmap_pid [certmap+json]=$json_pid [nginx-log]=$nginx_pid [certmap-journal]=$journal_pid [nginx-rp]="$nginx_pid $certmap_pid" [certmap-rp]=$certmap_rp_pid
     [nginx-gw]="$nginx_pid $app_pid" [certmap-gw]="$gw_pid $app_pid")
 ticks_per_second=$(getconf CLK_TCK)
 
@@ -294,7 +329,8 @@ def load(server, mode):
 print(f"\nmedian of {rounds} rounds, ab -c {concurrency}, {open('/proc/cpuinfo').read().count('processor')} CPUs shared by server and ab\n")
 for mode, title in modes:
     print(title)
-    print(f"  {'server':<13} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'CPU µs/req':>11} {'req/s vs nginx':>15} {'CPU vs nginx':>13}")
+    bare = load("bare", mode) if "bare" in servers else None
+    print(f"  {'server':<22} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'CPU µs/req':>11} {'req/s vs nginx':>15} {'CPU vs nginx':>13} {'req/s vs bare':>14}")
     for server in servers:
         # Reverse-proxy set-ups compare with nginx as the reverse proxy in front of the same server.
         # Gateways compare with nginx as an mTLS gateway in front of the same application.
@@ -302,7 +338,8 @@ for mode, title in modes:
         kind = next((k for k in ("-rp", "-gw", "-log") if server.endswith(k)), "-log" if server.endswith("-journal") else "")
         base = load("nginx" + kind, mode)
         rps, p50, p99, cpu = load(server, mode)
-        print(f"  {server:<13} {rps:>9.0f} {p50:>7.0f} {p99:>7.0f} {cpu:>11.1f} {rps / base[0]:>14.2f}× {cpu / base[3]:>12.2f}×")
+        versus_bare = f"{rps / bare[0]:>13.2f}×" if bare and kind in ("", "-log") else f"{'-':>14}"
+        print(f"  {server:<22} {rps:>9.0f} {p50:>7.0f} {p99:>7.0f} {cpu:>11.1f} {rps / base[0]:>14.2f}× {cpu / base[3]:>12.2f}× {versus_bare}")
     print()
 EOF
 # certmap reports at shutdown how many events its printer dropped because it fell behind.

@@ -93,12 +93,12 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     }
 
     private func authenticate(context: ChannelHandlerContext, request: RequestStateMachine.Request, generation: ServerGeneration) {
-        guard var authenticator else {
+        // Mutated in place (optional chaining), never copied out and back: the authenticator
+        // holds the connection's state and cached text.
+        guard let start = authenticator?.begin(request.head, in: generation) else {
             context.close(promise: nil)
             return
         }
-        let start = authenticator.begin(request.head, in: generation)
-        self.authenticator = authenticator
         let prepared: RequestAuthenticator.Prepared
         switch start {
         case .answered(let answer):
@@ -138,10 +138,9 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     }
 
     private func finish(context: ChannelHandlerContext, request: RequestStateMachine.Request, prepared: RequestAuthenticator.Prepared, check: CertificateCheck?) {
-        guard var authenticator else { return }
-        let outcome = authenticator.finish(
-            prepared, check: check, traceID: service.nextTraceID(), durationMicros: Int((NIODeadline.now() - request.started).nanoseconds / 1000))
-        self.authenticator = authenticator
+        let traceID = service.nextTraceID()
+        let duration = Int((NIODeadline.now() - request.started).nanoseconds / 1000)
+        guard let outcome = authenticator?.finish(prepared, check: check, traceID: traceID, durationMicros: duration) else { return }
         if let certificate = outcome.certificate, certificate.sha256 != recordedCertificate {
             recordedCertificate = certificate.sha256
             service.recordCertificate(certificate)

@@ -24,6 +24,12 @@ struct RequestAuthenticator {
     private(set) var authentication: ConnectionAuthentication
     /// Requests begun on this connection (the current one's 1-based index).
     private(set) var requestIndex = 0
+    /// Text that is the same for most of a connection's requests, made at its first use: why the
+    /// request counts as proxied when it carries no proxy headers, where its TLS certificate
+    /// came from, and the certificate's summary for the record.
+    private var unproxiedExplanation: String?
+    private var tlsSourceExplanation: String?
+    private var summary: (sha256: Fingerprint, summary: CertificateSummary)?
     /// Whether this connection's own certificate is a configured forwarder's, presented by a peer
     /// that is not recognised as that forwarder (a proxy slip), per generation.
     private var slip: (generation: UInt64, resemblance: ForwarderResemblance?)?
@@ -117,7 +123,7 @@ struct RequestAuthenticator {
         let proxy = ProxyIndication(role: connection.role, requestHeaders: head.headers)
         var trace = DecisionTrace()
         trace.record(.reset, .info, "request \(requestIndex) on connection \(connection.id): authentication context reset (\(persistence))")
-        trace.record(.source, .info, proxy.explanation)
+        trace.record(.source, .info, explanation(of: proxy))
         if let note = Self.targetNote(received: received.uri, target: target) { trace.record(.source, .info, note) }
         var facts: [DecisionFacts] = []
         var events: [SecurityEvent] = []
@@ -161,7 +167,7 @@ struct RequestAuthenticator {
         let plan = authentication.plan()
         if case .map(let why) = plan {
             trace.record(.source, .info, why)
-            trace.record(.source, source.leaf == nil ? .info : .passed, source.explanation)
+            trace.record(.source, source.leaf == nil ? .info : .passed, explanation(of: source))
         }
         return .prepared(Prepared(head: head, decisionPath: target.decisionPath, snapshot: snapshot, proxy: proxy, plan: plan, source: source, trace: trace, facts: facts, events: events))
     }
@@ -202,10 +208,31 @@ struct RequestAuthenticator {
         let record = RequestRecord(
             traceID: traceID, connection: connection.id, request: requestIndex, method: head.method.rawValue, path: head.uri,
             peer: connection.peer, route: prepared.proxy.route, proxied: prepared.proxy.isProxied, mode: authentication.persistence.description,
-            certificateSource: recordedSource, certificate: presented.map(CertificateSummary.init), decision: decision,
+            certificateSource: recordedSource, certificate: presented.map { summary(of: $0) }, decision: decision,
             durationMicros: durationMicros, run: run
         )
         return Outcome(decision: decision, record: record, certificate: presented, response: response, body: body, keepAlive: keepAlive)
+    }
+
+    private mutating func explanation(of proxy: ProxyIndication) -> String {
+        guard proxy.headers.isEmpty else { return proxy.explanation }
+        if let unproxiedExplanation { return unproxiedExplanation }
+        unproxiedExplanation = proxy.explanation
+        return proxy.explanation
+    }
+
+    private mutating func explanation(of source: CertificateSource) -> String {
+        guard case .tls = source else { return source.explanation }
+        if let tlsSourceExplanation { return tlsSourceExplanation }
+        tlsSourceExplanation = source.explanation
+        return source.explanation
+    }
+
+    private mutating func summary(of certificate: CertificateIdentity) -> CertificateSummary {
+        if let summary, summary.sha256 == certificate.sha256 { return summary.summary }
+        let made = CertificateSummary(certificate)
+        summary = (certificate.sha256, made)
+        return made
     }
 
     /// The trace line saying how the target was read, or nil when that is plain to see.

@@ -205,6 +205,13 @@ final class ConfigValidatorTests: XCTestCase {
         XCTAssertEqual(issues { $0.accounts.append(AccountEntry(name: " ")) }, ["accounts[2].name: must not be empty"])
     }
 
+    func testAccountNameWithAControlCharacterIsRejectedAsItBecomesAResponseHeader() {
+        XCTAssertEqual(
+            issues { $0.accounts.append(AccountEntry(name: "mallory\r\nSet-Cookie: a=b")) },
+            ["accounts[2].name: must not contain control characters (it is sent in the X-CertMap-Account header)"])
+        XCTAssertEqual(issues { $0.accounts.append(AccountEntry(name: "José Müller")) }, [], "non-ASCII names are fine")
+    }
+
     func testEveryIssueIsReportedTogetherInDocumentOrder() {
         XCTAssertEqual(
             issues {
