@@ -36,11 +36,13 @@ let package = Package(
                 .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
             ]
         ),
-        // zlib from the system, for the journal's gzip-compressed segments.
+        // zlib from the system, for journal segments of older versions and gzip-compressed access logs.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // zstd from the system, for the journal's segments (zstdcat reads them).
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(
             name: "CertMapJournal",
-            dependencies: ["CertMapCore", "CZlib"]
+            dependencies: ["CertMapCore", "CZlib", "CZstd"]
         ),
         // What the server and the proxies share about sockets (listener options, TCP_QUICKACK, address text).
         .target(

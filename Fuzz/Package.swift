@@ -35,8 +35,9 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // -enable-testing: the journal-gzip target reaches the internal gzip reader with @testable import.
-        .target(name: "CertMapJournal", dependencies: ["CertMapCore", "CZlib"], swiftSettings: [.unsafeFlags(["-enable-testing"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // -enable-testing: the journal-gzip and journal-zstd targets reach the internal readers with @testable import.
+        .target(name: "CertMapJournal", dependencies: ["CertMapCore", "CZlib", "CZstd"], swiftSettings: [.unsafeFlags(["-enable-testing"])]),
         .target(name: "CertMapConsoleParsers", dependencies: ["CertMapCore", "CertMapJournal"]),
         .target(name: "FuzzSupport", dependencies: ["CertMapCore"]),
     ] + [
@@ -48,6 +49,7 @@ let package = Package(
         ("FuzzIIS", []),
         ("FuzzJournal", ["CertMapJournal"]),
         ("FuzzJournalGzip", ["CertMapJournal"]),
+        ("FuzzJournalZstd", ["CertMapJournal"]),
         ("FuzzHAR", ["CertMapJournal"]),
         ("FuzzFilter", ["CertMapJournal", "CertMapConsoleParsers"]),
         ("FuzzSmallParsers", ["CertMapConsoleParsers", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")]),

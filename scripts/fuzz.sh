@@ -28,7 +28,8 @@ crl|FuzzCRL|CRL files (PEM or DER) as TrustConfiguration loads them, fields, sig
 config|FuzzConfig|config.json through ConfigCodec.decode (ConfigValidator included), snapshot compile, decisions, IIS export
 iis|FuzzIIS|IIS applicationHost.config through IISConfigurationReader.read, merge, validation, export
 journal|FuzzJournal|journal JSONL, line by line as JournalReader decodes it, then text, diagnosis, session selection
-journal-gzip|FuzzJournalGzip|compressed journal segments (gzip members) through Gzip.decompress, then the lines as events
+journal-gzip|FuzzJournalGzip|journal segments of earlier versions (gzip members) through Gzip.decompress, then the lines as events
+journal-zstd|FuzzJournalZstd|compressed journal segments (zstd frames) through Zstd.decompress, then the lines as events
 har|FuzzHAR|HAR files through HARDocument decoding and HARConversion, exported again
 filter|FuzzFilter|the console filter language through FilterParser.parse, matched against two requests
 small-parsers|FuzzSmallParsers|RuleSyntax, SubjectParser, ThemeParser, ListenAddress, IPAddress(Range), Fingerprint(hex:), SerialNumberText, WildcardPattern, IISSSLFlags (first byte picks)'

@@ -31,7 +31,7 @@ final class JournalFullDiskTests: XCTestCase {
         return process.terminationStatus
     }
 
-    /// A line gzip cannot shrink much, so the disk fills in a few flushes.
+    /// A line that does not compress much, so the disk fills in a few flushes.
     private func noisy(_ label: String) -> CertMapEvent.Kind {
         .system(SystemEvent(label + " " + (0..<64).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()))
     }

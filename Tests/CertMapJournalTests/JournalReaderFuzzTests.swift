@@ -119,7 +119,12 @@ final class JournalReaderFuzzTests: XCTestCase {
             let intact = boundaries.prefix { $0 <= UInt64(offset) }.count
             XCTAssertEqual(Array(result.events.prefix(intact)), Array(events.prefix(intact)), "iteration \(iteration), offset \(offset)")
             XCTAssertTrue(isSubsequence(result.events, of: events), "no event is invented — iteration \(iteration)")
-            XCTAssertFalse(result.warnings.isEmpty && result.events.count < events.count, "a loss is always a warning — iteration \(iteration)")
+            // A file cut exactly between two frames reads as a shorter, clean journal: nothing in
+            // it can say more was written (the intact events are still checked above).
+            let cutBetweenFrames = damaged.count < original.count && boundaries.contains(UInt64(offset))
+            XCTAssertFalse(
+                result.warnings.isEmpty && result.events.count < events.count && !cutBetweenFrames,
+                "a loss is always a warning — iteration \(iteration), offset \(offset)")
         }
     }
 

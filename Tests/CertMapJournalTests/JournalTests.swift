@@ -1,9 +1,9 @@
 import CertMapCore
-import CertMapJournal
+@testable import CertMapJournal
 import Foundation
 import XCTest
 
-/// The journal: gzip segments of JSON lines, order, rotation, retention by size and age, one
+/// The journal: zstd segments of JSON lines (gzip and plain ones of older versions read), order, rotation, retention by size and age, one
 /// history across runs, self-contained segments, and surviving torn and corrupt data.
 final class JournalTests: XCTestCase {
     private var directory: URL!
@@ -36,17 +36,18 @@ final class JournalTests: XCTestCase {
     func testEventsRoundTripInOrderAcrossRotatedSegments() throws {
         try write(events(60, padding: 40), settings: JournalSettings(directory: directory, maxSegmentBytes: 400))
         XCTAssertGreaterThan(files().count, 2, "a small segment size must rotate")
-        XCTAssertTrue(files().allSatisfy { $0.hasSuffix(".jsonl.gz") }, "\(files())")
+        XCTAssertTrue(files().allSatisfy { $0.hasSuffix(".jsonl.zst") }, "\(files())")
         let result = try JournalReader.read(directory)
         XCTAssertEqual(result.events.map(\.sequence), Array(1...60))
         XCTAssertEqual(result.events, events(60, padding: 40))
         XCTAssertEqual(result.warnings, [])
     }
 
-    func testSegmentsAreGzipFilesThatStandardToolsRead() throws {
+    func testSegmentsAreZstdFilesThatStandardToolsRead() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/zstdcat") else { throw XCTSkip("zstd is not installed (apt-get install zstd)") }
         try write(events(3))
         let zcat = Process()
-        zcat.executableURL = URL(fileURLWithPath: "/bin/zcat")
+        zcat.executableURL = URL(fileURLWithPath: "/usr/bin/zstdcat")
         zcat.arguments = [directory.appendingPathComponent(files()[0]).path]
         let output = Pipe()
         zcat.standardOutput = output
@@ -78,7 +79,7 @@ final class JournalTests: XCTestCase {
         XCTAssertEqual(files().count, 3)
     }
 
-    func testATornLastMemberKeepsEverythingWrittenBeforeIt() throws {
+    func testATornLastFrameKeepsEverythingWrittenBeforeIt() throws {
         try write(events(5))
         let file = directory.appendingPathComponent(files()[0])
         var data = try Data(contentsOf: file)
@@ -99,7 +100,7 @@ final class JournalTests: XCTestCase {
         try lines.joined(separator: "\n").write(to: legacy, atomically: true, encoding: .utf8)
         let before = try Data(contentsOf: legacy)
         try write([CertMapEvent(sequence: 6, time: Date(), kind: .system(SystemEvent("after the upgrade")))])
-        XCTAssertEqual(files(), ["journal-000001.jsonl", "journal-000002.jsonl.gz"], "a plain file is never appended to")
+        XCTAssertEqual(files(), ["journal-000001.jsonl", "journal-000002.jsonl.zst"], "a plain file is never appended to")
         XCTAssertEqual(try Data(contentsOf: legacy), before)
         let result = try JournalReader.read(directory)
         XCTAssertEqual(result.events.map(\.sequence), [1, 2, 4, 6])
@@ -109,13 +110,41 @@ final class JournalTests: XCTestCase {
         ])
     }
 
+    func testGzipSegmentsOfTheVersionBeforeAreReadInOrderAndNeverAppendedTo() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let encoder = EventJSON.encoder()
+        let old = try events(4).map { try encoder.encode($0) + Data([0x0A]) }
+        // As the previous version wrote them: one gzip member per flush.
+        let legacy = directory.appendingPathComponent("journal-000001.jsonl.gz")
+        try (try Gzip.member(old[0] + old[1]) + (try Gzip.member(old[2] + old[3]))).write(to: legacy)
+        let before = try Data(contentsOf: legacy)
+        try write([CertMapEvent(sequence: 5, time: Date(), kind: .system(SystemEvent("after the upgrade")))])
+        XCTAssertEqual(files(), ["journal-000001.jsonl.gz", "journal-000002.jsonl.zst"])
+        XCTAssertEqual(try Data(contentsOf: legacy), before)
+        let result = try JournalReader.read(directory)
+        XCTAssertEqual(result.events.map(\.sequence), [1, 2, 3, 4, 5])
+        XCTAssertEqual(result.warnings, [])
+    }
+
+    func testAFrameWithABadChecksumIsNotReadAsEvents() throws {
+        try write(events(3))
+        let file = directory.appendingPathComponent(files()[0])
+        var data = try Data(contentsOf: file)
+        // The last frame's checksum is its last four bytes.
+        data[data.count - 2] ^= 0xFF
+        try data.write(to: file)
+        let result = try JournalReader.read(directory)
+        XCTAssertEqual(result.events.map(\.sequence), [1, 2], "a damaged frame yields no events, never altered ones")
+        XCTAssertEqual(result.warnings.count, 1)
+    }
+
     func testANewProcessContinuesTheNewestSegmentAndNeverRewritesWhatIsThere() throws {
         try write(events(3))
         let before = try Data(contentsOf: directory.appendingPathComponent(files()[0]))
         for run in 1...10 {
             try write([CertMapEvent(sequence: UInt64(run), time: Date(), kind: .system(SystemEvent("run \(run)")))])
         }
-        XCTAssertEqual(files(), ["journal-000001.jsonl.gz"], "ten short runs share one segment; nothing earlier is pushed out")
+        XCTAssertEqual(files(), ["journal-000001.jsonl.zst"], "ten short runs share one segment; nothing earlier is pushed out")
         let after = try Data(contentsOf: directory.appendingPathComponent(files()[0]))
         XCTAssertEqual(after.prefix(before.count), before, "earlier history is only ever appended to")
         XCTAssertEqual(try JournalReader.read(directory).events.count, 13)

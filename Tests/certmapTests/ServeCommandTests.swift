@@ -19,8 +19,8 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(serve.stop(), 0, "serve must stop cleanly on SIGTERM")
         XCTAssertNotNil(serve.waitFor({ $0.contains("received SIGTERM, shutting down") }, seconds: 2), "\(serve.lines.suffix(3))")
 
-        let journal = certmap.home.appendingPathComponent("journal/journal-000001.jsonl.gz")
-        let zcat = try CertMapProcess.execute(URL(fileURLWithPath: "/bin/zcat"), [journal.path])
+        let journal = certmap.home.appendingPathComponent("journal/journal-000001.jsonl.zst")
+        let zcat = try CertMapProcess.execute(URL(fileURLWithPath: "/usr/bin/zstdcat"), [journal.path])
         XCTAssertEqual(zcat.status, 0, zcat.stderr)
         let journalLines = zcat.stdout.split(separator: "\n")
         XCTAssertEqual(journalLines.filter { $0.contains(#""type":"request""#) }.count, 2, "both requests are in the journal after shutdown")

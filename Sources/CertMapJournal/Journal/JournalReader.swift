@@ -30,12 +30,17 @@ public enum JournalReader {
             } catch {
                 throw JournalError.io(file: file.path, detail: "cannot read: \(PeopleText.describe(fileSystem: error))")
             }
-            if JournalSettings.isCompressed(file) {
-                let (text, complete) = Gzip.decompress(data)
-                if !complete {
+            let decoded: (output: Data, complete: Bool)?
+            switch JournalSettings.Encoding(file.lastPathComponent) {
+            case .zstd: decoded = Zstd.decompress(data)
+            case .gzip: decoded = Gzip.decompress(data)
+            case .plain, nil: decoded = nil
+            }
+            if let decoded {
+                if !decoded.complete {
                     result.warnings.append("\(file.lastPathComponent): the last block is torn or corrupt (the process probably stopped mid-write); read what came before it")
                 }
-                data = text
+                data = decoded.output
             }
             let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
             for (index, line) in lines.enumerated() where !line.isEmpty {

@@ -29,31 +29,45 @@ public struct JournalSettings: Hashable, Sendable {
         self.flushInterval = flushInterval
     }
 
-    /// `journal-000042.jsonl.gz`: numbered so that name order is time order; JSON lines in
-    /// gzip members (`zcat` reads it).
+    /// `journal-000042.jsonl.zst`: numbered so that name order is time order; JSON lines in
+    /// zstd frames (`zstdcat` reads it).
     static func fileName(number: Int) -> String {
-        "journal-" + String(format: "%06d", number) + ".jsonl.gz"
+        "journal-" + String(format: "%06d", number) + ".jsonl.zst"
     }
 
-    /// The journal segments in `directory`, oldest first: `journal-*.jsonl.gz`, and the plain
-    /// `journal-*.jsonl` files written before segments were compressed (still read).
+    /// How a segment's lines are stored, by its name.
+    enum Encoding: CaseIterable {
+        /// `.jsonl.zst`: what this version writes.
+        case zstd
+        /// `.jsonl.gz`: gzip members, written by earlier versions (still read).
+        case gzip
+        /// `.jsonl`: plain lines, from before segments were compressed (still read).
+        case plain
+
+        var suffix: String {
+            switch self {
+            case .zstd: return ".jsonl.zst"
+            case .gzip: return ".jsonl.gz"
+            case .plain: return ".jsonl"
+            }
+        }
+
+        init?(_ name: String) {
+            guard let encoding = Self.allCases.first(where: { name.hasSuffix($0.suffix) }) else { return nil }
+            self = encoding
+        }
+    }
+
+    /// The journal segments in `directory`, oldest first, whatever version wrote them.
     static func files(in directory: URL) -> [(number: Int, url: URL)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.compactMap { name -> (Int, URL)? in
-            guard name.hasPrefix("journal-") else { return nil }
-            let stem: Substring
-            if name.hasSuffix(".jsonl.gz") {
-                stem = name.dropFirst("journal-".count).dropLast(".jsonl.gz".count)
-            } else if name.hasSuffix(".jsonl") {
-                stem = name.dropFirst("journal-".count).dropLast(".jsonl".count)
-            } else {
-                return nil
-            }
-            guard let number = Int(stem) else { return nil }
+            guard name.hasPrefix("journal-"), let encoding = Encoding(name) else { return nil }
+            guard let number = Int(name.dropFirst("journal-".count).dropLast(encoding.suffix.count)) else { return nil }
             return (number, directory.appendingPathComponent(name))
         }.sorted { $0.0 < $1.0 }
     }
 
-    /// Whether `url` is a compressed segment.
-    static func isCompressed(_ url: URL) -> Bool { url.pathExtension == "gz" }
+    /// Whether a writer of this version may continue `url` (a segment in its own encoding).
+    static func isContinuable(_ url: URL) -> Bool { Encoding(url.lastPathComponent) == .zstd }
 }

@@ -1,11 +1,11 @@
 import CertMapCore
 import Foundation
 
-/// Appends events to the journal as JSON lines in gzip members, one member per flush, rotating
+/// Appends events to the journal as JSON lines in zstd frames, one frame per flush, rotating
 /// segments by size and pruning old ones by total size and age.
 ///
 /// Lines are buffered and written to the OS by `flush()` (the recorder calls it at least every
-/// `flushInterval`), so a crash loses at most that much and a torn last member is possible — the
+/// `flushInterval`), so a crash loses at most that much and a torn last frame is possible — the
 /// reader keeps everything before it. A new writer continues the newest segment while it has
 /// room. Each segment is self-contained: the first request that references a certificate in a
 /// segment is preceded by that certificate's record, so pruning older segments never leaves a
@@ -27,6 +27,7 @@ public final class JournalWriter: Sendable {
         var bufferedEvents = 0
         /// Events dropped because they could not be written (a full disk), since the writer started.
         var unrecorded: UInt64 = 0
+        let compressor: Zstd.Compressor
     }
 
     public let settings: JournalSettings
@@ -41,13 +42,20 @@ public final class JournalWriter: Sendable {
         } catch {
             throw JournalError.io(file: settings.directory.path, detail: "cannot create the journal directory: \(PeopleText.describe(fileSystem: error))")
         }
-        // Continue the newest segment while it has room; a plain (pre-compression) file is left as it was.
+        let compressor: Zstd.Compressor
+        do {
+            compressor = try Zstd.Compressor()
+        } catch {
+            throw JournalError.io(file: settings.directory.path, detail: "\(error)")
+        }
+        // Continue the newest segment while it has room; one an earlier version wrote (gzip, or
+        // plain lines) is left as it was.
         let newest = JournalSettings.files(in: settings.directory).last
         let size = newest.flatMap { try? FileManager.default.attributesOfItem(atPath: $0.url.path)[.size] as? Int } ?? 0
-        if let newest, JournalSettings.isCompressed(newest.url), size < settings.maxSegmentBytes {
-            self.state = LockedState(State(fileNumber: newest.number))
+        if let newest, JournalSettings.isContinuable(newest.url), size < settings.maxSegmentBytes {
+            self.state = LockedState(State(fileNumber: newest.number, compressor: compressor))
         } else {
-            self.state = LockedState(State(fileNumber: (newest?.number ?? 0) + 1))
+            self.state = LockedState(State(fileNumber: (newest?.number ?? 0) + 1, compressor: compressor))
         }
     }
 
@@ -82,11 +90,11 @@ public final class JournalWriter: Sendable {
         }
     }
 
-    /// Writes buffered lines to the current segment as one gzip member, starting a new segment
+    /// Writes buffered lines to the current segment as one zstd frame, starting a new segment
     /// when it is full.
     ///
     /// When the write fails (a full disk, an I/O error) the segment is cut back to its last whole
-    /// member so everything written before stays readable, and the error is thrown; the buffered
+    /// frame so everything written before stays readable, and the error is thrown; the buffered
     /// events wait for the next flush, which simply tries again, so recording resumes by itself
     /// once the disk has room. While writing keeps failing, what is buffered beyond
     /// `maxBufferedBytesWhileFailing` is dropped and counted in `unrecordedEvents`.
@@ -114,21 +122,21 @@ public final class JournalWriter: Sendable {
         if state.descriptor < 0 || state.fileBytes >= settings.maxSegmentBytes {
             try rotate(&state)
         }
-        let member: Data
+        let frame: Data
         do {
-            member = try Gzip.member(state.buffer)
+            frame = try state.compressor.frame(state.buffer)
         } catch {
             throw JournalError.io(file: currentURL(state).path, detail: "\(error)")
         }
         do {
-            try Self.write(member, to: state.descriptor, file: currentURL(state))
+            try Self.write(frame, to: state.descriptor, file: currentURL(state))
         } catch {
-            // A torn member would hide every later one from readers: cut it off.
+            // A torn frame would hide every later one from readers: cut it off.
             _ = ftruncate(state.descriptor, off_t(state.fileBytes))
             throw error
         }
-        state.fileBytes += member.count
-        state.written += UInt64(member.count)
+        state.fileBytes += frame.count
+        state.written += UInt64(frame.count)
         state.buffer.removeAll(keepingCapacity: true)
         state.bufferedEvents = 0
     }

@@ -1,0 +1,2 @@
+// zstd, for the journal's segments (Debian: libzstd-dev).
+#include <zstd.h>
