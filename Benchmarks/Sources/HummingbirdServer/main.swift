@@ -5,6 +5,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTLS
+import Logging
 import NIOSSL
 
 let arguments = CommandLine.arguments
