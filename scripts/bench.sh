@@ -21,7 +21,9 @@
 #                  verifying the client certificate, the same fixed body, nothing else
 #                  (Benchmarks/, built with `swift build -c release --package-path Benchmarks
 #                  --scratch-path .build-bench`; left out when not built).
-#   hummingbird    hummingbird 2 with HummingbirdTLS, the same answer (Benchmarks/ too).
+#   hummingbird    hummingbird 2 with HummingbirdTLS, the same answer (Benchmarks/ too); keep-alive
+#                  only: it does not close an HTTP/1.0 connection that asked for no keep-alive, so
+#                  ab's one-request-per-connection run would wait for ever.
 #   certmap-before, certmap-before-journal: with BENCH_BASELINE=/path/to/an/older/certmap, that
 #                  binary as certmap and certmap-journal are run, in the same rounds (A/B).
 #   BENCH_SERVERS="nginx-gw certmap-gw" scripts/bench.sh --no-build measures only those.
@@ -314,7 +316,7 @@ measure() { # server mode count
 for round in $(seq "$rounds"); do
     for server in "${servers[@]}"; do
         measure "$server" keepalive "$requests"
-        measure "$server" handshake "$handshakes"
+        [ "$server" = hummingbird ] || measure "$server" handshake "$handshakes"
     done
 done
 
@@ -337,7 +339,10 @@ for mode, title in modes:
         # Defaults compare with defaults: certmap's journal with nginx's access log.
         kind = next((k for k in ("-rp", "-gw", "-log") if server.endswith(k)), "-log" if server.endswith("-journal") else "")
         base = load("nginx" + kind, mode)
-        rps, p50, p99, cpu = load(server, mode)
+        try:
+            rps, p50, p99, cpu = load(server, mode)
+        except FileNotFoundError:
+            continue
         versus_bare = f"{rps / bare[0]:>13.2f}×" if bare and kind in ("", "-log") else f"{'-':>14}"
         print(f"  {server:<22} {rps:>9.0f} {p50:>7.0f} {p99:>7.0f} {cpu:>11.1f} {rps / base[0]:>14.2f}× {cpu / base[3]:>12.2f}× {versus_bare}")
     print()

@@ -26,19 +26,26 @@ final class FixedAnswer: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
     static let body = String(repeating: "x", count: 145) + "\n"
     private var keepAlive = true
+    private var version = HTTPVersion.http1_1
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
             keepAlive = head.isKeepAlive
+            version = head.version
         case .body:
             break
         case .end:
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/plain")
             headers.add(name: "Content-Length", value: String(Self.body.utf8.count))
-            if !keepAlive { headers.add(name: "Connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            // As nginx and certmap answer: an HTTP/1.0 client (ab) keeps the connection only when told so.
+            if !keepAlive {
+                headers.add(name: "Connection", value: "close")
+            } else if version == .http1_0 {
+                headers.add(name: "Connection", value: "keep-alive")
+            }
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .ok, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: Self.body)))), promise: nil)
             let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
             if !keepAlive { done.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }

@@ -19,9 +19,15 @@ var tls = TLSConfiguration.makeServerConfiguration(
 tls.certificateVerification = .noHostnameVerification
 tls.trustRoots = .file(arguments[4])
 
-let body = String(repeating: "x", count: 145) + "\n"
+let body = ByteBuffer(string: String(repeating: "x", count: 145) + "\n")
 let router = Router()
-router.get("/") { _, _ in body }
+// ApacheBench speaks HTTP/1.0 and keeps a connection only when the answer says so; hummingbird
+// (HTTP types, no version) does not say it by itself.
+router.get("/") { request, _ in
+    let keepAlive = request.headers[.connection]?.lowercased() == "keep-alive"
+    let headers: HTTPFields = keepAlive ? [.contentType: "text/plain", .connection: "keep-alive"] : [.contentType: "text/plain", .connection: "close"]
+    return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+}
 var logger = Logger(label: "hummingbird-server")
 logger.logLevel = .error
 let app = Application(
