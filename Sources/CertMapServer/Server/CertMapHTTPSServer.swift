@@ -1,6 +1,7 @@
 import CertMapCore
 import CertMapJournal
 import CertMapNIOSupport
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
 import NIOHTTP1
@@ -17,15 +18,16 @@ public final class CertMapHTTPSServer: Sendable {
     private let channel: Channel
     /// Gateway mode's shared state (nil: certmap answers every request itself).
     public let gateway: GatewayRuntime?
-    /// Knows every open connection, to drain them at shutdown.
-    private let quiescing: NIOLoopBound<ServerQuiescingHelper>
+    /// Knows every open connection, to drain them at shutdown. Released by `stop` while the event
+    /// loops still run: its deinit completes a promise on one of them.
+    private let quiescing: NIOLockedValueBox<ServerQuiescingHelper?>
 
     /// The address actually bound (the port is real even when 0 was asked for).
     public let boundAddress: ListenAddress
 
     private init(service: AuthenticationService, group: EventLoopGroup, channel: Channel, gateway: GatewayRuntime?, quiescing: ServerQuiescingHelper) throws {
         self.gateway = gateway
-        self.quiescing = NIOLoopBound(quiescing, eventLoop: channel.eventLoop)
+        self.quiescing = NIOLockedValueBox(quiescing)
         self.service = service
         self.group = group
         self.channel = channel
@@ -65,9 +67,7 @@ public final class CertMapHTTPSServer: Sendable {
         } catch {
             throw ServerError.bind(address: listen.description, detail: BindProblem.describe(error, address: listen.description, option: "--listen"))
         }
-        let server = try await channel.eventLoop.submit {
-            try CertMapHTTPSServer(service: service, group: group, channel: channel, gateway: gateway, quiescing: quiescing)
-        }.get()
+        let server = try CertMapHTTPSServer(service: service, group: group, channel: channel, gateway: gateway, quiescing: quiescing)
         service.events.publish(.system(SystemEvent("HTTPS server listening on \(server.boundAddress) (\(service.persistence))")))
         if let upstream = gateway.upstreamOverride ?? document.server.gateway.upstream {
             service.events.publish(.system(SystemEvent("gateway: allowed requests go to \(upstream) with the identity in \(document.server.gateway.identityHeaders.account); refused ones never reach it")))
@@ -82,8 +82,8 @@ public final class CertMapHTTPSServer: Sendable {
     public func stop(drainDeadline: Duration = .seconds(10)) async {
         let open = service.openConnectionCount
         let drained = channel.eventLoop.makePromise(of: Void.self)
-        let quiescing = self.quiescing
-        channel.eventLoop.execute { quiescing.value.initiateShutdown(promise: drained) }
+        guard let quiescing = self.quiescing.withLockedValue({ helper in defer { helper = nil }; return helper }) else { return }
+        quiescing.initiateShutdown(promise: drained)
         let timeout = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(drainDeadline.components.seconds) * 1_000_000_000 + drainDeadline.components.attoseconds / 1_000_000_000)) {
             drained.fail(DrainTimeout())
         }

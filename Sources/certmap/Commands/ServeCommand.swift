@@ -77,6 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let shutdownSignals = await ShutdownSignalService.trapping()
         let home = try homeOptions.preparedHome()
         let format = logFormat
         var printer: Task<Void, Never>?
@@ -123,7 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Any writer's change to config.json reaches this server at once (inotify; a slow poll
         // where that is not available); SIGHUP reloads now. SIGTERM and SIGINT drain and stop.
-        let services: [any Service] = parts + [ConfigReloadService(watcher: ConfigFileWatcher(service: stack.service)), ShutdownSignalService(events: stack.events)]
+        let services: [any Service] = parts + [ConfigReloadService(watcher: ConfigFileWatcher(service: stack.service)), ShutdownSignalService(events: stack.events, signals: shutdownSignals)]
         try await ServiceGroup.serve(services, deadline: .seconds(30)).run()
     }
 

@@ -1,4 +1,5 @@
 import CertMapJournal
+import Foundation
 import CertMapServer
 import Logging
 import ServiceLifecycle
@@ -28,6 +29,7 @@ struct ConfigReloadService: Service, CustomStringConvertible {
     func run() async throws {
         watcher.start()
         defer { watcher.stop() }
+        signal(SIGHUP, SIG_IGN)
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
             watcher.reload(reason: "SIGHUP")
         }
@@ -35,13 +37,24 @@ struct ConfigReloadService: Service, CustomStringConvertible {
 }
 
 /// Ends `certmap serve` on SIGTERM or SIGINT: says which, and returns, which shuts the group
-/// down gracefully (the server drains its connections, the journal is flushed).
+/// down gracefully (the server drains its connections, the journal is flushed). The signals are
+/// trapped before anything starts (`trapping()`), so one that arrives while the server is still
+/// starting is not the default "terminate now" but a shutdown as soon as the group runs.
 struct ShutdownSignalService: Service, CustomStringConvertible {
     let events: EventBus
+    let signals: UnixSignalsSequence
     var description: String { "shutdown signals" }
 
+    static func trapping() async -> UnixSignalsSequence {
+        // On Linux a dispatch signal source does not replace the default action by itself: a
+        // SIGTERM delivered to an event-loop thread would still end the process at once.
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        return await UnixSignalsSequence(trapping: .sigterm, .sigint)
+    }
+
     func run() async throws {
-        for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint).cancelOnGracefulShutdown() {
+        for await signal in signals.cancelOnGracefulShutdown() {
             events.publish(.system(SystemEvent("received \(signal), shutting down")))
             return
         }
