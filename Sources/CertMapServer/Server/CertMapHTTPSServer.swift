@@ -81,8 +81,9 @@ public final class CertMapHTTPSServer: Sendable {
     /// still open after `drainDeadline` is left to the event loops' shutdown.
     public func stop(drainDeadline: Duration = .seconds(10)) async {
         let open = service.openConnectionCount
-        let drained = channel.eventLoop.makePromise(of: Void.self)
+        // A second stop finds the helper gone and has nothing to do.
         guard let quiescing = self.quiescing.withLockedValue({ helper in defer { helper = nil }; return helper }) else { return }
+        let drained = channel.eventLoop.makePromise(of: Void.self)
         quiescing.initiateShutdown(promise: drained)
         let timeout = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(drainDeadline.components.seconds) * 1_000_000_000 + drainDeadline.components.attoseconds / 1_000_000_000)) {
             drained.fail(DrainTimeout())
