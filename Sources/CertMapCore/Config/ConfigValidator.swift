@@ -15,10 +15,9 @@ public enum ConfigValidator {
         for (index, account) in document.accounts.enumerated() where account.name.trimmingSpaces.isEmpty {
             issues.append(ConfigIssue(path: "accounts[\(index)].name", message: "must not be empty"))
         }
-        // The name is sent in the X-CertMap-Account response header, which is checked here once
-        // rather than on every response.
-        for (index, account) in document.accounts.enumerated() where account.name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            issues.append(ConfigIssue(path: "accounts[\(index)].name", message: "must not contain control characters (it is sent in the X-CertMap-Account header)"))
+        // Checked here once rather than on every response that carries the name.
+        for (index, account) in document.accounts.enumerated() {
+            if let problem = AccountName.problem(account.name) { issues.append(ConfigIssue(path: "accounts[\(index)].name", message: problem)) }
         }
         issues += duplicates(document.oneToOne.map(\.name), path: "oneToOne", what: "one-to-one mapping")
         for (index, entry) in document.oneToOne.enumerated() {

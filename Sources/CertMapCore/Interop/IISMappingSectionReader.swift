@@ -73,6 +73,9 @@ extension IISDocumentWalker {
         guard !userName.isEmpty else {
             return note(.skipped, path.description, "one-to-one mapping for \(identity.subject.rfc2253) has no userName, so it maps to no account")
         }
+        if let problem = AccountName.problem(userName) {
+            return note(.skipped, path.attribute("userName"), "userName \"\(userName.escapingControlCharacters)\" \(problem); mapping skipped")
+        }
         guard let enabled = boolean(element, "enabled", default: true, at: path) else { return }
         if let first = oneToOneSources[identity.sha256] {
             return note(.skipped, path.description, "the same certificate is already mapped at \(first)")
@@ -111,8 +114,11 @@ extension IISDocumentWalker {
         if permission == .allow && userName.isEmpty {
             return note(.skipped, path.description, "allow mapping \"\(name)\" has no userName, so it maps to no account")
         }
+        if permission == .allow, let problem = AccountName.problem(userName) {
+            return note(.skipped, path.attribute("userName"), "userName \"\(userName.escapingControlCharacters)\" \(problem); mapping \"\(name)\" skipped")
+        }
         if permission == .deny && !userName.isEmpty {
-            note(.info, path.attribute("userName"), "deny mapping \"\(name)\" maps to no account; userName \"\(userName)\" is not used")
+            note(.info, path.attribute("userName"), "deny mapping \"\(name)\" maps to no account; userName \"\(userName.escapingControlCharacters)\" is not used")
         }
         var rules: [RuleEntry] = []
         for (child, childPath) in element.childrenWithPaths(at: path) where child.name == "rules" {

@@ -10,8 +10,13 @@ extension AuthenticationService {
     public func saveAndApply(_ document: ConfigDocument, editedFrom base: ConfigDocument, source: String) throws -> ConfigSnapshot {
         let issues = ConfigValidator.validate(document)
         guard issues.isEmpty else { throw ConfigEditRefused(issues: issues.map(\.description)) }
-        try ConfigStore(home: home).save(document, editedFrom: base)
-        return try apply(document, source: source, changes: ConfigMerge.changes(from: base, to: document))
+        // Written and applied as one step for the file watcher, which is told of the write at
+        // once: it must see the saved file as the configuration in force, not as someone
+        // else's change to apply first.
+        return try edits.withLock {
+            try ConfigStore(home: home).save(document, editedFrom: base)
+            return try apply(document, source: source, changes: ConfigMerge.changes(from: base, to: document))
+        }
     }
 }
 

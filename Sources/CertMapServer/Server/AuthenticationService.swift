@@ -19,6 +19,9 @@ public final class AuthenticationService: Sendable {
     /// `t-` and the run's number: every trace id of this process starts so.
     private let tracePrefix: String
     private let slot: GenerationSlot
+    /// Held while this process saves config.json and applies it, and while the file watcher
+    /// reads it: the watcher never mistakes this process's own save for another writer's.
+    let edits = NIOLock()
     private let traces = ManagedAtomic<UInt64>(0)
     private let state: NIOLockedValueBox<State>
 

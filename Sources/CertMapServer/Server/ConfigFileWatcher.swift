@@ -115,6 +115,10 @@ public final class ConfigFileWatcher: Sendable {
     }
 
     private func check(reason: String?) {
+        service.edits.withLock { checkLocked(reason: reason) }
+    }
+
+    private func checkLocked(reason: String?) {
         let generation = service.configuration.current.generation
         defer {
             checkTrustFiles(since: generation)

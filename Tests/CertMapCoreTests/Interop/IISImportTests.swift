@@ -99,6 +99,18 @@ final class IISImportTests: XCTestCase {
         ])
     }
 
+    func testAUserNameWithAControlCharacterIsSkippedAsItWouldSplitAResponseHeader() throws {
+        let xml = IISFixtures.section(oneToOne: """
+            <add userName="mallory&#13;&#10;Set-Cookie: a=b" certificate="\(Data(fixtures.alice.der).base64EncodedString())" />
+            """)
+        let result = try IISFixtures.read(xml)
+        XCTAssertEqual(result.oneToOne, [])
+        XCTAssertEqual(result.accounts, [])
+        XCTAssertEqual(result.notes.map(\.description), [
+            #"skipped: /iisClientCertificateMappingAuthentication/oneToOneMappings/add[1]/@userName (line 3): userName "mallory\r\nSet-Cookie: a=b" must not contain control characters (it is sent in the X-CertMap-Account header); mapping skipped"#,
+        ])
+    }
+
     func testManyToOneMappingWithAnUntranslatableRuleIsSkippedWhole() throws {
         let xml = IISFixtures.section(manyToOne: """
             <add name="State rule" userName="x"><rules>
