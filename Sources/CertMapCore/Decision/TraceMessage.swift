@@ -44,6 +44,13 @@ public enum TraceMessage: Sendable {
     /// The last line: `200 as alice — mapped to an account that may use this resource`.
     case respond(reason: DecisionReason, account: String?)
 
+    /// The first line of every request a server decides:
+    /// `request 2 on connection 7: authentication context reset (per-request)`.
+    case requestReset(request: Int, connection: UInt64, persistence: AuthPersistence)
+    /// Appended when the persistence mode resets after a request:
+    /// `authentication reset after request 1 (proxied); the next request maps its certificate again`.
+    case resetAfterRequest(request: Int, proxied: Bool, remaps: Bool)
+
     /// The words, rendered now.
     public var text: String {
         switch self {
@@ -93,6 +100,11 @@ public enum TraceMessage: Sendable {
             return "\(prefix) allows group \(group), and \(account) is a member"
         case .respond(let reason, let account):
             return account.map { "\(reason.statusText) as \($0) — \(reason.summary)" } ?? "\(reason.statusText) — \(reason.summary)"
+        case .requestReset(let request, let connection, let persistence):
+            return "request \(request) on connection \(connection): authentication context reset (\(persistence))"
+        case .resetAfterRequest(let request, let proxied, let remaps):
+            let next = remaps ? "the next request maps its certificate again" : "the next request will NOT be mapped again (remapAfterReset off)"
+            return "authentication reset after request \(request) (\(proxied ? "proxied" : "singleRequest")); \(next)"
         }
     }
 }

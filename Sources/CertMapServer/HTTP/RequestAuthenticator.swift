@@ -122,7 +122,7 @@ struct RequestAuthenticator {
         if let authority = target.authority { head.headers.replaceOrAdd(name: "Host", value: authority) }
         let proxy = ProxyIndication(role: connection.role, requestHeaders: head.headers)
         var trace = DecisionTrace()
-        trace.record(.reset, .info, "request \(requestIndex) on connection \(connection.id): authentication context reset (\(persistence))")
+        trace.record(.reset, .info, .requestReset(request: requestIndex, connection: connection.id, persistence: persistence))
         trace.record(.source, .info, explanation(of: proxy))
         if let note = Self.targetNote(received: received.uri, target: target) { trace.record(.source, .info, note) }
         var facts: [DecisionFacts] = []
@@ -198,8 +198,8 @@ struct RequestAuthenticator {
         let wasReset = authentication.record(decision, certificateSubject: presented?.subject.rfc2253, requestIsProxied: prepared.proxy.isProxied)
         if wasReset {
             // The reset after this request is part of its story: it goes in the trace the record carries.
-            let note = authentication.persistence.remapAfterReset ? "the next request maps its certificate again" : "the next request will NOT be mapped again (remapAfterReset off)"
-            decision = decision.appending(TraceStep(stage: .reset, outcome: .info, summary: "authentication reset after request \(requestIndex) (\(prepared.proxy.isProxied ? "proxied" : "singleRequest")); \(note)"))
+            let reset = TraceMessage.resetAfterRequest(request: requestIndex, proxied: prepared.proxy.isProxied, remaps: authentication.persistence.remapAfterReset)
+            decision = decision.appending(TraceStep(stage: .reset, outcome: .info, message: reset))
         }
         let head = prepared.head
         let keepAlive = head.isKeepAlive
