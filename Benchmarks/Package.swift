@@ -15,9 +15,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
     ],
     targets: [
+        // The arguments and TLS set-up both peers share.
+        .target(name: "PeerSupport", dependencies: [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .executableTarget(
             name: "BareNIOServer",
             dependencies: [
+                "PeerSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -27,6 +30,7 @@ let package = Package(
         .executableTarget(
             name: "HummingbirdServer",
             dependencies: [
+                "PeerSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,13 +8,19 @@ import XCTest
 /// The watcher is told of changes by the kernel (inotify): an edit to config.json, or a trust file
 /// replaced by rename, applies at once, long before the safety poll would have looked.
 final class ConfigChangeNotificationTests: XCTestCase {
-    func testAConfigEditIsAppliedOnNotificationWithoutWaitingForThePoll() async throws {
-        #if os(Linux)
+    /// A server whose watcher would poll only after an hour: whatever is applied sooner came by
+    /// notification. Returns it with the generation in force.
+    private func watchedServer() async throws -> (ServerHarness, generation: UInt64) {
         let harness = try await ServerHarness.start(self)
         let watcher = ConfigFileWatcher(service: harness.service)
         watcher.start(interval: .seconds(3600))
-        defer { watcher.stop() }
-        let generation = harness.service.configuration.current.generation
+        addTeardownBlock { watcher.stop() }
+        return (harness, harness.service.configuration.current.generation)
+    }
+
+    func testAConfigEditIsAppliedOnNotificationWithoutWaitingForThePoll() async throws {
+        #if os(Linux)
+        let (harness, generation) = try await watchedServer()
         let store = ConfigStore(home: harness.home)
         var document = try store.load()
         document.oneToOne.removeAll()
@@ -29,11 +35,7 @@ final class ConfigChangeNotificationTests: XCTestCase {
 
     func testATrustFileReplacedByRenameIsReloadedOnNotification() async throws {
         #if os(Linux)
-        let harness = try await ServerHarness.start(self)
-        let watcher = ConfigFileWatcher(service: harness.service)
-        watcher.start(interval: .seconds(3600))
-        defer { watcher.stop() }
-        let generation = harness.service.configuration.current.generation
+        let (harness, generation) = try await watchedServer()
         let bundle = harness.home.pkiDirectory.appendingPathComponent("ca-bundle.pem")
         let text = try String(contentsOf: bundle, encoding: .utf8)
         try (text + "\n").write(to: bundle, atomically: true, encoding: .utf8)

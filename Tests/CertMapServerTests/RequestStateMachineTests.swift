@@ -32,7 +32,7 @@ final class RequestStateMachineTests: XCTestCase {
         XCTAssertEqual(machine.body(bytes(10)), .none)
         guard case .decide(let request) = machine.end() else { return XCTFail("expected a decision at the end") }
         XCTAssertEqual(request.head.uri, "/upload")
-        guard case .answer(_, let keepAlive) = machine.decided(answer(), forward: false, expectsContinue: false) else { return XCTFail() }
+        guard case .answer(let keepAlive) = machine.decided(answer(), forward: false, expectsContinue: false) else { return XCTFail() }
         XCTAssertTrue(keepAlive)
         guard case .idle = machine.state else { return XCTFail("not ready for the next head") }
     }
@@ -96,14 +96,14 @@ final class RequestStateMachineTests: XCTestCase {
         var machine = RequestStateMachine(maxBodyBytes: 100)
         _ = machine.head(head(.GET), rejection: nil, decideAtHead: true, now: now)
         guard case .none = machine.end() else { return XCTFail() }
-        guard case .answer(_, let keepAlive) = machine.decided(answer(), forward: false, expectsContinue: false) else { return XCTFail() }
+        guard case .answer(let keepAlive) = machine.decided(answer(), forward: false, expectsContinue: false) else { return XCTFail() }
         XCTAssertTrue(keepAlive)
     }
 
     func testGatewayRefusalOfAClientWaitingFor100ContinueIsAnsweredAtOnceAndCloses() {
         var machine = RequestStateMachine(maxBodyBytes: 100)
         _ = machine.head(head(), rejection: nil, decideAtHead: true, now: now)
-        guard case .answer(_, let keepAlive) = machine.decided(answer(), forward: false, expectsContinue: true) else { return XCTFail() }
+        guard case .answer(let keepAlive) = machine.decided(answer(), forward: false, expectsContinue: true) else { return XCTFail() }
         XCTAssertFalse(keepAlive, "the unread body would otherwise be read as the next request")
     }
 

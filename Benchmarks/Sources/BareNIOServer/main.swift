@@ -7,24 +7,16 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import PeerSupport
 
-let arguments = CommandLine.arguments
-guard arguments.count == 5, let port = Int(arguments[1]) else {
-    print("usage: bare-nio-server PORT SERVER.CRT SERVER.KEY CA-BUNDLE.PEM")
-    exit(2)
-}
-var tls = TLSConfiguration.makeServerConfiguration(
-    certificateChain: try NIOSSLCertificate.fromPEMFile(arguments[2]).map { .certificate($0) },
-    privateKey: .privateKey(try NIOSSLPrivateKey(file: arguments[3], format: .pem)))
-tls.certificateVerification = .noHostnameVerification
-tls.trustRoots = .file(arguments[4])
-let context = try NIOSSLContext(configuration: tls)
+let peer = try PeerArguments.parse(peer: "bare-nio-server")
+let context = try NIOSSLContext(configuration: peer.tls)
 
 /// Answers every request with the same head and body.
 final class FixedAnswer: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
-    static let body = String(repeating: "x", count: 145) + "\n"
+    static let body = PeerArguments.body
     private var keepAlive = true
     private var version = HTTPVersion.http1_1
 
@@ -66,6 +58,6 @@ let channel = try ServerBootstrap(group: group)
             try sync.addHandler(FixedAnswer())
         }
     }
-    .bind(host: "127.0.0.1", port: port).wait()
+    .bind(host: "127.0.0.1", port: peer.port).wait()
 print("bare-nio-server listening on \(channel.localAddress!)")
 try channel.closeFuture.wait()

@@ -7,19 +7,10 @@ import Hummingbird
 import HummingbirdTLS
 import Logging
 import NIOSSL
+import PeerSupport
 
-let arguments = CommandLine.arguments
-guard arguments.count == 5, let port = Int(arguments[1]) else {
-    print("usage: hummingbird-server PORT SERVER.CRT SERVER.KEY CA-BUNDLE.PEM")
-    exit(2)
-}
-var tls = TLSConfiguration.makeServerConfiguration(
-    certificateChain: try NIOSSLCertificate.fromPEMFile(arguments[2]).map { .certificate($0) },
-    privateKey: .privateKey(try NIOSSLPrivateKey(file: arguments[3], format: .pem)))
-tls.certificateVerification = .noHostnameVerification
-tls.trustRoots = .file(arguments[4])
-
-let body = ByteBuffer(string: String(repeating: "x", count: 145) + "\n")
+let peer = try PeerArguments.parse(peer: "hummingbird-server")
+let body = ByteBuffer(string: PeerArguments.body)
 let router = Router()
 // ApacheBench speaks HTTP/1.0 and keeps a connection only when the answer says so; hummingbird
 // (HTTP types, no version) does not say it by itself.
@@ -32,7 +23,7 @@ var logger = Logger(label: "hummingbird-server")
 logger.logLevel = .error
 let app = Application(
     router: router,
-    server: try .tls(.http1(), tlsConfiguration: tls),
-    configuration: .init(address: .hostname("127.0.0.1", port: port)),
+    server: try .tls(.http1(), tlsConfiguration: peer.tls),
+    configuration: .init(address: .hostname("127.0.0.1", port: peer.port)),
     logger: logger)
 try await app.runService()

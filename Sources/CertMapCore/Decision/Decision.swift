@@ -8,7 +8,7 @@ public struct Decision: Hashable, Sendable, Codable {
     public let account: String?
     /// The mapping that decided, by name (`one-to-one "alice laptop"`), when one did.
     public let mapping: String?
-    public let trace: DecisionTrace
+    public private(set) var trace: DecisionTrace
     /// The configuration generation the decision was made under.
     public let generation: UInt64
     /// Typed facts behind the decision (trust problem, misattribution, near misses), when any.
@@ -67,6 +67,12 @@ public struct Decision: Hashable, Sendable, Codable {
     }
 
     /// The same decision with one more step at the end of its trace (the reset after the request).
+    /// Adds `step` at the end of the trace in place (no copy of the trace when the decision is
+    /// not shared): the server appends the reset that follows a request so.
+    public mutating func append(_ step: TraceStep) {
+        trace.record([step])
+    }
+
     public func appending(_ step: TraceStep) -> Decision {
         var trace = trace
         trace.record([step])

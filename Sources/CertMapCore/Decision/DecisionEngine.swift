@@ -26,7 +26,7 @@ public struct DecisionEngine: Sendable {
 
     public func decide(_ request: AuthenticationRequest, trace: DecisionTrace = DecisionTrace()) -> Decision {
         var trace = trace
-        trace.reserveCapacity(forAdditionalSteps: 8)
+        trace.reserveCapacity(forAdditionalSteps: 9)
         let resource = policy.resource(for: request.path)
         let policyText = TraceMessage.resourcePolicy(path: request.path, prefix: resource.pathPrefix, policy: resource.clientCertificate)
         guard resource.clientCertificate != .ignore, let certificate = request.certificate else {

@@ -28,8 +28,9 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     private var lastCheck: (verdicts: VerdictCache, key: PresentedChainKey, check: CertificateCheck)?
     /// The certificate last handed to the journal's certificate store from this connection.
     private var recordedCertificate: Fingerprint?
-    /// Whether gateway mode is on, for the snapshot it was computed from.
-    private var gatewayActive: (snapshot: ObjectIdentifier, active: Bool)?
+    /// Whether gateway mode is on, for the generation it was computed from (held, not only its
+    /// address: a new generation may be allocated where a freed one was).
+    private var gatewayActive: (generation: ServerGeneration, active: Bool)?
 
     init(service: AuthenticationService, limits: ServerLimits, gateway: GatewayRuntime?) {
         self.gateway = gateway
@@ -76,13 +77,12 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
         }
     }
 
-    /// Gateway mode applies to this generation's configuration (computed once per snapshot).
+    /// Gateway mode applies to this generation's configuration (computed once per generation).
     private func decidesAtHead(_ generation: ServerGeneration) -> Bool {
         guard let gateway else { return false }
-        let snapshot = ObjectIdentifier(generation)
-        if let gatewayActive, gatewayActive.snapshot == snapshot { return gatewayActive.active }
+        if let gatewayActive, gatewayActive.generation === generation { return gatewayActive.active }
         let active = gateway.isActive(for: generation.snapshot.document)
-        gatewayActive = (snapshot, active)
+        gatewayActive = (generation, active)
         return active
     }
 
@@ -146,12 +146,13 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
             service.recordCertificate(certificate)
         }
         let answer = CertMapAnswer(record: outcome.record, head: outcome.response, body: outcome.body, keepAlive: outcome.keepAlive)
-        let route = upstreamRoute(for: prepared, decision: outcome.decision)
+        // Only a request decided at its head (gateway mode on) may go to the application.
+        let route = gatewayActive?.active == true ? upstreamRoute(for: prepared, decision: outcome.decision) : nil
         let expectsContinue = route != nil && prepared.head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
         switch machine.decided(answer, forward: route?.upstream != nil, expectsContinue: expectsContinue) {
-        case .answer(let answer, let keepAlive):
+        case .answer(let keepAlive):
             write(context: context, answer, keepAlive: keepAlive)
-        case .rejectTooLarge(let answer, let version):
+        case .rejectTooLarge(let version):
             publish(answer.record)
             reject(context: context, status: .payloadTooLarge, message: machine.bodyLimitMessage, version: version)
         case .drain(let resumeReading):

@@ -199,7 +199,7 @@ struct RequestAuthenticator {
         if wasReset {
             // The reset after this request is part of its story: it goes in the trace the record carries.
             let reset = TraceMessage.resetAfterRequest(request: requestIndex, proxied: prepared.proxy.isProxied, remaps: authentication.persistence.remapAfterReset)
-            decision = decision.appending(TraceStep(stage: .reset, outcome: .info, message: reset))
+            decision.append(TraceStep(stage: .reset, outcome: .info, message: reset))
         }
         let head = prepared.head
         let keepAlive = head.isKeepAlive

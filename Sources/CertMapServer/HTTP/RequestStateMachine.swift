@@ -80,12 +80,12 @@ struct RequestStateMachine {
         case forwardEnd
     }
 
-    /// What the handler does with a decision.
-    enum DecidedAction {
+    /// What the handler does with a decision (the answer it passed in, which is not copied back).
+    enum DecidedAction: Equatable {
         /// Write the answer; `keepAlive` false closes after it.
-        case answer(CertMapAnswer, keepAlive: Bool)
+        case answer(keepAlive: Bool)
         /// The body went over the limit before the decision: publish the record, answer 413.
-        case rejectTooLarge(CertMapAnswer, version: HTTPVersion)
+        case rejectTooLarge(version: HTTPVersion)
         /// Nothing to write until the request ends; resume reading if it was paused.
         case drain(resumeReading: Bool)
         /// Start the exchange: write 100 Continue first when asked, then send the body held so
@@ -180,21 +180,21 @@ struct RequestStateMachine {
     /// allowed, an upstream for its path); `expectsContinue` whether the client waits for 100
     /// Continue before sending its body.
     mutating func decided(_ answer: CertMapAnswer, forward: Bool, expectsContinue: Bool) -> DecidedAction {
-        guard case .deciding(let deciding) = state else { return .answer(answer, keepAlive: false) }
+        guard case .deciding(let deciding) = state else { return .answer(keepAlive: false) }
         guard deciding.atHead else {
             state = .idle
-            return .answer(answer, keepAlive: answer.keepAlive)
+            return .answer(keepAlive: answer.keepAlive)
         }
         if deciding.tooLarge {
             state = .idle
-            return .rejectTooLarge(answer, version: deciding.head.version)
+            return .rejectTooLarge(version: deciding.head.version)
         }
         guard forward else {
             // Refused (or no upstream): answered once the request has ended — or now, without
             // reading a body the client is still holding back for 100-continue.
             if deciding.ended || expectsContinue {
                 state = .idle
-                return .answer(answer, keepAlive: answer.keepAlive && deciding.ended)
+                return .answer(keepAlive: answer.keepAlive && deciding.ended)
             }
             state = .draining(answer: answer, bodyBytes: deciding.bodyBytes)
             return .drain(resumeReading: deciding.readingPaused)
