@@ -4,11 +4,14 @@
 /// certificate is looked at) → certificate presence (403.7) → not a CA certificate (403.16) →
 /// validation (403.16/403.17/403.13) → mapping (one-to-one, then many-to-one; 403.12 for deny, 401.2 when
 /// nothing matches) → account (401.1) → resource authorization (401.3). Each step is recorded in
-/// the trace. No I/O, no clocks, no shared state: the same input always gives the same decision.
+/// the trace. No I/O, no clocks: the same input always gives the same decision. The one shared
+/// state is a memo of the near misses found for refused certificates (`NearMissMemo`), which
+/// changes no answer, only what a repeated refusal costs.
 public struct DecisionEngine: Sendable {
     public let mappings: MappingIndex
     public let policy: AccessPolicy
     public let generation: UInt64
+    private let nearMissMemo = NearMissMemo()
 
     public init(mappings: MappingIndex, policy: AccessPolicy, generation: UInt64) {
         self.mappings = mappings
@@ -59,11 +62,15 @@ public struct DecisionEngine: Sendable {
         trace.record(mapSteps)
         switch outcome {
         case .manyToOneDeny(let deny):
-            let nearMisses = NearMissFinder(mappings: mappings, policy: policy).nearMisses(for: certificate, deniedBy: deny)
+            let nearMisses = nearMissMemo.nearMisses(for: certificate.sha256, deny: deny.name) {
+                NearMissFinder(mappings: mappings, policy: policy).nearMisses(for: certificate, deniedBy: deny)
+            }
             return finish(.deniedByMapping, account: nil, mapping: outcome.mappingLabel, trace: trace, facts: DecisionFacts(nearMisses: nearMisses))
         case .notMapped:
             guard resource.clientCertificate == .accept, resource.allowAnonymous else {
-                let nearMisses = NearMissFinder(mappings: mappings, policy: policy).nearMisses(for: certificate)
+                let nearMisses = nearMissMemo.nearMisses(for: certificate.sha256, deny: nil) {
+                    NearMissFinder(mappings: mappings, policy: policy).nearMisses(for: certificate)
+                }
                 return finish(.notMapped, account: nil, mapping: nil, trace: trace, facts: DecisionFacts(nearMisses: nearMisses))
             }
             trace.record(.authorize, .passed, "\(resource.pathPrefix) accepts unmapped certificates as anonymous")

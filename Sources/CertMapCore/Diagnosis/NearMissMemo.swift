@@ -1,0 +1,28 @@
+/// The near misses already found for a certificate under one decision engine (one configuration
+/// generation), so a client refused again and again — a misconfigured service retrying, a flood —
+/// costs the search once instead of on every request: the search reads up to ten thousand
+/// mappings and is by far the dearest part of a refusal (docs/benchmarks.md). The answer for a
+/// certificate never changes within a generation, so remembering it changes no decision.
+/// Bounded: past `capacity` certificates, new ones are searched each time and not kept.
+final class NearMissMemo: Sendable {
+    static let capacity = 4_096
+
+    private struct Key: Hashable {
+        let certificate: Fingerprint
+        /// The deny mapping that refused it (403.12), or nil for 401.2.
+        let deny: String?
+    }
+
+    private let found = LockedState<[Key: [NearMiss]]>([:])
+
+    /// The near misses of `certificate` (refused by `deny`, if one), from `search` the first time.
+    func nearMisses(for certificate: Fingerprint, deny: String?, search: () -> [NearMiss]) -> [NearMiss] {
+        let key = Key(certificate: certificate, deny: deny)
+        if let known = found.withLock({ $0[key] }) { return known }
+        let searched = search()
+        found.withLock { found in
+            if found.count < Self.capacity { found[key] = searched }
+        }
+        return searched
+    }
+}
