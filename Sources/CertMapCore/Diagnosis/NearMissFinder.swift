@@ -122,17 +122,18 @@ struct NearMissFinder {
 
     /// The failing rule would match on the other field, or on another subfield of its field.
     private func misplaced(_ rule: MappingRule, _ identity: CertificateIdentity) -> Verdict? {
+        // The rule's own pattern is tried on the other places; a rule is made (for its label) only on a hit.
         let other: CertificateField = rule.field == .subject ? .issuer : .subject
-        let swapped = MappingRule(field: other, subfield: rule.subfield, match: rule.pattern.source, caseSensitive: rule.pattern.isCaseSensitive)
-        if swapped.subfield.nameSubfield != nil || other == .subject, swapped.evaluate(identity).matched {
+        if rule.subfield.nameSubfield != nil || other == .subject, rule.patternMatches(identity, subfield: rule.subfield, in: other) {
+            let swapped = MappingRule(field: other, subfield: rule.subfield, match: rule.pattern.source, caseSensitive: rule.pattern.isCaseSensitive)
             return .otherField("\(rule.label) fails, but \(swapped.label) matches: the rule is on the \(rule.field.rawValue) where the \(other.rawValue) was meant")
         }
         if let value = Self.oneTypoAway(rule, identity) {
             return .almostMatchingPattern("\(rule.label) fails on \"\(value)\" by one letter (a typo in the rule, or in the certificate)")
         }
         for subfield in CertificateSubfield.allCases where subfield != rule.subfield && (rule.field == .subject || subfield.nameSubfield != nil) {
-            let moved = MappingRule(field: rule.field, subfield: subfield, match: rule.pattern.source, caseSensitive: rule.pattern.isCaseSensitive)
-            if moved.evaluate(identity).matched {
+            if rule.patternMatches(identity, subfield: subfield, in: rule.field) {
+                let moved = MappingRule(field: rule.field, subfield: subfield, match: rule.pattern.source, caseSensitive: rule.pattern.isCaseSensitive)
                 return .otherSubfield("\(rule.label) fails, but \(moved.label) matches: the value is in \(rule.field.rawValue).\(subfield.rawValue), not \(rule.field.rawValue).\(rule.subfield.rawValue)")
             }
         }

@@ -33,6 +33,13 @@ public struct MappingRule: Hashable, Sendable {
     }
 
     /// Tests the rule against a certificate; the result says why, for the trace.
+    /// Whether this rule's pattern matches the certificate's values of `subfield` in `field` —
+    /// another place than the rule's own — without compiling the pattern again: the near-miss
+    /// search asks it of every subfield of every rule that failed by one.
+    func patternMatches(_ identity: CertificateIdentity, subfield: CertificateSubfield, in field: CertificateField) -> Bool {
+        identity.ruleValues(of: subfield, in: field).normalised(for: pattern).contains(where: pattern.matches(normalised:))
+    }
+
     public func evaluate(_ identity: CertificateIdentity) -> RuleEvaluation {
         let prepared = identity.ruleValues(of: subfield, in: field)
         let values = prepared.raw
