@@ -45,11 +45,11 @@ struct MappingBenchCommand: AsyncParsableCommand {
             }
             print(TextTable.render(rows))
             print("")
-            var kinds = [["one-to-one", "many-to-one"] + MappingBenchWorkload.certificateKinds]
+            var kinds = [["one-to-one", "many-to-one"] + MappingBenchWorkload.certificateKinds + [MappingBenchWorkload.firstRefusal]]
             for result in results {
                 kinds.append(
                     ["\(result.oneToOne)", "\(result.manyToOne)"]
-                        + MappingBenchWorkload.certificateKinds.map { String(format: "%.2f µs", result.medianByCertificate[$0] ?? 0) }
+                        + (MappingBenchWorkload.certificateKinds + [MappingBenchWorkload.firstRefusal]).map { String(format: "%.2f µs", result.medianByCertificate[$0] ?? 0) }
                 )
             }
             print("median by certificate:")
