@@ -38,7 +38,7 @@ final class RequestAuthenticatorTests: XCTestCase {
 
     /// The generation the server would decide with, under `mode`.
     private func generation(_ mode: AuthPersistencePreset) -> ServerGeneration {
-        ServerGeneration.lenient(snapshot, home: home, persistence: mode.flags).0
+        ServerGeneration.lenient(snapshot, home: home, persistence: mode.flags)
     }
 
     private func head(_ uri: String = "/", _ headers: [(String, String)] = []) -> HTTPRequestHead {

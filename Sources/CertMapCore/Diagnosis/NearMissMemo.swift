@@ -7,22 +7,16 @@
 final class NearMissMemo: Sendable {
     static let capacity = 4_096
 
-    private struct Key: Hashable {
+    private struct Key: Hashable, Sendable {
         let certificate: Fingerprint
         /// The deny mapping that refused it (403.12), or nil for 401.2.
         let deny: String?
     }
 
-    private let found = LockedState<[Key: [NearMiss]]>([:])
+    private let found = BoundedMemo<Key, [NearMiss]>(capacity: capacity)
 
     /// The near misses of `certificate` (refused by `deny`, if one), from `search` the first time.
     func nearMisses(for certificate: Fingerprint, deny: String?, search: () -> [NearMiss]) -> [NearMiss] {
-        let key = Key(certificate: certificate, deny: deny)
-        if let known = found.withLock({ $0[key] }) { return known }
-        let searched = search()
-        found.withLock { found in
-            if found.count < Self.capacity { found[key] = searched }
-        }
-        return searched
+        found.value(for: Key(certificate: certificate, deny: deny), compute: search)
     }
 }

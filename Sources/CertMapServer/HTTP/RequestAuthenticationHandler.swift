@@ -132,7 +132,7 @@ final class RequestAuthenticationHandler: ChannelInboundHandler {
     /// The verdict already known for what was presented: this connection's last one, else the generation's.
     private func verdict(for key: PresentedChainKey, in generation: ServerGeneration) -> CertificateCheck? {
         if let lastCheck, lastCheck.verdicts === generation.verdicts, lastCheck.key == key { return lastCheck.check }
-        guard let check = generation.verdicts.verdict(for: key) else { return nil }
+        guard let check = generation.verdicts.value(for: key) else { return nil }
         lastCheck = (generation.verdicts, key, check)
         return check
     }

@@ -213,10 +213,4 @@ struct RequestStateMachine {
     mutating func answeredEarly() {
         state = .idle
     }
-
-    /// Whether a request is being streamed to the application.
-    var isStreaming: Bool {
-        if case .streaming = state { return true }
-        return false
-    }
 }

@@ -39,8 +39,7 @@ public final class AuthenticationService: Sendable {
         self.tracePrefix = "t-" + run.dropFirst() + "-"
         let snapshot = configuration.current
         // Until `loadTrust` checks the files as a whole, each part is read on its own.
-        let (generation, _) = ServerGeneration.lenient(snapshot, home: home, persistence: persistence ?? snapshot.document.server.authPersistence)
-        self.slot = GenerationSlot(generation)
+        self.slot = GenerationSlot(ServerGeneration.lenient(snapshot, home: home, persistence: persistence ?? snapshot.document.server.authPersistence))
         self.state = NIOLockedValueBox(State())
     }
 
@@ -60,6 +59,10 @@ public final class AuthenticationService: Sendable {
     public func setPersistence(_ persistence: AuthPersistence, announce: Bool = true) {
         let previous = slot.update { current in (current.with(persistence: persistence), current.persistence) }
         guard previous != persistence, announce else { return }
+        announceSwitch(from: previous, to: persistence)
+    }
+
+    private func announceSwitch(from previous: AuthPersistence, to persistence: AuthPersistence) {
         events.publish(.system(SystemEvent("authentication persistence switched from \(previous) to \(persistence)")))
     }
 
@@ -88,7 +91,7 @@ public final class AuthenticationService: Sendable {
         events.publish(.system(SystemEvent("configuration generation \(snapshot.generation) applied\(from)\(what)")))
         publishTrustNotes(of: document, migration: false)
         if switched, previous != document.server.authPersistence {
-            events.publish(.system(SystemEvent("authentication persistence switched from \(previous) to \(document.server.authPersistence)")))
+            announceSwitch(from: previous, to: document.server.authPersistence)
         }
         return snapshot
     }
@@ -100,7 +103,7 @@ public final class AuthenticationService: Sendable {
         guard document != configuration.current.document else { return }
         try slot.update { generation in
             let snapshot = try configuration.apply(document)
-            return (ServerGeneration.lenient(snapshot, home: home, persistence: generation.persistence).0, ())
+            return (ServerGeneration.lenient(snapshot, home: home, persistence: generation.persistence), ())
         }
     }
 
@@ -174,7 +177,7 @@ public final class AuthenticationService: Sendable {
     /// never depend on which of the two arrived first.
     func check(_ leaf: CertificateIdentity, chain: [CertificateIdentity], in generation: ServerGeneration) async -> CertificateCheck {
         let key = PresentedChainKey(leaf: leaf, chain: chain)
-        if let cached = generation.verdicts.verdict(for: key) { return cached }
+        if let cached = generation.verdicts.value(for: key) { return cached }
         let check: CertificateCheck
         switch generation.validator {
         case .success(let validator):

@@ -85,7 +85,7 @@ public final class CertMapHTTPSServer: Sendable {
         guard let quiescing = self.quiescing.withLockedValue({ helper in defer { helper = nil }; return helper }) else { return }
         let drained = channel.eventLoop.makePromise(of: Void.self)
         quiescing.initiateShutdown(promise: drained)
-        let timeout = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(drainDeadline.components.seconds) * 1_000_000_000 + drainDeadline.components.attoseconds / 1_000_000_000)) {
+        let timeout = channel.eventLoop.scheduleTask(in: TimeAmount(drainDeadline)) {
             drained.fail(DrainTimeout())
         }
         let finished = (try? await drained.futureResult.get()) != nil

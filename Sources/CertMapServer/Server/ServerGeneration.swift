@@ -47,15 +47,15 @@ final class ServerGeneration: Sendable, AtomicReference {
     static func checked(_ snapshot: ConfigSnapshot, material: TrustMaterial, persistence: AuthPersistence) -> ServerGeneration {
         ServerGeneration(
             snapshot: snapshot, persistence: persistence, material: material, validator: .success(material.validator), proxyTrust: material.proxyTrust,
-            verdicts: VerdictCache())
+            verdicts: VerdictCache(capacity: 100_000))
     }
 
     /// A generation for a service that never loaded its trust material as a whole: each part is
     /// read on its own, and one that does not load is left out rather than refused — a forwarder
     /// whose CA file cannot be read is not trusted (its headers are stripped), a CA bundle that
-    /// cannot be read makes every certificate untrusted. `problems` says what was left out.
-    static func lenient(_ snapshot: ConfigSnapshot, home: DataHome, persistence: AuthPersistence) -> (ServerGeneration, problems: [String]) {
-        var problems: [String] = []
+    /// cannot be read makes every certificate untrusted. Only services that never serve use it
+    /// (tests, a console's mirror): a serving one loads its material checked (`loadTrust`).
+    static func lenient(_ snapshot: ConfigSnapshot, home: DataHome, persistence: AuthPersistence) -> ServerGeneration {
         let validator: Result<CertificateValidator, TrustUnavailable>
         do {
             validator = .success(try TrustConfiguration.validator(for: snapshot.document.trust, home: home))
@@ -66,14 +66,12 @@ final class ServerGeneration: Sendable, AtomicReference {
         do {
             proxyTrust = try ProxyTrust.load(snapshot.document.server, home: home)
         } catch {
-            problems.append("\(error); certificate forwarders that need this file are not trusted")
             var server = snapshot.document.server
             server.certificateForwarders = server.certificateForwarders.filter { $0.ca == nil }
             proxyTrust = (try? ProxyTrust.load(server, home: home)) ?? ProxyTrust(proxiedRanges: [], forwarders: [])
         }
-        let generation = ServerGeneration(
-            snapshot: snapshot, persistence: persistence, material: nil, validator: validator, proxyTrust: proxyTrust, verdicts: VerdictCache())
-        return (generation, problems)
+        return ServerGeneration(
+            snapshot: snapshot, persistence: persistence, material: nil, validator: validator, proxyTrust: proxyTrust, verdicts: VerdictCache(capacity: 100_000))
     }
 
     /// The same generation under another persistence mode (a live switch).
@@ -83,22 +81,9 @@ final class ServerGeneration: Sendable, AtomicReference {
 }
 
 /// Certificate verdicts of one generation, by what was presented (leaf and intermediates), so a
-/// certificate is validated once per generation however many connections present it. Bounded:
-/// past `capacity` verdicts new ones are not kept.
-final class VerdictCache: Sendable {
-    static let capacity = 100_000
-    private let verdicts = NIOLockedValueBox<[PresentedChainKey: CertificateCheck]>([:])
-
-    func verdict(for key: PresentedChainKey) -> CertificateCheck? {
-        verdicts.withLockedValue { $0[key] }
-    }
-
-    func keep(_ check: CertificateCheck, for key: PresentedChainKey) {
-        verdicts.withLockedValue { verdicts in
-            if verdicts.count < Self.capacity { verdicts[key] = check }
-        }
-    }
-}
+/// certificate is validated once per generation however many connections present it; at most
+/// 100,000 verdicts are kept.
+typealias VerdictCache = BoundedMemo<PresentedChainKey, CertificateCheck>
 
 /// The generation in force, published atomically: the event loops read it without a lock;
 /// writers (edits, reloads, a mode switch) replace it one at a time.
