@@ -29,8 +29,7 @@ struct ConfigReloadService: Service, CustomStringConvertible {
     func run() async throws {
         watcher.start()
         defer { watcher.stop() }
-        signal(SIGHUP, SIG_IGN)
-        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+        for await _ in await trappedSignals(.sighup).cancelOnGracefulShutdown() {
             watcher.reload(reason: "SIGHUP")
         }
     }
@@ -46,11 +45,7 @@ struct ShutdownSignalService: Service, CustomStringConvertible {
     var description: String { "shutdown signals" }
 
     static func trapping() async -> UnixSignalsSequence {
-        // On Linux a dispatch signal source does not replace the default action by itself: a
-        // SIGTERM delivered to an event-loop thread would still end the process at once.
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        return await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        await trappedSignals(.sigterm, .sigint)
     }
 
     func run() async throws {
@@ -73,4 +68,12 @@ extension ServiceGroup {
         configuration.maximumGracefulShutdownDuration = deadline
         return ServiceGroup(configuration: configuration)
     }
+}
+
+/// `signals` as a sequence, their default action turned off first: on Linux a dispatch signal
+/// source does not replace it by itself, so a SIGTERM delivered to an event-loop thread would
+/// still end the process at once.
+private func trappedSignals(_ signals: UnixSignal...) async -> UnixSignalsSequence {
+    for trapped in signals { signal(trapped.rawValue, SIG_IGN) }
+    return await UnixSignalsSequence(trapping: signals)
 }
