@@ -50,6 +50,11 @@ public enum TraceMessage: Sendable {
     /// Appended when the persistence mode resets after a request:
     /// `authentication reset after request 1 (proxied); the next request maps its certificate again`.
     case resetAfterRequest(request: Int, proxied: Bool, remaps: Bool)
+    /// Why a request maps its certificate: the connection's first, nothing persisted, or
+    /// `authentication was reset after request 1; remapping the certificate`.
+    case firstRequest
+    case nothingPersisted
+    case remapAfterReset(request: Int)
 
     /// The words, rendered now.
     public var text: String {
@@ -105,6 +110,12 @@ public enum TraceMessage: Sendable {
         case .resetAfterRequest(let request, let proxied, let remaps):
             let next = remaps ? "the next request maps its certificate again" : "the next request will NOT be mapped again (remapAfterReset off)"
             return "authentication reset after request \(request) (\(proxied ? "proxied" : "singleRequest")); \(next)"
+        case .firstRequest:
+            return "first request on this connection"
+        case .nothingPersisted:
+            return "no identity persisted on this connection"
+        case .remapAfterReset(let request):
+            return "authentication was reset after request \(request); remapping the certificate"
         }
     }
 }

@@ -42,6 +42,24 @@ public struct AuthPersistence: Hashable, Sendable, Codable, CustomStringConverti
         return "custom(" + (flags.isEmpty ? "none" : flags.joined(separator: ",")) + ")"
     }
 
+    /// The flags `description` spells (`per-request`, `custom(singleRequest,remapAfterReset)`),
+    /// or nil: its inverse, for records that hold the mode as text.
+    public init?(description: String) {
+        if let preset = AuthPersistencePreset(rawValue: description) {
+            self = preset.flags
+            return
+        }
+        guard description.hasPrefix("custom("), description.hasSuffix(")") else { return nil }
+        let inner = description.dropFirst("custom(".count).dropLast()
+        let flags = inner == "none" ? [] : inner.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let known = ["singleRequest", "singleRequestIfProxy", "singleRequestAlwaysIfProxy", "remapAfterReset"]
+        guard flags.allSatisfy(known.contains), Set(flags).count == flags.count else { return nil }
+        self.init(
+            singleRequest: flags.contains("singleRequest"), singleRequestIfProxy: flags.contains("singleRequestIfProxy"),
+            singleRequestAlwaysIfProxy: flags.contains("singleRequestAlwaysIfProxy"), remapAfterReset: flags.contains("remapAfterReset"))
+        guard self.description == description else { return nil }
+    }
+
     /// Whether authentication is reset after a request, given whether that request was proxied
     /// and whether the connection had been seen to be proxied before.
     public func resetsAfter(requestIsProxied: Bool, connectionSeenProxied: Bool) -> Bool {

@@ -25,7 +25,7 @@ public struct ConnectionAuthentication: Hashable, Sendable {
     /// What the next request does about authentication.
     public enum Plan: Hashable, Sendable {
         /// Find the certificate, validate and map it.
-        case map(why: String)
+        case map(why: TraceMessage)
         /// Skip mapping and run as the connection's persisted identity.
         case reuse(Persisted)
         /// Authentication was reset and `remapAfterReset` is off: fail with 401 (Q190009).
@@ -47,13 +47,13 @@ public struct ConnectionAuthentication: Hashable, Sendable {
     public func plan() -> Plan {
         if let resetAfterRequest, persisted == nil {
             return persistence.remapAfterReset
-                ? .map(why: "authentication was reset after request \(resetAfterRequest); remapping the certificate")
+                ? .map(why: .remapAfterReset(request: resetAfterRequest))
                 : .failAfterReset(resetAfterRequest: resetAfterRequest)
         }
         if let persisted {
             return .reuse(persisted)
         }
-        return .map(why: requestCount == 0 ? "first request on this connection" : "no identity persisted on this connection")
+        return .map(why: requestCount == 0 ? .firstRequest : .nothingPersisted)
     }
 
     /// Records a finished request and applies the persistence rules. Returns true when

@@ -187,6 +187,13 @@ public struct RequestRecord: Codable, Hashable, Sendable {
             upstream: upstream, observed: observed)
     }
 
+    /// The JSON names of the fields (the synthesized encoding; `init(from:)` also reads the
+    /// journal's compact form, see `RequestRecord+Compact.swift`).
+    enum CodingKeys: String, CodingKey {
+        case traceID, connection, request, method, path, peer, route, proxied, mode, certificateSource, certificate, decision
+        case durationMicros, run, upstream, observed
+    }
+
     /// The connection this request came on, unique across runs.
     public var connectionKey: ConnectionKey { ConnectionKey(run: run, connection: connection) }
 

@@ -69,9 +69,74 @@ public struct EventJSONWriter {
         output.append(contentsOf: bytes)
     }
 
-    private mutating func write(_ record: RequestRecord) throws {
+    // MARK: The journal's compact form (docs/design.md, "The journal's compact record")
+
+    /// A trace step as JSON (`{"details":[…],"outcome":…,"stage":…,"summary":…}`): the journal's
+    /// key for a step it stores once per scope.
+    mutating func json(of step: TraceStep) -> [UInt8] {
+        bytes.removeAll(keepingCapacity: true)
+        write(step)
+        return bytes
+    }
+
+    /// Decision facts as JSON: the journal's key for facts it stores once per scope.
+    func json(of facts: DecisionFacts) throws -> [UInt8] {
+        Array(try fallback.encode(facts))
+    }
+
+    /// Appends the line that defines shared entry `id` of the current scope: a trace step
+    /// (`stepJSON` from `json(of:)`), a certificate summary or decision facts.
+    mutating func appendShared(
+        id: Int, step stepJSON: [UInt8]? = nil, certificate: CertificateSummary? = nil, facts factsJSON: [UInt8]? = nil, sequence: UInt64, time: Date,
+        to output: inout Data
+    ) {
+        bytes.removeAll(keepingCapacity: true)
+        raw("{\"sequence\":")
+        number(sequence)
+        raw(",\"shared\":{")
+        if let certificate {
+            raw("\"certificate\":")
+            write(certificate)
+            raw(",")
+        }
+        if let factsJSON {
+            raw("\"facts\":")
+            bytes.append(contentsOf: factsJSON)
+            raw(",")
+        }
+        raw("\"id\":")
+        number(id)
+        if let stepJSON {
+            raw(",\"step\":")
+            bytes.append(contentsOf: stepJSON)
+        }
+        raw("},\"time\":")
+        date(time)
+        raw(",\"type\":\"shared\"}\n")
+        output.append(contentsOf: bytes)
+    }
+
+    /// Appends a request event whose certificate and trace steps refer to shared entries
+    /// (`compact`) instead of repeating them.
+    mutating func appendCompact(_ record: RequestRecord, _ compact: CompactRequestParts, sequence: UInt64, time: Date, to output: inout Data) throws {
+        bytes.removeAll(keepingCapacity: true)
+        raw("{\"request\":")
+        try write(record, compact: compact)
+        raw(",\"sequence\":")
+        number(sequence)
+        raw(",\"time\":")
+        date(time)
+        raw(",\"type\":\"request\"}\n")
+        output.append(contentsOf: bytes)
+    }
+
+    private mutating func write(_ record: RequestRecord, compact: CompactRequestParts? = nil) throws {
         raw("{")
-        if let certificate = record.certificate {
+        if let certificate = compact?.certificate {
+            raw("\"certificateRef\":")
+            number(certificate)
+            raw(",")
+        } else if let certificate = record.certificate {
             raw("\"certificate\":")
             write(certificate)
             raw(",")
@@ -81,7 +146,7 @@ public struct EventJSONWriter {
         raw(",\"connection\":")
         number(record.connection)
         raw(",\"decision\":")
-        try write(record.decision)
+        try write(record.decision, compact: compact)
         raw(",\"durationMicros\":")
         number(record.durationMicros)
         raw(",\"method\":")
@@ -133,14 +198,18 @@ public struct EventJSONWriter {
         raw("}")
     }
 
-    private mutating func write(_ decision: Decision) throws {
+    private mutating func write(_ decision: Decision, compact: CompactRequestParts? = nil) throws {
         raw("{")
         if let account = decision.account {
             raw("\"account\":")
             string(account)
             raw(",")
         }
-        if let facts = decision.facts {
+        if let facts = compact?.facts {
+            raw("\"factsRef\":")
+            number(facts)
+            raw(",")
+        } else if let facts = decision.facts {
             raw("\"facts\":")
             bytes.append(contentsOf: try fallback.encode(facts))
             raw(",")
@@ -153,27 +222,44 @@ public struct EventJSONWriter {
         }
         raw(",\"reason\":")
         string(decision.reason.rawValue)
+        if let compact {
+            raw(",\"steps\":[")
+            for (index, step) in compact.steps.enumerated() {
+                if index > 0 { raw(",") }
+                switch step {
+                case .shared(let id): number(id)
+                case .template(let template): string(template.rawValue)
+                case .inline(let json): bytes.append(contentsOf: json)
+                }
+            }
+            raw("]}")
+            return
+        }
         raw(",\"trace\":{\"steps\":[")
         for (index, step) in decision.trace.steps.enumerated() {
             if index > 0 { raw(",") }
-            raw("{\"details\":[")
-            for (detailIndex, detail) in step.details.enumerated() {
-                if detailIndex > 0 { raw(",") }
-                raw("{\"outcome\":")
-                string(detail.outcome.rawValue)
-                raw(",\"text\":")
-                string(detail.text)
-                raw("}")
-            }
-            raw("],\"outcome\":")
-            string(step.outcome.rawValue)
-            raw(",\"stage\":")
-            string(step.stage.rawValue)
-            raw(",\"summary\":")
-            string(step.summary)
-            raw("}")
+            write(step)
         }
         raw("]}}")
+    }
+
+    private mutating func write(_ step: TraceStep) {
+        raw("{\"details\":[")
+        for (detailIndex, detail) in step.details.enumerated() {
+            if detailIndex > 0 { raw(",") }
+            raw("{\"outcome\":")
+            string(detail.outcome.rawValue)
+            raw(",\"text\":")
+            string(detail.text)
+            raw("}")
+        }
+        raw("],\"outcome\":")
+        string(step.outcome.rawValue)
+        raw(",\"stage\":")
+        string(step.stage.rawValue)
+        raw(",\"summary\":")
+        string(step.summary)
+        raw("}")
     }
 
     private mutating func write(_ observed: ObservedAnswer) {

@@ -22,7 +22,8 @@ public final class JournalWriter: Sendable {
         var inSegment: Set<String> = []
         /// Certificate records seen, to repeat in a new segment when a request needs them.
         var known: [String: CertificateRecord] = [:]
-        var lines = EventJSONWriter()
+        /// Writes requests in the compact form; its shared entries start afresh with the segment.
+        var lines = JournalLineEncoder()
         /// Events in `buffer`.
         var bufferedEvents = 0
         /// Events dropped because they could not be written (a full disk), since the writer started.
@@ -68,6 +69,7 @@ public final class JournalWriter: Sendable {
             // one is full (or none is open yet), which starts without any certificate.
             if state.buffer.isEmpty, state.descriptor < 0 || state.fileBytes >= settings.maxSegmentBytes {
                 state.inSegment.removeAll()
+                state.lines.startScope()
             }
             switch event.kind {
             case .certificate(let record):
@@ -110,8 +112,9 @@ public final class JournalWriter: Sendable {
                     state.unrecorded += UInt64(state.bufferedEvents)
                     state.buffer.removeAll(keepingCapacity: false)
                     state.bufferedEvents = 0
-                    // The certificates of dropped lines are no longer in the segment.
+                    // The certificates and shared entries of dropped lines are no longer in the segment.
                     state.inSegment.removeAll()
+                    state.lines.startScope()
                 }
                 throw error
             }

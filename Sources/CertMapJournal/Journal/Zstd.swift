@@ -44,36 +44,44 @@ enum Zstd {
     }
 
     /// Everything the frames in `data` hold, and whether the data ended cleanly after a complete
-    /// frame (false: the tail is torn or corrupt; what came before is kept). A frame's text is
-    /// kept only once its checksum has checked out, so damage never yields altered events — only
-    /// missing ones.
+    /// frame (false: the tail is torn or corrupt; what came before is kept).
     static func decompress(_ data: Data) -> (output: Data, complete: Bool) {
-        guard let context = ZSTD_createDCtx() else { return (Data(), false) }
-        defer { ZSTD_freeDCtx(context) }
         var output = Data()
-        return data.withUnsafeBytes { (input: UnsafeRawBufferPointer) -> (Data, Bool) in
-            guard let base = input.baseAddress else { return (output, true) }
+        let complete = forEachFrame(in: data) { output.append($0) }
+        return (output, complete)
+    }
+
+    /// Calls `body` with each frame's content in order, one frame in memory at a time; returns
+    /// whether the data ended cleanly after a complete frame (false: the tail is torn or corrupt;
+    /// what came before was delivered). A frame's text is delivered only once its checksum has
+    /// checked out, so damage never yields altered events — only missing ones.
+    @discardableResult
+    static func forEachFrame(in data: Data, _ body: (Data) throws -> Void) rethrows -> Bool {
+        guard let context = ZSTD_createDCtx() else { return false }
+        defer { ZSTD_freeDCtx(context) }
+        return try data.withUnsafeBytes { (input: UnsafeRawBufferPointer) -> Bool in
+            guard let base = input.baseAddress else { return true }
             var offset = 0
             while offset < input.count {
                 let frameStart = base + offset
                 let remaining = input.count - offset
                 // certmap writes only standard frames: a skippable frame, or any other magic
                 // number, is damage (skipping it would lose events without a word).
-                guard remaining >= 4, frameStart.loadUnaligned(as: UInt32.self) == UInt32(littleEndian: 0xFD2F_B528) else { return (output, false) }
+                guard remaining >= 4, frameStart.loadUnaligned(as: UInt32.self) == UInt32(littleEndian: 0xFD2F_B528) else { return false }
                 let frameSize = ZSTD_findFrameCompressedSize(frameStart, remaining)
-                guard ZSTD_isError(frameSize) == 0 else { return (output, false) }
+                guard ZSTD_isError(frameSize) == 0 else { return false }
                 let contentSize = ZSTD_getFrameContentSize(frameStart, frameSize)
                 // Frames from certmap always carry their size; anything else is not its journal.
-                guard contentSize <= maxFrameContent else { return (output, false) }
+                guard contentSize <= maxFrameContent else { return false }
                 var frame = Data(count: Int(contentSize))
                 let decoded = frame.withUnsafeMutableBytes { out in
                     ZSTD_decompressDCtx(context, out.baseAddress, out.count, frameStart, frameSize)
                 }
-                guard ZSTD_isError(decoded) == 0, decoded == Int(contentSize) else { return (output, false) }
-                output.append(frame)
+                guard ZSTD_isError(decoded) == 0, decoded == Int(contentSize) else { return false }
+                try body(frame)
                 offset += frameSize
             }
-            return (output, true)
+            return true
         }
     }
 }
