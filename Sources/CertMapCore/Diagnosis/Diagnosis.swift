@@ -43,6 +43,14 @@ public struct Diagnosis: Hashable, Sendable, Codable {
     /// Whether this is something to fix (a refusal, or a 200 under someone else's identity).
     public var needsAttention: Bool { kind != .allowed && kind != .anonymous }
 
+    /// Whether the diagnosis of `decision` for `request` would need attention, without putting
+    /// it into words: an answer with another user's identity, an allowed request the application
+    /// did not answer, or a refusal. Readers of long journals skip the words of the many requests
+    /// that were simply allowed; `DiagnosisRules` is where this follows from.
+    public static func needsAttention(_ decision: Decision, _ request: Request) -> Bool {
+        DiagnosisRules.needsAttention(decision, request)
+    }
+
     /// What a diagnosis knows of the request besides its decision.
     public struct Request: Hashable, Sendable {
         public var path: String

@@ -13,6 +13,13 @@ enum DiagnosisRules {
             evidence: diagnosis.evidence + [forwarded.text])
     }
 
+    /// Whether `diagnose` gives a kind other than allowed or anonymous, read off the same order
+    /// `cause` follows: a misattribution first, then an allowed request whose application failed,
+    /// then every refusal; an allowed or anonymous decision otherwise gives allowed or anonymous.
+    static func needsAttention(_ decision: Decision, _ request: Diagnosis.Request) -> Bool {
+        decision.facts?.misattribution != nil || !decision.isAllowed || request.upstreamFailure != nil
+    }
+
     private static func cause(of decision: Decision, _ request: Diagnosis.Request) -> Diagnosis {
         let facts = decision.facts ?? DecisionFacts()
         let headline = "\(decision.statusText)  \(decision.summary)"

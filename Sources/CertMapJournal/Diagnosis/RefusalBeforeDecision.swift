@@ -15,25 +15,50 @@ public struct RefusalBeforeDecision: Codable, Hashable, Sendable {
 
     /// Groups `events`, most frequent first.
     public static func group(_ events: [SecurityEvent]) -> [RefusalBeforeDecision] {
-        var order: [String] = []
-        var groups: [String: [SecurityEvent]] = [:]
-        for event in events where event.category != .spoof && event.category != .staleCRL {
-            let key = "\(event.category.rawValue)/\(reason(of: event) ?? "")"
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(event)
+        var grouping = Grouping()
+        for event in events { grouping.add(event) }
+        return grouping.groups
+    }
+
+    /// The groups built one event at a time, keeping a count, the first example and at most ten
+    /// peers per group (a journal of any length in the same memory).
+    public struct Grouping: Sendable {
+        private struct Group: Sendable {
+            let first: SecurityEvent
+            var count: Int
+            var peers: [String]
         }
-        return order.compactMap { key -> RefusalBeforeDecision? in
-            guard let members = groups[key], let first = members.first else { return nil }
-            let reason = reason(of: first)
-            let (title, fix) = advice(first.category, reason)
-            var peers: [String] = []
-            for member in members {
-                let address = member.peer.components(separatedBy: ":").dropLast().joined(separator: ":")
-                let peer = address.isEmpty ? member.peer : address
-                if !peers.contains(peer), peers.count < 10 { peers.append(peer) }
+
+        private var order: [String] = []
+        private var byKey: [String: Group] = [:]
+
+        public init() {}
+
+        public mutating func add(_ event: SecurityEvent) {
+            guard event.category != .spoof && event.category != .staleCRL else { return }
+            let key = "\(event.category.rawValue)/\(RefusalBeforeDecision.reason(of: event) ?? "")"
+            let address = event.peer.components(separatedBy: ":").dropLast().joined(separator: ":")
+            let peer = address.isEmpty ? event.peer : address
+            guard var group = byKey[key] else {
+                order.append(key)
+                byKey[key] = Group(first: event, count: 1, peers: [peer])
+                return
             }
-            return RefusalBeforeDecision(category: first.category.rawValue, reason: reason, count: members.count, peers: peers, example: first.message, title: title, fix: fix)
-        }.sorted { ($0.count, $1.category) > ($1.count, $0.category) }
+            group.count += 1
+            if !group.peers.contains(peer), group.peers.count < 10 { group.peers.append(peer) }
+            byKey[key] = group
+        }
+
+        /// The groups, most frequent first.
+        public var groups: [RefusalBeforeDecision] {
+            order.compactMap { key -> RefusalBeforeDecision? in
+                guard let group = byKey[key] else { return nil }
+                let reason = RefusalBeforeDecision.reason(of: group.first)
+                let (title, fix) = RefusalBeforeDecision.advice(group.first.category, reason)
+                return RefusalBeforeDecision(
+                    category: group.first.category.rawValue, reason: reason, count: group.count, peers: group.peers, example: group.first.message, title: title, fix: fix)
+            }.sorted { ($0.count, $1.category) > ($1.count, $0.category) }
+        }
     }
 
     /// The event's reason, or one read from its message for events written without one.

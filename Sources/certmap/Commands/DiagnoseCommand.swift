@@ -37,25 +37,25 @@ struct DiagnoseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let events: [CertMapEvent]
         let source: URL
+        let since = since.flatMap(RFC3339.parse)
+        var builder = JournalDiagnosis.Builder(since: since)
         if let session {
             let store = SessionStore(home: homeOptions.dataHome)
             guard store.exists(session) else { throw CommandFailure("no session named \"\(session)\" (certmap sessions list)") }
             source = store.file(session)
             let (loaded, times) = try store.loadWithTimes(session)
-            events = loaded.requests.enumerated().map { index, record in
-                CertMapEvent(sequence: UInt64(index + 1), time: times[record.key] ?? Date(timeIntervalSince1970: 0), kind: .request(record))
+            for (index, record) in loaded.requests.enumerated() {
+                builder.add(CertMapEvent(sequence: UInt64(index + 1), time: times[record.key] ?? Date(timeIntervalSince1970: 0), kind: .request(record)))
             }
         } else {
             source = journal.map { URL(fileURLWithPath: $0) } ?? homeOptions.dataHome.journalDirectory
-            let read = try JournalReader.read(source)
-            for warning in read.warnings {
+            let warnings = try JournalReader.stream(source, since: since) { builder.add($0) }
+            for warning in warnings {
                 FileHandle.standardError.write(Data("certmap: \(warning)\n".utf8))
             }
-            events = read.events
         }
-        let diagnosis = JournalDiagnosis(events: events, since: since.flatMap(RFC3339.parse))
+        let diagnosis = builder.diagnosis
         if json {
             let encoder = EventJSON.encoder()
             encoder.outputFormatting.insert(.prettyPrinted)

@@ -201,4 +201,28 @@ final class DiagnosisCauseTests: XCTestCase {
         let decision = engine.decideAfterResetWithoutRemap(resetAfterRequest: 2, trace: DecisionTrace())
         assertCause(Diagnosis(decision, for: try request("alice", index: 3, mode: "legacy-iis4", proxied: true)), .legacyResetWithoutRemap, names: ["request 2", "legacy-iis4", "KB Q190009"], fix: "per-request")
     }
+
+    func testNeedsAttentionWithoutWordsAgreesWithTheDiagnosisForEveryReasonFactAndUpstream() {
+        let misattribution = Misattribution(presentedSubject: "CN=bob", presentedAccount: "bob", servedAccount: "alice", mappedFromRequest: 1, mappedFromSubject: "CN=alice")
+        let factsCases: [DecisionFacts?] = [
+            nil, DecisionFacts(misattribution: misattribution), DecisionFacts(trust: .expired(subject: "CN=alice", notAfter: Date(timeIntervalSince1970: 0), inChain: false)),
+            DecisionFacts(strippedHeaders: StrippedHeaders(names: ["X-SSL-Client-Cert"], peer: "127.0.0.1", proxyHints: [])),
+            DecisionFacts(forwarderHeadersWithoutCertificate: ["X-SSL-Client-Verify"]),
+        ]
+        for reason in DecisionReason.allCases {
+            for facts in factsCases {
+                for failure in [nil, "connection refused"] {
+                    for proxied in [false, true] {
+                        let decision = Decision(reason: reason, account: reason.status == 200 ? "alice" : nil, mapping: nil, trace: DecisionTrace(), generation: 1, facts: facts)
+                        let request = Diagnosis.Request(
+                            path: "/", index: 2, mode: "per-request", proxied: proxied, certificateSource: "tls", subject: "CN=alice", issuer: "CN=CA",
+                            upstream: failure == nil ? nil : "http://127.0.0.1:1", upstreamFailure: failure)
+                        XCTAssertEqual(
+                            Diagnosis.needsAttention(decision, request), Diagnosis(decision, for: request).needsAttention,
+                            "\(reason) facts \(String(describing: facts)) failure \(failure ?? "-") proxied \(proxied)")
+                    }
+                }
+            }
+        }
+    }
 }
