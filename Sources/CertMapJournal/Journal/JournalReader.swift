@@ -91,6 +91,23 @@ public enum JournalReader {
         return warnings
     }
 
+    /// The bytes of JSON text a journal directory or file holds once decompressed (what
+    /// `zstdcat | wc -c` counts), for measurements.
+    public static func textBytes(_ url: URL) throws -> Int {
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+        var total = 0
+        for file in isDirectory.boolValue ? JournalSettings.files(in: url).map(\.url) : [url] {
+            let data = try Data(contentsOf: file)
+            switch JournalSettings.Encoding(file.lastPathComponent) {
+            case .zstd: Zstd.forEachFrame(in: data) { total += $0.count }
+            case .gzip: total += Gzip.decompress(data).output.count
+            case .plain, nil: total += data.count
+            }
+        }
+        return total
+    }
+
     /// What was wrong with a line, when it is more than "not JSON": a compact record whose
     /// shared entry is missing.
     private static func detail(of error: Error) -> String {

@@ -6,6 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure certmap (run with: swift run -c release certmap bench ...).",
-        subcommands: [MappingBenchCommand.self, ConsoleBenchCommand.self, EventsBenchCommand.self]
+        subcommands: [MappingBenchCommand.self, ConsoleBenchCommand.self, EventsBenchCommand.self, JournalBenchCommand.self]
     )
 }
