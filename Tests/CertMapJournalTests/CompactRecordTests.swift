@@ -207,4 +207,67 @@ final class CompactRecordTests: XCTestCase {
             XCTAssertNil(AuthPersistence(description: nonsense), nonsense)
         }
     }
+
+    func testTheHandWrittenDecoderReadsEveryLineExactlyAsJSONDecoderDoes() throws {
+        let facts = DecisionFacts(nearMisses: [NearMiss(kind: .letterCase, mapping: "many-to-one #1 \"ünïcode ✓ \u{1F600}\"", account: nil, detail: "tab\there \\ \"q\"")])
+        var events = (1...6).map { event($0, .request(record(request: $0, user: $0 % 2 == 0 ? "bob" : "alice", facts: $0 == 3 ? facts : nil))) }
+        events.append(event(7, .request(record(request: 7, upstream: UpstreamOutcome(upstream: "http://127.0.0.1:9", status: nil, latencyMicros: 5, bytesSent: 0, bytesReceived: 0, failure: "connection refused")))))
+        var encoder = JournalLineEncoder()
+        var compact = Data()
+        for event in events { try encoder.append(event, to: &compact) }
+        var full = EventJSONWriter()
+        let fullLines = try events.map { try full.line($0) }
+        let foundation = EventJSON.decoder()
+        let table = JournalSharedTable()
+        foundation.userInfo[.journalShared] = table
+        let fast = JournalFastDecoder(table: table, fallback: foundation)
+        var read = 0
+        for line in compact.split(separator: 0x0A).map({ Data($0) }) + fullLines.map({ Data($0.dropLast()) }) {
+            let text = String(decoding: line, as: UTF8.self)
+            if text.hasSuffix("\"type\":\"shared\"}") {
+                let byHand = try line.withUnsafeBytes { try fast.shared($0) }
+                XCTAssertEqual(byHand, try foundation.decode(SharedLine.self, from: line).shared, text)
+                table.define(byHand)
+                continue
+            }
+            let byHand = try line.withUnsafeBytes { try fast.request($0) }
+            let byFoundation = try foundation.decode(CertMapEvent.self, from: line)
+            XCTAssertEqual(byHand, byFoundation, text)
+            XCTAssertEqual(byHand.time, byFoundation.time, text)
+            read += 1
+        }
+        XCTAssertEqual(read, 14)
+    }
+
+    func testTimesInTheWrittenFormParseToTheValueTheFormatterGives() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let date = Date(timeIntervalSince1970: Double(Int64.random(in: 0...4_102_444_800_000, using: &generator)) / 1000)
+            let text = RFC3339Time.string(date)
+            let parsed = Array(text.utf8).withUnsafeBytes { RFC3339Time.date(written: $0) }
+            XCTAssertEqual(parsed, formatter.date(from: text), text)
+        }
+        for text in ["2026-02-30T00:00:00.000Z", "2026-13-01T00:00:00.000Z", "2026-12-01T24:00:00.000Z", "2026-12-01T00:00:00.000+01:00", "2026-12-01T00:00:00Z", "2026-1a-01T00:00:00.000Z"] {
+            XCTAssertNil(Array(text.utf8).withUnsafeBytes { RFC3339Time.date(written: $0) }, text)
+        }
+    }
+
+    func testLinesTheHandWrittenDecoderDoesNotExpectAreLeftToJSONDecoderWhichReadsThem() throws {
+        let line = try XCTUnwrap(try fullLines([event(1, .request(record(request: 1)))]).first).dropLast()
+        let variants = [
+            line.replacingOccurrences(of: "\"sequence\":1", with: "\"sequence\":1.0"),
+            line.replacingOccurrences(of: "{\"request\":", with: "{ \"request\" : "),
+            line.replacingOccurrences(of: ".125Z", with: ".125000Z"),
+            line.replacingOccurrences(of: "\"method\":\"GET\"", with: "\"method\":\"G\\u0045T\""),
+        ]
+        let decoder = JournalLineDecoder()
+        let expected = try XCTUnwrap(try decoder.decode(Data(line.utf8)))
+        for variant in variants {
+            XCTAssertNotEqual(variant, String(line))
+            let read = try XCTUnwrap(try decoder.decode(Data(variant.utf8)), variant)
+            XCTAssertEqual(try fullLines([read]), try fullLines([expected]), variant)
+        }
+    }
 }

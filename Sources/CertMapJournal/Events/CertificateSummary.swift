@@ -21,4 +21,14 @@ public struct CertificateSummary: Codable, Hashable, Sendable {
         self.notValidBefore = identity.notValidBefore
         self.notValidAfter = identity.notValidAfter
     }
+
+    init(subject: String, issuer: String, commonName: String, serialNumber: String, sha256: String, notValidBefore: Date, notValidAfter: Date) {
+        self.subject = subject
+        self.issuer = issuer
+        self.commonName = commonName
+        self.serialNumber = serialNumber
+        self.sha256 = sha256
+        self.notValidBefore = notValidBefore
+        self.notValidAfter = notValidAfter
+    }
 }

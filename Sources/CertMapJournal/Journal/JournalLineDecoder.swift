@@ -3,14 +3,17 @@ import Foundation
 
 /// Reads the journal's lines back into events: `shared` lines go into the scope's table
 /// (`JournalSharedTable`) and yield nothing; request lines in the compact form are resolved
-/// against it; every other line is an event as `EventJSON` writes it.
+/// against it; every other line is an event as `EventJSON` writes it. Request and shared lines
+/// are read by `JournalFastDecoder`, anything it does not expect by `JSONDecoder`.
 struct JournalLineDecoder {
     let table = JournalSharedTable()
     private let decoder: JSONDecoder
+    private let fast: JournalFastDecoder
 
     init() {
         decoder = EventJSON.decoder()
         decoder.userInfo[.journalShared] = table
+        fast = JournalFastDecoder(table: table, fallback: decoder)
     }
 
     /// A new segment: nothing from the previous one is referred to.
@@ -20,18 +23,40 @@ struct JournalLineDecoder {
 
     /// The event on `line`, or nil for a `shared` line (kept for the lines after it).
     func decode(_ line: Data) throws -> CertMapEvent? {
-        if Self.isShared(line) {
-            table.define(try decoder.decode(SharedLine.self, from: line).shared)
+        let kind = line.withUnsafeBytes { Self.kind(of: $0) }
+        if kind == .shared {
+            let entry: SharedEntry
+            do {
+                entry = try line.withUnsafeBytes { try fast.shared($0) }
+            } catch is JSONCursor.Unexpected {
+                entry = try decoder.decode(SharedLine.self, from: line).shared
+            }
+            table.define(entry)
             return nil
+        }
+        if kind == .request {
+            do {
+                return try line.withUnsafeBytes { try fast.request($0) }
+            } catch is JSONCursor.Unexpected {
+                // Not a shape certmap writes: Foundation reads it or says what is wrong.
+            }
         }
         return try decoder.decode(CertMapEvent.self, from: line)
     }
 
-    private static let sharedSuffix = Array("\"type\":\"shared\"}".utf8)
+    private enum Kind { case shared, request, other }
 
-    /// Keys are sorted, so `type` is the last one on every line.
-    private static func isShared(_ line: Data) -> Bool {
-        guard line.count >= sharedSuffix.count else { return false }
-        return line.suffix(sharedSuffix.count).elementsEqual(sharedSuffix)
+    /// Keys are sorted, so `type` is the last one on every line certmap writes.
+    private static func kind(of line: UnsafeRawBufferPointer) -> Kind {
+        var end = line.count
+        while end > 0, line[end - 1] == 0x20 || line[end - 1] == 0x0D { end -= 1 }
+        func endsWith(_ suffix: StaticString) -> Bool {
+            let count = suffix.utf8CodeUnitCount
+            guard end >= count else { return false }
+            return UnsafeRawBufferPointer(rebasing: line[(end - count)..<end]).spells(suffix)
+        }
+        if endsWith("\"type\":\"request\"}") { return .request }
+        if endsWith("\"type\":\"shared\"}") { return .shared }
+        return .other
     }
 }

@@ -62,7 +62,7 @@ public enum JournalReader {
                     guard !line.isEmpty else { continue }
                     let event: CertMapEvent?
                     do {
-                        event = try decoder.decode(Data(line))
+                        event = try decoder.decode(line)
                     } catch {
                         let torn = final && index == lines.count - 1
                         let what = torn ? "a torn last line (the process probably stopped mid-write)" : "a corrupt line"

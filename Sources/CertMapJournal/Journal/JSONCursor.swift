@@ -1,0 +1,258 @@
+import Foundation
+
+/// A forward-only reader of one line of JSON, for the journal's hand-written decoder: it reads
+/// exactly the shapes certmap writes and throws `JSONCursor.Unexpected` at anything else (a key
+/// with an escape, a float where an integer belongs, invalid UTF-8), so the caller hands that
+/// line to Foundation's decoder, which either reads it or says what is wrong with it.
+///
+/// It works on borrowed bytes (`UnsafeRawBufferPointer`) and must not outlive them.
+struct JSONCursor {
+    struct Unexpected: Error {}
+
+    let bytes: UnsafeRawBufferPointer
+    private(set) var index: Int
+
+    init(_ bytes: UnsafeRawBufferPointer, from index: Int = 0) {
+        self.bytes = bytes
+        self.index = index
+    }
+
+    var isAtEnd: Bool { index >= bytes.count }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    /// The next significant byte, not consumed.
+    mutating func peek() throws -> UInt8 {
+        skipWhitespace()
+        guard index < bytes.count else { throw Unexpected() }
+        return bytes[index]
+    }
+
+    mutating func expect(_ byte: UInt8) throws {
+        guard try peek() == byte else { throw Unexpected() }
+        index += 1
+    }
+
+    /// Reads an object, calling `field` with each key (its raw bytes, which must hold no escape)
+    /// positioned at the value, which `field` must read or skip.
+    mutating func object(_ field: (inout JSONCursor, UnsafeRawBufferPointer) throws -> Void) throws {
+        try expect(UInt8(ascii: "{"))
+        if try peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            let key = try rawString()
+            try expect(UInt8(ascii: ":"))
+            try field(&self, key)
+            switch try peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return
+            default: throw Unexpected()
+            }
+        }
+    }
+
+    /// Reads an array, calling `element` positioned at each element.
+    mutating func array(_ element: (inout JSONCursor) throws -> Void) throws {
+        try expect(UInt8(ascii: "["))
+        if try peek() == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            try element(&self)
+            switch try peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return
+            default: throw Unexpected()
+            }
+        }
+    }
+
+    /// A string's bytes between its quotes, when it holds no escape.
+    mutating func rawString() throws -> UnsafeRawBufferPointer {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                defer { index += 1 }
+                return UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { throw Unexpected() }
+            index += 1
+        }
+        throw Unexpected()
+    }
+
+    /// A string value, escapes resolved; invalid UTF-8 is unexpected.
+    mutating func string() throws -> String {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                defer { index += 1 }
+                guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else { throw Unexpected() }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") {
+                index = start
+                return try escapedString()
+            }
+            if byte < 0x20 { throw Unexpected() }
+            index += 1
+        }
+        throw Unexpected()
+    }
+
+    /// The rest of a string holding escapes, from just after its opening quote.
+    private mutating func escapedString() throws -> String {
+        var output: [UInt8] = []
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: output, as: UTF8.self) else { throw Unexpected() }
+                return text
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw Unexpected() }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
+                case UInt8(ascii: "b"): output.append(0x08)
+                case UInt8(ascii: "f"): output.append(0x0C)
+                case UInt8(ascii: "n"): output.append(0x0A)
+                case UInt8(ascii: "r"): output.append(0x0D)
+                case UInt8(ascii: "t"): output.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw Unexpected() }
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw Unexpected() }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw Unexpected() }
+                    output.append(contentsOf: Array(String(Character(unicode)).utf8))
+                default:
+                    throw Unexpected()
+                }
+            default:
+                if byte < 0x20 { throw Unexpected() }
+                output.append(byte)
+            }
+        }
+        throw Unexpected()
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw Unexpected() }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            index += 1
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw Unexpected()
+            }
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    /// A non-negative integer without sign, fraction or exponent (what certmap writes for counts
+    /// and numbers), at most 18 digits.
+    mutating func unsigned() throws -> UInt64 {
+        _ = try peek()
+        let start = index
+        var value: UInt64 = 0
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            value = value * 10 + UInt64(bytes[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        let digits = index - start
+        guard digits > 0, digits <= 18, digits == 1 || bytes[start] != UInt8(ascii: "0") else { throw Unexpected() }
+        if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) { throw Unexpected() }
+        return value
+    }
+
+    /// An integer, possibly negative.
+    mutating func integer() throws -> Int {
+        if try peek() == UInt8(ascii: "-") {
+            index += 1
+            return -Int(try unsigned())
+        }
+        return Int(try unsigned())
+    }
+
+    mutating func bool() throws -> Bool {
+        if try literal("true") { return true }
+        if try literal("false") { return false }
+        throw Unexpected()
+    }
+
+    /// Consumes `null` when it is next.
+    mutating func null() throws -> Bool {
+        try literal("null")
+    }
+
+    private mutating func literal(_ word: StaticString) throws -> Bool {
+        _ = try peek()
+        let length = word.utf8CodeUnitCount
+        guard index + length <= bytes.count else { return false }
+        let matches = word.withUTF8Buffer { expected in
+            (0..<length).allSatisfy { bytes[index + $0] == expected[$0] }
+        }
+        if matches { index += length }
+        return matches
+    }
+
+    /// Skips any value and returns the bytes it took (for a part handed to Foundation's decoder).
+    mutating func skipValue() throws -> UnsafeRawBufferPointer {
+        let byte = try peek()
+        let start = index
+        switch byte {
+        case UInt8(ascii: "{"):
+            try object { cursor, _ in _ = try cursor.skipValue() }
+        case UInt8(ascii: "["):
+            try array { cursor in _ = try cursor.skipValue() }
+        case UInt8(ascii: "\""):
+            index += 1
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            guard index < bytes.count else { throw Unexpected() }
+            index += 1
+        default:
+            while index < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A].contains(bytes[index]) { index += 1 }
+            guard index > start else { throw Unexpected() }
+        }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Whether these bytes spell `word` (a JSON key compared without making a String).
+    func spells(_ word: StaticString) -> Bool {
+        guard count == word.utf8CodeUnitCount else { return false }
+        return word.withUTF8Buffer { expected in
+            guard let base = baseAddress, let other = expected.baseAddress else { return count == 0 }
+            return memcmp(base, other, count) == 0
+        }
+    }
+}
