@@ -101,8 +101,11 @@ struct JSONCursor {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 defer { index += 1 }
-                guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else { throw Unexpected() }
-                return text
+                let text = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+                // ASCII (nearly every string certmap writes) is valid UTF-8 as it is.
+                if Self.isASCII(text) { return String(decoding: text, as: UTF8.self) }
+                guard let validated = String(validating: text, as: UTF8.self) else { throw Unexpected() }
+                return validated
             }
             if byte == UInt8(ascii: "\\") {
                 index = start
@@ -112,6 +115,21 @@ struct JSONCursor {
             index += 1
         }
         throw Unexpected()
+    }
+
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        if let base = bytes.baseAddress {
+            while index + 8 <= bytes.count {
+                if base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                index += 8
+            }
+        }
+        while index < bytes.count {
+            if bytes[index] >= 0x80 { return false }
+            index += 1
+        }
+        return true
     }
 
     /// The rest of a string holding escapes, from just after its opening quote.

@@ -23,25 +23,29 @@ struct JournalLineDecoder {
 
     /// The event on `line`, or nil for a `shared` line (kept for the lines after it).
     func decode(_ line: Data) throws -> CertMapEvent? {
-        let kind = line.withUnsafeBytes { Self.kind(of: $0) }
+        try line.withUnsafeBytes { try decode($0) }
+    }
+
+    func decode(_ line: UnsafeRawBufferPointer) throws -> CertMapEvent? {
+        let kind = Self.kind(of: line)
         if kind == .shared {
             let entry: SharedEntry
             do {
-                entry = try line.withUnsafeBytes { try fast.shared($0) }
+                entry = try fast.shared(line)
             } catch is JSONCursor.Unexpected {
-                entry = try decoder.decode(SharedLine.self, from: line).shared
+                entry = try decoder.decode(SharedLine.self, from: Data(line)).shared
             }
             table.define(entry)
             return nil
         }
         if kind == .request {
             do {
-                return try line.withUnsafeBytes { try fast.request($0) }
+                return try fast.request(line)
             } catch is JSONCursor.Unexpected {
                 // Not a shape certmap writes: Foundation reads it or says what is wrong.
             }
         }
-        return try decoder.decode(CertMapEvent.self, from: line)
+        return try decoder.decode(CertMapEvent.self, from: Data(line))
     }
 
     private enum Kind { case shared, request, other }

@@ -60,16 +60,23 @@ struct ExplainCommand: AsyncParsableCommand {
     /// The recorded request with trace id `id` (or the one request whose id starts with it).
     private func explainRecorded(_ id: String) throws {
         let source = journal.map { URL(fileURLWithPath: $0) } ?? homeOptions.dataHome.journalDirectory
-        let read = try JournalReader.read(source)
-        let requests = read.events.compactMap { event -> (Date, RequestRecord)? in
-            if case .request(let record) = event.kind { return (event.time, record) }
-            return nil
+        // One pass, keeping only the requests whose trace id is `id` or starts with it.
+        var exact: [(Date, RequestRecord)] = []
+        var prefixed: (Date, RequestRecord)?
+        var prefixedCount = 0
+        let warnings = try JournalReader.stream(source) { event in
+            guard case .request(let record) = event.kind, record.traceID.hasPrefix(id) else { return }
+            if record.traceID == id {
+                exact.append((event.time, record))
+            } else {
+                prefixedCount += 1
+                prefixed = (event.time, record)
+            }
         }
-        let exact = requests.filter { $0.1.traceID == id }
-        let found = exact.isEmpty ? requests.filter { $0.1.traceID.hasPrefix(id) } : exact
-        guard let (time, record) = found.last else { throw CommandFailure("no request with trace \(id) in \(source.path)") }
-        guard found.count == 1 || !exact.isEmpty else {
-            throw CommandFailure("\(found.count) requests have a trace starting with \(id) in \(source.path); give more of it")
+        warnings.forEach { FileHandle.standardError.write(Data("certmap: \($0)\n".utf8)) }
+        guard let (time, record) = exact.last ?? prefixed else { throw CommandFailure("no request with trace \(id) in \(source.path)") }
+        guard exact.count > 0 || prefixedCount == 1 else {
+            throw CommandFailure("\(prefixedCount) requests have a trace starting with \(id) in \(source.path); give more of it")
         }
         if json {
             let encoder = EventJSON.encoder()
