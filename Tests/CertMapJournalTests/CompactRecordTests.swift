@@ -270,4 +270,26 @@ final class CompactRecordTests: XCTestCase {
             XCTAssertEqual(try fullLines([read]), try fullLines([expected]), variant)
         }
     }
+
+    func testTwoScopesInOnePieceOfTextAreReadInParallelEachAgainstItsOwnTable() throws {
+        // Two runs' lines in one file, each scope numbering its entries from 1 with other
+        // contents (alice's steps, then bob's), several chunks each: every request must be read
+        // against the table of its own scope.
+        let first = (1...700).map { event($0, .request(record(request: $0, connection: 1, user: "alice"))) }
+        let second = (701...1400).map { event($0, .request(record(request: $0, connection: 2, user: "bob"))) }
+        var data = Data()
+        for run in [first, second] {
+            var encoder = JournalLineEncoder()
+            for event in run { try encoder.append(event, to: &data) }
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certmap-compact-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("journal-000001.jsonl")
+        try data.write(to: file)
+        XCTAssertGreaterThan(first.count + second.count, 4 * JournalFrameDecoder.chunkLines, "several chunks")
+        let read = try JournalReader.read(file)
+        XCTAssertEqual(read.warnings, [])
+        XCTAssertEqual(try fullLines(read.events), try fullLines(first + second))
+    }
 }

@@ -33,4 +33,28 @@ final class BenchCommandTests: XCTestCase {
         let refused = try CertMapProcess.execute(CertMapProcess.binary, ["bench", "events", "--events", "5"])
         XCTAssertTrue(refused.stderr.contains("--events must be at least 1000"), refused.stderr)
     }
+
+    func testDiagnoseReadsAJournalTenTimesLongerInTheSameMemory() throws {
+        func diagnose(_ requests: Int) throws -> (peakMiB: Double, bytesPerRequest: Double) {
+            let result = try CertMapProcess.execute(
+                CertMapProcess.binary, ["bench", "journal", "--requests", "\(requests)", "--rounds", "1", "--readers", "diagnose", "--json"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
+            let readers = try XCTUnwrap(report["readers"] as? [[String: Any]])
+            XCTAssertEqual(readers.map { $0["reader"] as? String }, ["certmap diagnose"])
+            return (try XCTUnwrap(readers[0]["peakMiB"] as? Double), try XCTUnwrap(report["jsonBytesPerRequest"] as? Double))
+        }
+        let short = try diagnose(2_000)
+        let long = try diagnose(20_000)
+        // Holding every request (as diagnose once did) costs about 9 KB each: 160 MiB more here.
+        XCTAssertLessThan(long.peakMiB - short.peakMiB, 16, "peak \(short.peakMiB) MiB at 2,000 requests, \(long.peakMiB) MiB at 20,000")
+        XCTAssertLessThan(long.peakMiB, 150)
+        XCTAssertLessThan(long.bytesPerRequest, 600, "the compact record")
+    }
+
+    func testJournalBenchRefusesAReaderItDoesNotKnow() throws {
+        let refused = try CertMapProcess.execute(CertMapProcess.binary, ["bench", "journal", "--readers", "diagnose,grep"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("--readers: \"grep\" is not one of diagnose, replay, python"), refused.stderr)
+    }
 }

@@ -135,42 +135,48 @@ struct JSONCursor {
     /// The rest of a string holding escapes, from just after its opening quote.
     private mutating func escapedString() throws -> String {
         var output: [UInt8] = []
+        output.reserveCapacity(64)
+        var runStart = index
         while index < bytes.count {
             let byte = bytes[index]
-            index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                guard let text = String(validating: output, as: UTF8.self) else { throw Unexpected() }
-                return text
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { throw Unexpected() }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
-                case UInt8(ascii: "b"): output.append(0x08)
-                case UInt8(ascii: "f"): output.append(0x0C)
-                case UInt8(ascii: "n"): output.append(0x0A)
-                case UInt8(ascii: "r"): output.append(0x0D)
-                case UInt8(ascii: "t"): output.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if (0xD800...0xDBFF).contains(scalar) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw Unexpected() }
-                        index += 2
-                        let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw Unexpected() }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let unicode = Unicode.Scalar(scalar) else { throw Unexpected() }
-                    output.append(contentsOf: Array(String(Character(unicode)).utf8))
-                default:
-                    throw Unexpected()
-                }
-            default:
+            if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
                 if byte < 0x20 { throw Unexpected() }
-                output.append(byte)
+                index += 1
+                continue
             }
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
+            index += 1
+            if byte == UInt8(ascii: "\"") {
+                let text = output.withUnsafeBytes { Self.isASCII($0) }
+                if text { return String(decoding: output, as: UTF8.self) }
+                guard let validated = String(validating: output, as: UTF8.self) else { throw Unexpected() }
+                return validated
+            }
+            guard index < bytes.count else { throw Unexpected() }
+            let escape = bytes[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800...0xDBFF).contains(scalar) {
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw Unexpected() }
+                    index += 2
+                    let low = try hex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw Unexpected() }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { throw Unexpected() }
+                output.append(contentsOf: String(Character(unicode)).utf8)
+            default:
+                throw Unexpected()
+            }
+            runStart = index
         }
         throw Unexpected()
     }

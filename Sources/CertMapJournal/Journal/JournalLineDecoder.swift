@@ -29,13 +29,7 @@ struct JournalLineDecoder {
     func decode(_ line: UnsafeRawBufferPointer) throws -> CertMapEvent? {
         let kind = Self.kind(of: line)
         if kind == .shared {
-            let entry: SharedEntry
-            do {
-                entry = try fast.shared(line)
-            } catch is JSONCursor.Unexpected {
-                entry = try decoder.decode(SharedLine.self, from: Data(line)).shared
-            }
-            table.define(entry)
+            table.define(try sharedEntry(line))
             return nil
         }
         if kind == .request {
@@ -48,10 +42,19 @@ struct JournalLineDecoder {
         return try decoder.decode(CertMapEvent.self, from: Data(line))
     }
 
-    private enum Kind { case shared, request, other }
+    /// The entry on a shared line, not yet added to the table.
+    func sharedEntry(_ line: UnsafeRawBufferPointer) throws -> SharedEntry {
+        do {
+            return try fast.shared(line)
+        } catch is JSONCursor.Unexpected {
+            return try decoder.decode(SharedLine.self, from: Data(line)).shared
+        }
+    }
+
+    enum Kind { case shared, request, other }
 
     /// Keys are sorted, so `type` is the last one on every line certmap writes.
-    private static func kind(of line: UnsafeRawBufferPointer) -> Kind {
+    static func kind(of line: UnsafeRawBufferPointer) -> Kind {
         var end = line.count
         while end > 0, line[end - 1] == 0x20 || line[end - 1] == 0x0D { end -= 1 }
         func endsWith(_ suffix: StaticString) -> Bool {

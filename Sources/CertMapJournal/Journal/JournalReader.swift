@@ -43,7 +43,7 @@ public enum JournalReader {
             }
         }
         var warnings: [String] = []
-        let decoder = JournalLineDecoder()
+        var decoder = JournalFrameDecoder()
         for file in files {
             let data: Data
             do {
@@ -57,18 +57,14 @@ public enum JournalReader {
             /// Decodes the lines of one piece of text; `final` when nothing follows it in the file.
             func lines(of text: Data, final: Bool) throws {
                 try text.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> Void in
-                    try Self.forEachLine(in: bytes) { (line: UnsafeRawBufferPointer, last: Bool) throws -> Void in
-                        lineNumber += 1
-                        guard line.count > 0 else { return }
-                        let event: CertMapEvent?
-                        do {
-                            event = try decoder.decode(line)
-                        } catch {
+                    try decoder.decode(bytes, lineNumber: &lineNumber) { (number: Int, last: Bool, outcome: JournalFrameDecoder.Outcome) throws -> Void in
+                        switch outcome {
+                        case .success(let event):
+                            if let event { try body(event) }
+                        case .failure(let error):
                             let what = final && last ? "a torn last line (the process probably stopped mid-write)" : "a corrupt line"
-                            warnings.append("\(name):\(lineNumber): skipped \(what)\(Self.detail(of: error))")
-                            return
+                            warnings.append("\(name):\(number): skipped \(what)\(Self.detail(of: error))")
                         }
-                        if let event { try body(event) }
                     }
                 }
             }
@@ -106,18 +102,6 @@ public enum JournalReader {
             }
         }
         return total
-    }
-
-    /// Calls `body` with each line of `bytes` (without its newline; an empty text after the last
-    /// newline is not a line) and whether it is the last and unterminated (torn, when the text ends there).
-    private static func forEachLine(in bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, Bool) throws -> Void) rethrows {
-        guard let base = bytes.baseAddress else { return }
-        var start = 0
-        while start < bytes.count {
-            let end = memchr(base + start, 0x0A, bytes.count - start).map { UnsafeRawPointer($0) - base } ?? bytes.count
-            try body(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), end == bytes.count)
-            start = end + 1
-        }
     }
 
     /// What was wrong with a line, when it is more than "not JSON": a compact record whose

@@ -24,9 +24,40 @@ struct JournalBenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Keep the journal in this directory instead of a temporary one.")
     var keep: String?
 
+    @Option(name: .long, help: "The readers to time, comma-separated: diagnose, replay, python (default: all three).")
+    var readers: String = "diagnose,replay,python"
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    private static let knownReaders = ["diagnose", "replay", "python"]
+
+    private var chosen: [String] { readers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+
     func validate() throws {
         guard requests >= 1_000 else { throw ValidationError("--requests must be at least 1000") }
         guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1…20") }
+        for reader in chosen where !Self.knownReaders.contains(reader) {
+            throw ValidationError("--readers: \"\(reader)\" is not one of \(Self.knownReaders.joined(separator: ", "))")
+        }
+    }
+
+    /// What one reader measured, for `--json`.
+    private struct Measured: Codable {
+        let reader: String
+        let seconds: Double
+        let requestsPerSecond: Double
+        let peakMiB: Double?
+    }
+
+    /// The whole result, for `--json`.
+    private struct Report: Codable {
+        let requests: Int
+        let jsonBytesPerRequest: Double
+        let fullFormBytesPerRequest: Double
+        let diskBytesPerRequest: Double
+        let writeMicrosPerRequest: Double
+        let readers: [Measured]
     }
 
     func run() async throws {
@@ -41,31 +72,48 @@ struct JournalBenchCommand: AsyncParsableCommand {
         let written = try await Self.writeJournal(requests: requests, home: home, to: journal)
 
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        var rows = [["reader", "time", "requests/s", "peak memory", "× python"]]
-        let python = try? best { try ChildMeasurement.run(["/bin/sh", "-c", Self.pythonBaseline(journal)]) }
-        let readers: [(String, [String])] = [
-            ("certmap diagnose", [executable, "diagnose", "--journal", journal.path, "--home", home.url.path]),
-            ("certmap replay --dry-run", [executable, "replay", "--dry-run", "--journal", journal.path, "--home", home.url.path, "--json"]),
+        var measured: [Measured] = []
+        let commands: [(String, String, [String])] = [
+            ("diagnose", "certmap diagnose", [executable, "diagnose", "--journal", journal.path, "--home", home.url.path]),
+            ("replay", "certmap replay --dry-run", [executable, "replay", "--dry-run", "--journal", journal.path, "--home", home.url.path, "--json"]),
         ]
-        for (name, arguments) in readers {
+        for (key, name, arguments) in commands where chosen.contains(key) {
             FileHandle.standardError.write(Data("bench: \(name) …\n".utf8))
-            let measured = try best { try ChildMeasurement.run(arguments) }
-            if measured.status > 1 { throw CommandFailure("\(name) exited \(measured.status); run it by hand: \(arguments.joined(separator: " "))") }
-            rows.append([
-                name, String(format: "%.2f s", measured.seconds), String(format: "%.0f", Double(requests) / measured.seconds),
-                String(format: "%.0f MiB", measured.peakMiB), python.map { String(format: "%.1f×", $0.seconds / measured.seconds) } ?? "-",
-            ])
+            let run = try best { try ChildMeasurement.run(arguments) }
+            if run.status > 1 { throw CommandFailure("\(name) exited \(run.status); run it by hand: \(arguments.joined(separator: " "))") }
+            measured.append(Measured(reader: name, seconds: run.seconds, requestsPerSecond: Double(requests) / run.seconds, peakMiB: run.peakMiB))
+        }
+        var python: ChildMeasurement?
+        if chosen.contains("python") {
+            FileHandle.standardError.write(Data("bench: python3 …\n".utf8))
+            python = try best { try ChildMeasurement.run(["/bin/sh", "-c", Self.pythonBaseline(journal)]) }
+            if let run = python, run.status != 0 { python = nil }
         }
         if let python {
-            rows.append(["python3 json.loads per line", String(format: "%.2f s", python.seconds), String(format: "%.0f", Double(requests) / python.seconds), "-", "1.0×"])
+            measured.append(Measured(reader: "python3 json.loads per line", seconds: python.seconds, requestsPerSecond: Double(requests) / python.seconds, peakMiB: nil))
+        }
+        let report = Report(
+            requests: requests, jsonBytesPerRequest: Double(written.textBytes) / Double(requests), fullFormBytesPerRequest: Double(written.fullBytes) / Double(requests),
+            diskBytesPerRequest: Double(written.diskBytes) / Double(requests), writeMicrosPerRequest: written.microsPerRequest, readers: measured)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        var rows = [["reader", "time", "requests/s", "peak memory", "× python"]]
+        for reader in measured {
+            rows.append([
+                reader.reader, String(format: "%.2f s", reader.seconds), String(format: "%.0f", reader.requestsPerSecond),
+                reader.peakMiB.map { String(format: "%.0f MiB", $0) } ?? "-", python.map { String(format: "%.1f×", $0.seconds / reader.seconds) } ?? "-",
+            ])
         }
         print(TextTable.render(rows))
         print("")
         print(String(
             format: "journal: %d requests, %.0f bytes of JSON per request (%.0f in the full form), %.0f bytes per request on disk; written at %.1f µs per request (pipeline, encoder, zstd)",
-            requests, Double(written.textBytes) / Double(requests), Double(written.fullBytes) / Double(requests), Double(written.diskBytes) / Double(requests),
-            written.microsPerRequest))
-        if python == nil { print("note: python3 or zstd missing: no baseline") }
+            requests, report.jsonBytesPerRequest, report.fullFormBytesPerRequest, report.diskBytesPerRequest, written.microsPerRequest))
+        if chosen.contains("python") && python == nil { print("note: python3 or zstdcat missing: no baseline") }
         #if DEBUG
         print("note: this is a debug build; record numbers from `swift run -c release certmap bench journal`")
         #endif
