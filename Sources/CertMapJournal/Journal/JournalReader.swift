@@ -31,60 +31,11 @@ public enum JournalReader {
     ///   event in them is older); events of the others are all delivered, older ones included.
     @discardableResult
     public static func stream(_ url: URL, since: Date? = nil, _ body: (CertMapEvent) throws -> Void) throws -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw JournalError.io(file: url.path, detail: "no such journal file or directory")
+        let cursor = try JournalCursor(url, since: since)
+        while let batch = try cursor.nextBatch() {
+            for event in batch { try body(event) }
         }
-        var files = isDirectory.boolValue ? JournalSettings.files(in: url).map(\.url) : [url]
-        if let since, isDirectory.boolValue {
-            files = files.filter { file in
-                let modified = (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate]) as? Date
-                return modified.map { $0 >= since } ?? true
-            }
-        }
-        var warnings: [String] = []
-        var decoder = JournalFrameDecoder()
-        for file in files {
-            let data: Data
-            do {
-                data = try Data(contentsOf: file)
-            } catch {
-                throw JournalError.io(file: file.path, detail: "cannot read: \(PeopleText.describe(fileSystem: error))")
-            }
-            decoder.startSegment()
-            var lineNumber = 0
-            let name = file.lastPathComponent
-            /// Decodes the lines of one piece of text; `final` when nothing follows it in the file.
-            func lines(of text: Data, final: Bool) throws {
-                try text.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> Void in
-                    try decoder.decode(bytes, lineNumber: &lineNumber) { (number: Int, last: Bool, outcome: JournalFrameDecoder.Outcome) throws -> Void in
-                        switch outcome {
-                        case .success(let event):
-                            if let event { try body(event) }
-                        case .failure(let error):
-                            let what = final && last ? "a torn last line (the process probably stopped mid-write)" : "a corrupt line"
-                            warnings.append("\(name):\(number): skipped \(what)\(Self.detail(of: error))")
-                        }
-                    }
-                }
-            }
-            let complete: Bool
-            switch JournalSettings.Encoding(name) {
-            case .zstd:
-                complete = try Zstd.forEachFrame(in: data) { try lines(of: $0, final: false) }
-            case .gzip:
-                let decoded = Gzip.decompress(data)
-                try lines(of: decoded.output, final: false)
-                complete = decoded.complete
-            case .plain, nil:
-                try lines(of: data, final: true)
-                complete = true
-            }
-            if !complete {
-                warnings.append("\(name): the last block is torn or corrupt (the process probably stopped mid-write); read what came before it")
-            }
-        }
-        return warnings
+        return cursor.warnings
     }
 
     /// The bytes of JSON text a journal directory or file holds once decompressed (what
@@ -106,7 +57,7 @@ public enum JournalReader {
 
     /// What was wrong with a line, when it is more than "not JSON": a compact record whose
     /// shared entry is missing.
-    private static func detail(of error: Error) -> String {
+    static func detail(of error: Error) -> String {
         if let error = error as? CompactRecordError { return " (\(error.description))" }
         if case DecodingError.dataCorrupted(let context) = error, context.debugDescription.hasPrefix("refers to") { return " (\(context.debugDescription))" }
         return ""

@@ -53,35 +53,75 @@ enum Zstd {
 
     /// Calls `body` with each frame's content in order, one frame in memory at a time; returns
     /// whether the data ended cleanly after a complete frame (false: the tail is torn or corrupt;
-    /// what came before was delivered). A frame's text is delivered only once its checksum has
-    /// checked out, so damage never yields altered events — only missing ones.
+    /// what came before was delivered).
     @discardableResult
     static func forEachFrame(in data: Data, _ body: (Data) throws -> Void) rethrows -> Bool {
-        guard let context = ZSTD_createDCtx() else { return false }
-        defer { ZSTD_freeDCtx(context) }
-        return try data.withUnsafeBytes { (input: UnsafeRawBufferPointer) -> Bool in
-            guard let base = input.baseAddress else { return true }
-            var offset = 0
-            while offset < input.count {
+        var frames = FrameReader(data)
+        while let frame = frames.next() { try body(frame) }
+        return frames.complete
+    }
+
+    /// The frames of `data` one at a time (`next()`), for readers that pull. A frame's text is
+    /// delivered only once its checksum has checked out, so damage never yields altered events —
+    /// only missing ones.
+    struct FrameReader {
+        private let data: Data
+        /// One decompression context for every frame (a journal of small frames would otherwise
+        /// make one per frame).
+        private let context = DecompressionContext()
+        private var offset = 0
+        private var stopped = false
+        /// False once the data turned out torn or corrupt (nothing more is delivered).
+        private(set) var complete = true
+
+        init(_ data: Data) {
+            self.data = data
+        }
+
+        /// The next frame's content, or nil at the end (or at damage: see `complete`).
+        mutating func next() -> Data? {
+            guard !stopped, offset < data.count, let context = context.pointer else {
+                if offset < data.count { (stopped, complete) = (true, false) }
+                return nil
+            }
+            let result: Data? = data.withUnsafeBytes { (input: UnsafeRawBufferPointer) -> Data? in
+                guard let base = input.baseAddress else { return nil }
                 let frameStart = base + offset
                 let remaining = input.count - offset
                 // certmap writes only standard frames: a skippable frame, or any other magic
                 // number, is damage (skipping it would lose events without a word).
-                guard remaining >= 4, frameStart.loadUnaligned(as: UInt32.self) == UInt32(littleEndian: 0xFD2F_B528) else { return false }
+                guard remaining >= 4, frameStart.loadUnaligned(as: UInt32.self) == UInt32(littleEndian: 0xFD2F_B528) else { return nil }
                 let frameSize = ZSTD_findFrameCompressedSize(frameStart, remaining)
-                guard ZSTD_isError(frameSize) == 0 else { return false }
+                guard ZSTD_isError(frameSize) == 0 else { return nil }
                 let contentSize = ZSTD_getFrameContentSize(frameStart, frameSize)
                 // Frames from certmap always carry their size; anything else is not its journal.
-                guard contentSize <= maxFrameContent else { return false }
+                guard contentSize <= maxFrameContent else { return nil }
                 var frame = Data(count: Int(contentSize))
                 let decoded = frame.withUnsafeMutableBytes { out in
                     ZSTD_decompressDCtx(context, out.baseAddress, out.count, frameStart, frameSize)
                 }
-                guard ZSTD_isError(decoded) == 0, decoded == Int(contentSize) else { return false }
-                try body(frame)
+                guard ZSTD_isError(decoded) == 0, decoded == Int(contentSize) else { return nil }
                 offset += frameSize
+                return frame
             }
-            return true
+            if result == nil {
+                stopped = true
+                complete = false
+            }
+            return result
+        }
+    }
+
+    /// A zstd decompression context, freed with its owner.
+    final class DecompressionContext: @unchecked Sendable {
+        let pointer: OpaquePointer?
+
+        init() {
+            pointer = ZSTD_createDCtx()
+        }
+
+        deinit {
+            if let pointer { ZSTD_freeDCtx(pointer) }
         }
     }
 }
