@@ -42,16 +42,21 @@ public struct DryRunReplayer: Sendable {
                 return ReplayReport(mode: persistence.description, generation: engine.generation, outcomes: outcomes, planned: session.requests.count, stopped: true)
             }
             var connection = connections[record.connectionKey] ?? ConnectionAuthentication(persistence: persistence)
-            let certificate = record.certificate.flatMap { session.certificates[$0.sha256] }
-            let decision = await decide(record, certificate: certificate, on: connection)
-            connection.record(decision, certificateSubject: certificate?.subject.rfc2253, requestIsProxied: record.proxied)
+            let outcome = await replay(record, certificate: record.certificate.flatMap { session.certificates[$0.sha256] }, context: session.isContext(record), on: &connection)
             connections[record.connectionKey] = connection
-            let outcome = ReplayOutcome(original: record, now: decision, certificateMissing: record.certificate != nil && certificate == nil, context: session.isContext(record))
             outcomes.append(outcome)
             onOutcome?(outcome)
             await control?.answered()
         }
         return ReplayReport(mode: persistence.description, generation: engine.generation, outcomes: outcomes, planned: session.requests.count)
+    }
+
+    /// Re-decides one request on its connection's state (which it then updates), as the server
+    /// would today: the one step every dry run takes, whole session or journal streamed.
+    func replay(_ record: RequestRecord, certificate: CertificateIdentity?, context: Bool, on connection: inout ConnectionAuthentication) async -> ReplayOutcome {
+        let decision = await decide(record, certificate: certificate, on: connection)
+        connection.record(decision, certificateSubject: certificate?.subject.rfc2253, requestIsProxied: record.proxied)
+        return ReplayOutcome(original: record, now: decision, certificateMissing: record.certificate != nil && certificate == nil, context: context)
     }
 
     private func decide(_ record: RequestRecord, certificate: CertificateIdentity?, on connection: ConnectionAuthentication) async -> Decision {

@@ -74,30 +74,51 @@ struct ReplayCommand: AsyncParsableCommand {
             guard store.exists(session) else { throw CommandFailure("no session named \"\(session)\" (certmap sessions list)") }
             options.har = store.file(session).path
         }
-        let (session, times) = try options.load(home: home)
+        // A dry run of the journal streams it (read twice, never held); a session or HAR file is
+        // read whole, as the network replay needs.
+        let journal: JournalReplay?
+        let loaded: (session: ReplaySession, times: [String: Date])?
+        let highestLoadUser: Int
+        if dryRun, options.readsJournal {
+            let plan = try JournalReplay.plan(journal: options.journalURL(home: home), chooses: options.chooser)
+            plan.warnings.forEach { FileHandle.standardError.write(Data("certmap: \($0)\n".utf8)) }
+            guard plan.chosen > 0 else { throw CommandFailure("no recorded request matches the selection") }
+            (journal, loaded, highestLoadUser) = (plan, nil, plan.highestLoadUser)
+        } else {
+            let selection = try options.load(home: home)
+            (journal, loaded, highestLoadUser) = (nil, selection, Self.highestLoadUser(of: selection.session))
+        }
         // Scenario load users were mapped in memory for their run only: map them again, or
         // every one of their requests would "change" to 401.2.
-        if let document = try Self.mappingLoadUsers(of: session, into: snapshot.document, home: home) {
+        if highestLoadUser > 0 {
+            let document = try LoadUsers.prepare(count: highestLoadUser, home: home).mapped(into: snapshot.document)
             snapshot = try ConfigSnapshot(document: document, generation: snapshot.generation)
         }
+        let planned = journal.map { $0.chosen + $0.context } ?? loaded?.session.requests.count ?? 0
         let pace = ReplaySpeed(argument: speed) ?? .max
         // Keys are live when asked for, or when a paced replay runs on a terminal.
         let controlled = step || (pace != .max && isatty(STDIN_FILENO) == 1)
         let how = dryRun ? "dry-run replay" : "network replay"
         let output = ReplayLiveOutput(printsRows: controlled && !json, showsKeys: controlled, quiet: !controlled && (json || isatty(STDERR_FILENO) == 0))
-        let control = ReplayControl(total: session.requests.count, paused: step, speed: pace) { output.show($0) }
+        let control = ReplayControl(total: planned, paused: step, speed: pace) { output.show($0) }
         let keyboard = controlled ? ReplayKeyboard(control: control) : nil
         keyboard?.start()
         defer { keyboard?.finish() }
-        output.start(session, how: how)
+        output.start(requests: planned, how: how)
         if step { await output.show(control.playback) }
         let report: ReplayReport
-        if dryRun {
-            let persistence = mode?.flags ?? snapshot.document.server.authPersistence
-            report = await DryRunReplayer(engine: snapshot.engine, persistence: persistence, validator: validator)
-                .replay(session, times: times, control: control) { output.show($0) }
-        } else {
+        let persistence = mode?.flags ?? snapshot.document.server.authPersistence
+        let replayer = DryRunReplayer(engine: snapshot.engine, persistence: persistence, validator: validator)
+        if let journal {
+            let replayed = try await journal.replay(with: replayer, chooses: options.chooser, rows: ReplayText.journalRows, control: control) { output.show($0) }
+            replayed.warnings.filter { !journal.warnings.contains($0) }.forEach { FileHandle.standardError.write(Data("certmap: \($0)\n".utf8)) }
+            report = replayed.report
+        } else if let (session, times) = loaded, dryRun {
+            report = await replayer.replay(session, times: times, control: control) { output.show($0) }
+        } else if let (session, times) = loaded {
             report = try await networkReplay(session, times: times, home: home, snapshot: snapshot, control: control) { output.show($0) }
+        } else {
+            return
         }
         output.finish()
         keyboard?.finish()
@@ -128,14 +149,12 @@ struct ReplayCommand: AsyncParsableCommand {
         return report
     }
 
-    /// `document` with the scenario load users the session's requests presented (`load-NN`)
-    /// mapped as their scenario mapped them; nil when the session has none.
-    static func mappingLoadUsers(of session: ReplaySession, into document: ConfigDocument, home: DataHome) throws -> ConfigDocument? {
-        let numbers = session.requests.compactMap { record -> Int? in
+    /// The highest scenario load user (`load-NN`) the session's requests presented, 0 for none:
+    /// those users are mapped again as their scenario mapped them.
+    static func highestLoadUser(of session: ReplaySession) -> Int {
+        session.requests.compactMap { record -> Int? in
             guard let name = record.certificate?.commonName, name.hasPrefix("load-") else { return nil }
             return Int(name.dropFirst("load-".count))
-        }
-        guard let highest = numbers.max(), highest > 0 else { return nil }
-        return try LoadUsers.prepare(count: highest, home: home).mapped(into: document)
+        }.max() ?? 0
     }
 }

@@ -116,7 +116,7 @@ struct ConsoleApplication: ConsoleDriver {
                 was: pair.0.nowSummary, now: pair.1.nowSummary)
         }
         return [.dryRunFinished(MappingDryRun(
-            examined: report.comparedCount, changes: changes, skipped: report.outcomes.filter { $0.certificateMissing && !$0.context }.count,
+            examined: report.comparedCount, changes: changes, skipped: report.summary.certificateMissing,
             modeEffects: saved.changedCount))]
     }
 

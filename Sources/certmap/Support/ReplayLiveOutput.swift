@@ -26,9 +26,9 @@ final class ReplayLiveOutput: @unchecked Sendable {
         self.statusLine = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
     }
 
-    func start(_ session: ReplaySession, how: String) {
+    func start(requests: Int, how: String) {
         guard printsRows else { return }
-        write(stdout: ReplayText.liveHeader(how: how, requests: session.requests.count))
+        write(stdout: ReplayText.liveHeader(how: how, requests: requests))
     }
 
     func show(_ outcome: ReplayOutcome) {

@@ -3,12 +3,20 @@ import CertMapJournal
 /// The text forms of a replay: the finished table, the summary of changes, and the rows printed
 /// one by one while a controlled replay runs.
 enum ReplayText {
+    /// Rows a replay of a whole journal lists in order (every changed row is listed too, up to as
+    /// many more); the summary counts every request.
+    static let journalRows = 10_000
+
     static func render(_ report: ReplayReport, how: String = "dry-run replay") -> String {
         var rows = [["conn", "req", "method", "path", "identity", "was", "now", ""]]
         for outcome in report.outcomes {
             rows.append(["\(outcome.connection)", "\(outcome.request)", outcome.method, outcome.path, outcome.identity ?? "-", outcome.wasSummary, outcome.nowSummary, remark(outcome)])
         }
-        return ["\(how) under \(report.mode), configuration generation \(report.generation)", TextTable.render(rows), "", summary(report)].joined(separator: "\n")
+        var table = TextTable.render(rows)
+        if report.omittedCount > 0 {
+            table += "\n… \(report.omittedCount) more request(s) not listed (the first \(ReplayText.journalRows) rows and up to as many changed ones are; every request is counted below)"
+        }
+        return ["\(how) under \(report.mode), configuration generation \(report.generation)", table, "", summary(report)].joined(separator: "\n")
     }
 
     /// `3 of 8 decision(s) changed:` and each transition with its count; how far a stopped
@@ -16,9 +24,9 @@ enum ReplayText {
     static func summary(_ report: ReplayReport) -> String {
         var lines: [String] = []
         if report.stopped {
-            lines.append("stopped after \(report.outcomes.count) of \(report.planned) request(s)")
+            lines.append("stopped after \(report.replayedCount) of \(report.planned) request(s)")
         }
-        let context = report.outcomes.count - report.comparedCount
+        let context = report.replayedCount - report.comparedCount
         let alongside = context > 0 ? "; +\(context) earlier request(s) of those connections replayed as context" : ""
         if report.changedCount == 0 {
             lines.append("no decision changed (\(report.comparedCount) request(s)\(alongside))")

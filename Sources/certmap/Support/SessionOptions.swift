@@ -47,6 +47,21 @@ struct SessionOptions: ParsableArguments {
         }
     }
 
+    /// Whether the requests come from the journal (not a HAR file or a saved session).
+    var readsJournal: Bool { har == nil && session == nil }
+
+    /// The journal to read: `--journal`, or the home's.
+    func journalURL(home: DataHome) -> URL {
+        journal.map { URL(fileURLWithPath: $0) } ?? home.journalDirectory
+    }
+
+    /// The selector and the filter as one choice of recorded requests.
+    var chooser: JournalReplay.Chooser {
+        let selector = self.selector
+        let expression = filter.flatMap { try? FilterParser.parse($0) }
+        return { record, time in selector.matches(record, at: time) && (expression?.matches(record) ?? true) }
+    }
+
     var selector: SessionSelector {
         SessionSelector(connection: connection, identity: identity, since: since.flatMap(RFC3339.parse), until: until.flatMap(RFC3339.parse))
     }
