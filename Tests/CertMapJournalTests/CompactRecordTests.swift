@@ -292,4 +292,28 @@ final class CompactRecordTests: XCTestCase {
         XCTAssertEqual(read.warnings, [])
         XCTAssertEqual(try fullLines(read.events), try fullLines(first + second))
     }
+
+    func testReadingWithoutTracesGivesTheSameRecordsWithAnEmptyTrace() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certmap-compact-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let facts = DecisionFacts(nearMisses: [NearMiss(kind: .oneRuleDiffers, mapping: "many-to-one #2 \"Contoso sales\"", account: "sales", detail: "subject.OU")])
+        let events = (1...40).map { event($0, .request(record(request: $0, user: $0 % 3 == 0 ? "bob" : "alice", facts: $0 % 5 == 0 ? facts : nil))) }
+            + [event(41, .system(SystemEvent("done")))]
+        let writer = try JournalWriter(settings: JournalSettings(directory: directory))
+        for event in events { try writer.append(event) }
+        try writer.close()
+        var withoutTraces: [CertMapEvent] = []
+        try JournalReader.stream(directory, traces: false) { withoutTraces.append($0) }
+        let expected = try JournalReader.read(directory).events.map { event -> CertMapEvent in
+            guard case .request(let record) = event.kind else { return event }
+            let decision = Decision(
+                reason: record.decision.reason, account: record.decision.account, mapping: record.decision.mapping, trace: DecisionTrace(),
+                generation: record.decision.generation, facts: record.decision.facts)
+            return CertMapEvent(sequence: event.sequence, time: event.time, kind: .request(RequestRecord(
+                traceID: record.traceID, connection: record.connection, request: record.request, method: record.method, path: record.path, peer: record.peer,
+                route: record.route, proxied: record.proxied, mode: record.mode, certificateSource: record.certificateSource, certificate: record.certificate,
+                decision: decision, durationMicros: record.durationMicros, run: record.run, upstream: record.upstream, observed: record.observed)))
+        }
+        XCTAssertEqual(withoutTraces, expected)
+    }
 }

@@ -9,7 +9,7 @@ import Foundation
 public final class JournalCursor {
     private var files: [URL]
     private var segment: Segment?
-    private var decoder = JournalFrameDecoder()
+    private var decoder: JournalFrameDecoder
     /// `journal-000003.jsonl.zst:1234: skipped a corrupt line`, and so on, as they are met.
     public private(set) var warnings: [String] = []
 
@@ -24,8 +24,10 @@ public final class JournalCursor {
     }
 
     /// A journal directory (every segment in order) or a single file; with `since`, segments
-    /// last written before it are skipped (every event in them is older).
-    public init(_ url: URL, since: Date? = nil) throws {
+    /// last written before it are skipped (every event in them is older). Without `traces`,
+    /// request records come with an empty trace (for readers that never show one).
+    public init(_ url: URL, since: Date? = nil, traces: Bool = true) throws {
+        decoder = JournalFrameDecoder(traces: traces)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw JournalError.io(file: url.path, detail: "no such journal file or directory")

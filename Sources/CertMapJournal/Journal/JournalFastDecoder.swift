@@ -13,6 +13,9 @@ import Foundation
 struct JournalFastDecoder {
     let table: JournalSharedTable
     let fallback: JSONDecoder
+    /// Whether decisions keep their trace; readers that never show one (a replay, diagnose's
+    /// text) skip it, a third of the work.
+    var traces = true
 
     /// The event on a `"type":"request"` line.
     func request(_ line: UnsafeRawBufferPointer) throws -> CertMapEvent {
@@ -145,7 +148,10 @@ struct JournalFastDecoder {
     private func decision(_ cursor: inout JSONCursor) throws -> StoredFastDecision {
         var reason: DecisionReason?, account: String?, mapping: String?, generation: UInt64?, facts: DecisionFacts?, steps: [StoredStep]?
         try cursor.object { cursor, key in
-            if key.spells("steps") {
+            if !traces && (key.spells("steps") || key.spells("trace")) {
+                _ = try cursor.skipValue()
+                steps = []
+            } else if key.spells("steps") {
                 var stored: [StoredStep] = []
                 stored.reserveCapacity(16)
                 try cursor.array { cursor in

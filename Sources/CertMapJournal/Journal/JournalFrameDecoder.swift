@@ -13,11 +13,15 @@ struct JournalFrameDecoder {
     /// Lines per chunk handed to a core.
     static let chunkLines = 256
 
-    private var scope = JournalLineDecoder()
+    private var scope: JournalLineDecoder
+
+    init(traces: Bool = true) {
+        scope = JournalLineDecoder(traces: traces)
+    }
 
     /// A new segment: nothing from the previous one is referred to.
     mutating func startSegment() {
-        scope = JournalLineDecoder()
+        scope = JournalLineDecoder(traces: scope.traces)
     }
 
     /// One line's outcome: its event (nil for a shared line) or why it could not be read.
@@ -39,7 +43,7 @@ struct JournalFrameDecoder {
                 if JournalLineDecoder.kind(of: line) == .shared {
                     do {
                         let entry = try scope.sharedEntry(line)
-                        if entry.id == 1 { scope = JournalLineDecoder() }
+                        if entry.id == 1 { scope = JournalLineDecoder(traces: scope.traces) }
                         scope.table.define(entry)
                         sharedOutcomes[lines.count] = .success(nil)
                     } catch {

@@ -10,10 +10,14 @@ struct JournalLineDecoder {
     private let decoder: JSONDecoder
     private let fast: JournalFastDecoder
 
-    init() {
+    /// Whether request records keep their decision's trace (see `JournalFastDecoder.traces`).
+    let traces: Bool
+
+    init(traces: Bool = true) {
+        self.traces = traces
         decoder = EventJSON.decoder()
         decoder.userInfo[.journalShared] = table
-        fast = JournalFastDecoder(table: table, fallback: decoder)
+        fast = JournalFastDecoder(table: table, fallback: decoder, traces: traces)
     }
 
     /// A new segment: nothing from the previous one is referred to.

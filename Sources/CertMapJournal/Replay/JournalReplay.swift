@@ -39,7 +39,7 @@ public struct JournalReplay: Sendable {
         var chosenOn: [ConnectionKey: Int] = [:]
         var loadSoFar: [ConnectionKey: Int] = [:]
         var highestLoadUser = 0
-        let warnings = try JournalReader.stream(journal) { event in
+        let warnings = try JournalReader.stream(journal, traces: false) { event in
             guard case .request(let record) = event.kind else { return }
             defer { ordinal += 1 }
             let key = record.connectionKey
@@ -74,7 +74,8 @@ public struct JournalReplay: Sendable {
         var certificates: [String: CertificateIdentity] = [:]
         var connections: [ConnectionKey: ConnectionAuthentication] = [:]
         var ordinal = 0
-        let cursor = try JournalCursor(journal)
+        // A replay re-decides from the request, never from the recorded trace.
+        let cursor = try JournalCursor(journal, traces: false)
         while let batch = try cursor.nextBatch() {
             for event in batch {
                 switch event.kind {

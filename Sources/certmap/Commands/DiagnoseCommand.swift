@@ -50,7 +50,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
             }
         } else {
             source = journal.map { URL(fileURLWithPath: $0) } ?? homeOptions.dataHome.journalDirectory
-            let warnings = try JournalReader.stream(source, since: since) { builder.add($0) }
+            // The text never shows an example's trace; the JSON does.
+            let warnings = try JournalReader.stream(source, since: since, traces: json) { builder.add($0) }
             for warning in warnings {
                 FileHandle.standardError.write(Data("certmap: \(warning)\n".utf8))
             }
