@@ -52,6 +52,9 @@ public enum TraceMessage: Sendable {
     case resetAfterRequest(request: Int, proxied: Bool, remaps: Bool)
     /// Why a request maps its certificate: the connection's first, nothing persisted, or
     /// `authentication was reset after request 1; remapping the certificate`.
+    /// The first line of a request re-decided by a dry-run replay:
+    /// `replay of request 2 on connection 7 (per-request)`.
+    case replayOf(request: Int, connection: UInt64, persistence: AuthPersistence)
     case firstRequest
     case nothingPersisted
     case remapAfterReset(request: Int)
@@ -110,6 +113,8 @@ public enum TraceMessage: Sendable {
         case .resetAfterRequest(let request, let proxied, let remaps):
             let next = remaps ? "the next request maps its certificate again" : "the next request will NOT be mapped again (remapAfterReset off)"
             return "authentication reset after request \(request) (\(proxied ? "proxied" : "singleRequest")); \(next)"
+        case .replayOf(let request, let connection, let persistence):
+            return "replay of request \(request) on connection \(connection) (\(persistence))"
         case .firstRequest:
             return "first request on this connection"
         case .nothingPersisted:

@@ -61,7 +61,7 @@ public struct DryRunReplayer: Sendable {
 
     private func decide(_ record: RequestRecord, certificate: CertificateIdentity?, on connection: ConnectionAuthentication) async -> Decision {
         var trace = DecisionTrace()
-        trace.record(.reset, .info, "replay of request \(record.request) on connection \(record.connection) (\(persistence))")
+        trace.record(.reset, .info, .replayOf(request: record.request, connection: record.connection, persistence: persistence))
         switch connection.plan() {
         case .reuse(let persisted):
             return engine.decideReusing(persisted, path: record.path, trace: trace, presented: certificate, check: nil)
