@@ -169,4 +169,27 @@ final class AccessLogFormatTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("nope.log"), "\(error)")
         }
     }
+
+    func testLinesAreReadIntoTheSameObjectsJSONSerializationGives() throws {
+        let lines = [
+            #"{"level":"info","ts":1796501170.6515064,"request":{"remote_port":"50074","headers":{"User-Agent":["curl/7.88.1"]},"tls":{"resumed":false,"version":772}},"duration":1e-4,"size":-2,"status":200,"none":null,"empty":{},"list":[]}"#,
+            #"{"msec":"1796501649.723","uri":"/b?x=1&y=\u00e9\"q\"\\\/","s_dn":"CN=ünï ✓ \ud83d\ude00","cert":"-----BEGIN%20CERTIFICATE-----%0A"}"#,
+            #"  {"a" : [ {"b": [1, 2.5, true]} ] }  "#,
+            #"{"escaped key":"v"}"#,
+        ]
+        for line in lines {
+            let ours = try XCTUnwrap(AccessLogFormat.object(line), line)
+            let theirs = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], line)
+            // Compared as JSONSerialization writes each back (sorted keys): the same strings,
+            // numbers, booleans and nulls in the same places.
+            let canonical = { (object: [String: Any]) in
+                String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+            }
+            XCTAssertEqual(canonical(ours), canonical(theirs), line)
+            XCTAssertFalse(canonical(ours).isEmpty, line)
+        }
+        for broken in [#"{"a":1} trailing"#, #"{"a":"#, #"["not","an","object"]"#, "plain text"] {
+            XCTAssertNil(AccessLogFormat.object(broken), broken)
+        }
+    }
 }

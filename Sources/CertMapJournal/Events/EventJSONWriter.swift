@@ -15,6 +15,11 @@ import Foundation
 public struct EventJSONWriter {
     private let fallback: JSONEncoder
     private var bytes: [UInt8] = []
+    /// Facts already encoded: the same few (a certificate refused for the same reason, the same
+    /// near misses) recur on request after request, and `JSONEncoder` is most of a refused
+    /// request's line. Bounded; cleared when full.
+    private var encodedFacts: [DecisionFacts: [UInt8]] = [:]
+    private static let encodedFactsCapacity = 256
     /// Times as `JSONEncoder`'s default writes them (seconds since 2001-01-01, a number) instead
     /// of RFC 3339 text: the form HAR files have always held.
     private let datesAsReferenceSeconds: Bool
@@ -80,8 +85,12 @@ public struct EventJSONWriter {
     }
 
     /// Decision facts as JSON: the journal's key for facts it stores once per scope.
-    func json(of facts: DecisionFacts) throws -> [UInt8] {
-        Array(try fallback.encode(facts))
+    mutating func json(of facts: DecisionFacts) throws -> [UInt8] {
+        if let known = encodedFacts[facts] { return known }
+        let encoded = Array(try fallback.encode(facts))
+        if encodedFacts.count >= Self.encodedFactsCapacity { encodedFacts.removeAll(keepingCapacity: true) }
+        encodedFacts[facts] = encoded
+        return encoded
     }
 
     /// Appends the line that defines shared entry `id` of the current scope: a trace step
@@ -211,7 +220,8 @@ public struct EventJSONWriter {
             raw(",")
         } else if let facts = decision.facts {
             raw("\"facts\":")
-            bytes.append(contentsOf: try fallback.encode(facts))
+            let encoded = try json(of: facts)
+            bytes.append(contentsOf: encoded)
             raw(",")
         }
         raw("\"generation\":")

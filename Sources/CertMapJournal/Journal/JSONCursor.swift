@@ -246,6 +246,47 @@ struct JSONCursor {
         return matches
     }
 
+    /// Any value as `JSONSerialization` gives it: `String`, `NSNumber` (an `Int` for an integer
+    /// that fits, a `Double` otherwise), `[String: Any]`, `[Any]`, `NSNull`. A number with a
+    /// sign, fraction or exponent is read by `Double`.
+    mutating func anyValue() throws -> Any {
+        switch try peek() {
+        case UInt8(ascii: "{"):
+            var object: [String: Any] = [:]
+            try self.object { cursor, key in
+                guard let name = String(validating: key, as: UTF8.self) else { throw Unexpected() }
+                object[name] = try cursor.anyValue()
+            }
+            return object
+        case UInt8(ascii: "["):
+            var array: [Any] = []
+            try self.array { cursor in array.append(try cursor.anyValue()) }
+            return array
+        case UInt8(ascii: "\""):
+            return try string()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            return NSNumber(value: try bool())
+        case UInt8(ascii: "n"):
+            guard try null() else { throw Unexpected() }
+            return NSNull()
+        default:
+            let start = index
+            let text = try skipValue()
+            var integer = true
+            for byte in text where !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                if byte == UInt8(ascii: "-") && text.first == byte { continue }
+                integer = false
+            }
+            let spelled = String(decoding: text, as: UTF8.self)
+            if integer, let value = Int(spelled) { return NSNumber(value: value) }
+            guard let value = Double(spelled), value.isFinite else {
+                index = start
+                throw Unexpected()
+            }
+            return NSNumber(value: value)
+        }
+    }
+
     /// Skips any value and returns the bytes it took (for a part handed to Foundation's decoder).
     mutating func skipValue() throws -> UnsafeRawBufferPointer {
         let byte = try peek()
