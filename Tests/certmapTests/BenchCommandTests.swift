@@ -29,7 +29,8 @@ final class BenchCommandTests: XCTestCase {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.contains { $0.hasPrefix("EventJSONWriter") && $0.contains("µs") && $0.contains("× faster") }, result.stdout)
         XCTAssertTrue(lines.contains { $0.hasPrefix("JSONEncoder") && $0.hasSuffix("1.0×") }, result.stdout)
-        XCTAssertTrue(result.stdout.contains("request event: 1"), "the event's size in bytes: \(result.stdout)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("JournalLineEncoder") && $0.contains("× faster") }, result.stdout)
+        XCTAssertTrue(result.stdout.contains(" bytes in full, "), "the event's size in bytes, both forms: \(result.stdout)")
         let refused = try CertMapProcess.execute(CertMapProcess.binary, ["bench", "events", "--events", "5"])
         XCTAssertTrue(refused.stderr.contains("--events must be at least 1000"), refused.stderr)
     }

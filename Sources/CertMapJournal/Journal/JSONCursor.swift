@@ -80,6 +80,27 @@ struct JSONCursor {
     /// A string's bytes between its quotes, when it holds no escape.
     mutating func rawString() throws -> UnsafeRawBufferPointer {
         try expect(UInt8(ascii: "\""))
+        guard let text = try plainRun() else { throw Unexpected() }
+        return text
+    }
+
+    /// A string value, escapes resolved; invalid UTF-8 is unexpected.
+    mutating func string() throws -> String {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        guard let text = try plainRun() else {
+            index = start
+            return try escapedString()
+        }
+        // ASCII (nearly every string certmap writes) is valid UTF-8 as it is.
+        if Self.isASCII(text) { return String(decoding: text, as: UTF8.self) }
+        guard let validated = String(validating: text, as: UTF8.self) else { throw Unexpected() }
+        return validated
+    }
+
+    /// From just after an opening quote: the string's bytes, past its closing quote, when it
+    /// holds no escape; nil (the cursor left at the backslash) when it does.
+    private mutating func plainRun() throws -> UnsafeRawBufferPointer? {
         let start = index
         while index < bytes.count {
             let byte = bytes[index]
@@ -87,30 +108,7 @@ struct JSONCursor {
                 defer { index += 1 }
                 return UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { throw Unexpected() }
-            index += 1
-        }
-        throw Unexpected()
-    }
-
-    /// A string value, escapes resolved; invalid UTF-8 is unexpected.
-    mutating func string() throws -> String {
-        try expect(UInt8(ascii: "\""))
-        let start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                defer { index += 1 }
-                let text = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                // ASCII (nearly every string certmap writes) is valid UTF-8 as it is.
-                if Self.isASCII(text) { return String(decoding: text, as: UTF8.self) }
-                guard let validated = String(validating: text, as: UTF8.self) else { throw Unexpected() }
-                return validated
-            }
-            if byte == UInt8(ascii: "\\") {
-                index = start
-                return try escapedString()
-            }
+            if byte == UInt8(ascii: "\\") { return nil }
             if byte < 0x20 { throw Unexpected() }
             index += 1
         }

@@ -19,64 +19,65 @@ struct JournalFastDecoder {
 
     /// The event on a `"type":"request"` line.
     func request(_ line: UnsafeRawBufferPointer) throws -> CertMapEvent {
-        var cursor = JSONCursor(line)
         var record: RequestRecord?
-        var sequence: UInt64?
-        var time: Date?
-        try cursor.object { cursor, key in
-            if key.spells("request") {
-                record = try self.record(&cursor)
-            } else if key.spells("sequence") {
-                sequence = try cursor.unsigned()
-            } else if key.spells("time") {
-                time = try Self.date(&cursor)
-            } else if key.spells("type") {
-                guard try cursor.rawString().spells("request") else { throw JSONCursor.Unexpected() }
-            } else {
-                throw JSONCursor.Unexpected()
-            }
-        }
-        guard let record, let sequence, let time else { throw JSONCursor.Unexpected() }
+        let (sequence, time) = try Self.envelope(line, type: "request") { cursor in record = try self.record(&cursor) }
+        guard let record else { throw JSONCursor.Unexpected() }
         return CertMapEvent(sequence: sequence, time: time, kind: .request(record))
     }
 
     /// The entry on a `"type":"shared"` line.
     func shared(_ line: UnsafeRawBufferPointer) throws -> SharedEntry {
-        var cursor = JSONCursor(line)
         var entry: SharedEntry?
-        try cursor.object { cursor, key in
-            if key.spells("shared") {
-                var id: Int?
-                var step: TraceStep?
-                var certificate: CertificateSummary?
-                var facts: DecisionFacts?
-                try cursor.object { cursor, key in
-                    if key.spells("id") {
-                        id = Int(try cursor.unsigned())
-                    } else if key.spells("step") {
-                        step = try Self.step(&cursor)
-                    } else if key.spells("certificate") {
-                        certificate = try Self.certificate(&cursor)
-                    } else if key.spells("facts") {
-                        facts = try self.decodeFallback(DecisionFacts.self, try cursor.skipValue())
-                    } else {
-                        throw JSONCursor.Unexpected()
-                    }
+        _ = try Self.envelope(line, type: "shared") { cursor in
+            var id: Int?
+            var step: TraceStep?
+            var certificate: CertificateSummary?
+            var facts: DecisionFacts?
+            try cursor.object { cursor, key in
+                if key.spells("id") {
+                    id = Int(try cursor.unsigned())
+                } else if key.spells("step") {
+                    step = try Self.step(&cursor)
+                } else if key.spells("certificate") {
+                    certificate = try Self.certificate(&cursor)
+                } else if key.spells("facts") {
+                    facts = try self.decodeFallback(DecisionFacts.self, try cursor.skipValue())
+                } else {
+                    throw JSONCursor.Unexpected()
                 }
-                guard let id else { throw JSONCursor.Unexpected() }
-                entry = SharedEntry(id: id, step: step, certificate: certificate, facts: facts)
+            }
+            guard let id else { throw JSONCursor.Unexpected() }
+            entry = SharedEntry(id: id, step: step, certificate: certificate, facts: facts)
+        }
+        guard let entry else { throw JSONCursor.Unexpected() }
+        return entry
+    }
+
+    /// Reads a line's `{"<type>":{…},"sequence":…,"time":…,"type":"<type>"}`, handing the
+    /// payload to `payload`, and returns its sequence number and time.
+    private static func envelope(
+        _ line: UnsafeRawBufferPointer, type: StaticString, payload: (inout JSONCursor) throws -> Void
+    ) throws -> (sequence: UInt64, time: Date) {
+        var cursor = JSONCursor(line)
+        var sequence: UInt64?
+        var time: Date?
+        var read = false
+        try cursor.object { cursor, key in
+            if key.spells(type) {
+                try payload(&cursor)
+                read = true
             } else if key.spells("sequence") {
-                _ = try cursor.unsigned()
+                sequence = try cursor.unsigned()
             } else if key.spells("time") {
-                _ = try Self.date(&cursor)
+                time = try date(&cursor)
             } else if key.spells("type") {
-                guard try cursor.rawString().spells("shared") else { throw JSONCursor.Unexpected() }
+                guard try cursor.rawString().spells(type) else { throw JSONCursor.Unexpected() }
             } else {
                 throw JSONCursor.Unexpected()
             }
         }
-        guard let entry else { throw JSONCursor.Unexpected() }
-        return entry
+        guard read, let sequence, let time else { throw JSONCursor.Unexpected() }
+        return (sequence, time)
     }
 
     // MARK: Parts

@@ -15,9 +15,9 @@ import Foundation
 /// table when it meets entry 1, so every segment — and every run appended to one — can be read
 /// on its own. The table holds at most `maxSharedEntries` entries and `maxSharedBytes` bytes;
 /// past that, steps are written inline.
-struct JournalLineEncoder {
-    static let defaultMaxSharedEntries = 20_000
-    static let defaultMaxSharedBytes = 8 << 20
+public struct JournalLineEncoder {
+    public static let defaultMaxSharedEntries = 20_000
+    public static let defaultMaxSharedBytes = 8 << 20
 
     private let maxSharedEntries: Int
     private let maxSharedBytes: Int
@@ -29,13 +29,13 @@ struct JournalLineEncoder {
     private var nextID = 1
     private var sharedBytes = 0
 
-    init(maxSharedEntries: Int = defaultMaxSharedEntries, maxSharedBytes: Int = defaultMaxSharedBytes) {
+    public init(maxSharedEntries: Int = defaultMaxSharedEntries, maxSharedBytes: Int = defaultMaxSharedBytes) {
         self.maxSharedEntries = maxSharedEntries
         self.maxSharedBytes = maxSharedBytes
     }
 
     /// Forgets the shared entries: the next request defines what it refers to again, from 1.
-    mutating func startScope() {
+    public mutating func startScope() {
         steps.removeAll(keepingCapacity: true)
         certificates.removeAll(keepingCapacity: true)
         facts.removeAll(keepingCapacity: true)
@@ -44,7 +44,7 @@ struct JournalLineEncoder {
     }
 
     /// Appends `event` as a line (a request preceded by the shared entries it is the first to use).
-    mutating func append(_ event: CertMapEvent, to output: inout Data) throws {
+    public mutating func append(_ event: CertMapEvent, to output: inout Data) throws {
         guard case .request(let record) = event.kind else {
             try lines.append(event, to: &output)
             return
