@@ -23,9 +23,12 @@ public struct JournalLineEncoder {
     private let maxSharedBytes: Int
 
     private var lines = EventJSONWriter()
-    private var steps: [[UInt8]: Int] = [:]
+    /// Steps stored in this scope, by value: two steps are equal exactly when they read the same
+    /// (`TraceMessage` compares its words), which is when their JSON is the same — so a step
+    /// seen before is found without writing it out again.
+    private var steps: [TraceStep: Int] = [:]
     private var certificates: [CertificateSummary: Int] = [:]
-    private var facts: [[UInt8]: Int] = [:]
+    private var facts: [DecisionFacts: Int] = [:]
     private var nextID = 1
     private var sharedBytes = 0
 
@@ -56,11 +59,13 @@ public struct JournalLineEncoder {
                 parts.steps.append(.template(template))
                 continue
             }
-            let json = lines.json(of: step)
-            if let id = steps[json] {
+            if let id = steps[step] {
                 parts.steps.append(.shared(id))
-            } else if let id = reserve(json.count) {
-                steps[json] = id
+                continue
+            }
+            let json = lines.json(of: step)
+            if let id = reserve(json.count) {
+                steps[step] = id
                 lines.appendShared(id: id, step: json, sequence: event.sequence, time: event.time, to: &output)
                 parts.steps.append(.shared(id))
             } else {
@@ -77,11 +82,10 @@ public struct JournalLineEncoder {
             }
         }
         if let decisionFacts = record.decision.facts {
-            let json = try lines.json(of: decisionFacts)
-            if let id = facts[json] {
+            if let id = facts[decisionFacts] {
                 parts.facts = id
-            } else if let id = reserve(json.count) {
-                facts[json] = id
+            } else if case let json = try lines.json(of: decisionFacts), let id = reserve(json.count) {
+                facts[decisionFacts] = id
                 lines.appendShared(id: id, facts: json, sequence: event.sequence, time: event.time, to: &output)
                 parts.facts = id
             }
