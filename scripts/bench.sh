@@ -338,11 +338,17 @@ for mode, title in modes:
         # Gateways compare with nginx as an mTLS gateway in front of the same application.
         # Defaults compare with defaults: certmap's journal with nginx's access log.
         kind = next((k for k in ("-rp", "-gw", "-log") if server.endswith(k)), "-log" if server.endswith("-journal") else "")
-        base = load("nginx" + kind, mode)
         try:
             rps, p50, p99, cpu = load(server, mode)
         except FileNotFoundError:
             continue
+        # Without the matching nginx set-up in this run (certmap-journal without nginx-log),
+        # plain nginx is the peer; the column says which.
+        try:
+            base = load("nginx" + kind, mode)
+        except FileNotFoundError:
+            base = load("nginx", mode)
+            server += " (vs nginx)"
         versus_bare = f"{rps / bare[0]:>13.2f}×" if bare and kind in ("", "-log") else f"{'-':>14}"
         print(f"  {server:<22} {rps:>9.0f} {p50:>7.0f} {p99:>7.0f} {cpu:>11.1f} {rps / base[0]:>14.2f}× {cpu / base[3]:>12.2f}× {versus_bare}")
     print()
