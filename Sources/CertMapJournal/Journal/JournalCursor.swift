@@ -12,6 +12,10 @@ public final class JournalCursor {
     private var decoder: JournalFrameDecoder
     /// `journal-000003.jsonl.zst:1234: skipped a corrupt line`, and so on, as they are met.
     public private(set) var warnings: [String] = []
+    /// Bytes on disk of every segment to read, and of the segments (and frames) read so far.
+    public let totalBytes: Int64
+    private var finishedBytes: Int64 = 0
+    private var currentSize: Int64 = 0
 
     /// One segment being read.
     private struct Segment {
@@ -40,6 +44,15 @@ public final class JournalCursor {
             }
         }
         self.files = files
+        self.totalBytes = files.reduce(0) { total, file in
+            total + Int64(((try? FileManager.default.attributesOfItem(atPath: file.path)[.size]) as? Int) ?? 0)
+        }
+    }
+
+    /// Bytes on disk read so far (for progress: compare with `totalBytes`).
+    public var bytesRead: Int64 {
+        guard let segment else { return finishedBytes }
+        return finishedBytes + (segment.frames.map { Int64($0.consumed) } ?? (segment.whole == nil ? currentSize : 0))
     }
 
     /// The events of the next frame (possibly none, when it held only shared lines or damage),
@@ -63,6 +76,7 @@ public final class JournalCursor {
             }
             guard let piece else {
                 segment = nil
+                finishedBytes += currentSize
                 continue
             }
             var events: [CertMapEvent] = []
@@ -92,6 +106,7 @@ public final class JournalCursor {
             throw JournalError.io(file: file.path, detail: "cannot read: \(PeopleText.describe(fileSystem: error))")
         }
         decoder.startSegment()
+        currentSize = Int64(data.count)
         let name = file.lastPathComponent
         switch JournalSettings.Encoding(name) {
         case .zstd:

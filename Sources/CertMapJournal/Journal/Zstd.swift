@@ -73,6 +73,8 @@ enum Zstd {
         private var stopped = false
         /// False once the data turned out torn or corrupt (nothing more is delivered).
         private(set) var complete = true
+        /// Compressed bytes of the frames delivered so far (for progress).
+        var consumed: Int { offset }
 
         init(_ data: Data) {
             self.data = data

@@ -38,6 +38,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let source: URL
+        /// How much was read when Ctrl-C stopped the reading (nil: all of it).
+        var interrupted: String?
         let since = since.flatMap(RFC3339.parse)
         var builder = JournalDiagnosis.Builder(since: since)
         if let session {
@@ -51,12 +53,16 @@ struct DiagnoseCommand: AsyncParsableCommand {
         } else {
             source = journal.map { URL(fileURLWithPath: $0) } ?? homeOptions.dataHome.journalDirectory
             // The text never shows an example's trace; the JSON does.
-            let warnings = try JournalReader.stream(source, since: since, traces: json) { builder.add($0) }
-            for warning in warnings {
+            let cursor = try JournalCursor(source, since: since, traces: json)
+            interrupted = try Self.read(cursor) { builder.add($0) }
+            for warning in cursor.warnings {
                 FileHandle.standardError.write(Data("certmap: \(warning)\n".utf8))
             }
         }
         let diagnosis = builder.diagnosis
+        if let interrupted {
+            FileHandle.standardError.write(Data("certmap: interrupted after reading \(interrupted) of the journal; what follows covers only that part\n".utf8))
+        }
         if json {
             let encoder = EventJSON.encoder()
             encoder.outputFormatting.insert(.prettyPrinted)
@@ -64,6 +70,34 @@ struct DiagnoseCommand: AsyncParsableCommand {
         } else {
             print(DiagnosisText.render(diagnosis, source: source.path))
         }
+    }
+}
+
+extension DiagnoseCommand {
+    /// Reads every batch of `cursor` into `body`, with progress on a terminal's stderr, until the
+    /// end or Ctrl-C; returns how much was read when interrupted (`42 % (1,234,567 events)`),
+    /// nil when everything was.
+    static func read(_ cursor: JournalCursor, into body: (CertMapEvent) -> Void) throws -> String? {
+        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
+        let interruption = ReadInterruption.start()
+        defer { interruption.stop() }
+        var events = 0
+        var shown = ContinuousClock.now
+        func part() -> String {
+            let percent = cursor.totalBytes > 0 ? Int(cursor.bytesRead * 100 / cursor.totalBytes) : 100
+            return "\(percent) % (\(events) events)"
+        }
+        defer { progress.show("") }
+        while let batch = try cursor.nextBatch() {
+            for event in batch { body(event) }
+            events += batch.count
+            if interruption.isRaised { return part() }
+            if ContinuousClock.now - shown > .milliseconds(200) {
+                shown = ContinuousClock.now
+                progress.show("reading the journal: \(part())")
+            }
+        }
+        return nil
     }
 }
 
