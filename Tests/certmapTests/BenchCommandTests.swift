@@ -48,8 +48,9 @@ final class BenchCommandTests: XCTestCase {
         let short = try diagnose(2_000)
         let long = try diagnose(20_000)
         // Holding every request (as diagnose once did) costs about 9 KB each: 160 MiB more here.
-        XCTAssertLessThan(long.peakMiB - short.peakMiB, 16, "peak \(short.peakMiB) MiB at 2,000 requests, \(long.peakMiB) MiB at 20,000")
-        XCTAssertLessThan(long.peakMiB, 150)
+        // The margin is for the allocator's per-thread arenas on machines with many cores.
+        XCTAssertLessThan(long.peakMiB - short.peakMiB, 32, "peak \(short.peakMiB) MiB at 2,000 requests, \(long.peakMiB) MiB at 20,000")
+        XCTAssertLessThan(long.peakMiB, 160)
         XCTAssertLessThan(long.bytesPerRequest, 600, "the compact record")
     }
 
