@@ -48,7 +48,12 @@ public struct Diagnosis: Hashable, Sendable, Codable {
     /// did not answer, or a refusal. Readers of long journals skip the words of the many requests
     /// that were simply allowed; `DiagnosisRules` is where this follows from.
     public static func needsAttention(_ decision: Decision, _ request: Request) -> Bool {
-        DiagnosisRules.needsAttention(decision, request)
+        needsAttention(decision, upstreamFailure: request.upstreamFailure)
+    }
+
+    /// The same, from the only thing of the request it reads: why the application did not answer.
+    public static func needsAttention(_ decision: Decision, upstreamFailure: String?) -> Bool {
+        DiagnosisRules.needsAttention(decision, upstreamFailure: upstreamFailure)
     }
 
     /// What a diagnosis knows of the request besides its decision.

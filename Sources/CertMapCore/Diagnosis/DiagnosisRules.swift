@@ -16,8 +16,8 @@ enum DiagnosisRules {
     /// Whether `diagnose` gives a kind other than allowed or anonymous, read off the same order
     /// `cause` follows: a misattribution first, then an allowed request whose application failed,
     /// then every refusal; an allowed or anonymous decision otherwise gives allowed or anonymous.
-    static func needsAttention(_ decision: Decision, _ request: Diagnosis.Request) -> Bool {
-        decision.facts?.misattribution != nil || !decision.isAllowed || request.upstreamFailure != nil
+    static func needsAttention(_ decision: Decision, upstreamFailure: String?) -> Bool {
+        decision.facts?.misattribution != nil || !decision.isAllowed || upstreamFailure != nil
     }
 
     private static func cause(of decision: Decision, _ request: Diagnosis.Request) -> Diagnosis {

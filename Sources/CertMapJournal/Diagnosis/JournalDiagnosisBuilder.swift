@@ -64,8 +64,9 @@ extension JournalDiagnosis {
         private mutating func add(_ record: RequestRecord, time: Date) {
             requests += 1
             if !record.decision.isAllowed { refused += 1 }
+            // Most requests are simply allowed: decided without building what a diagnosis reads.
+            guard Diagnosis.needsAttention(record.decision, upstreamFailure: record.upstream?.failure) else { return }
             let request = Diagnosis.Request(record: record)
-            guard Diagnosis.needsAttention(record.decision, request) else { return }
             let key = DiagnosisKey(decision: record.decision, request: request)
             let diagnosis: Diagnosis
             if let known = memo[key] {
