@@ -109,4 +109,27 @@ final class JournalReplayTests: XCTestCase {
         XCTAssertEqual(plan.chosen, 0)
         XCTAssertEqual(plan.context, 0)
     }
+
+    func testARequestRecordedBeforeItsCertificatesRecordIsReplayedWithIt() async throws {
+        // The server publishes a request and the record of its certificate as it decides it; the
+        // journal may hold them in either order.
+        let alice = try identity("alice")
+        let record = RequestRecord(
+            traceID: "t-1", connection: 1, request: 1, method: "GET", path: "/", peer: "127.0.0.9:4001", route: "direct", proxied: false,
+            mode: "per-request", certificateSource: "tls", certificate: CertificateSummary(alice),
+            decision: Decision(reason: .allowed, account: "alice", mapping: nil, trace: DecisionTrace(), generation: 1), durationMicros: 10, run: "rtest")
+        let events = [
+            CertMapEvent(sequence: 1, time: Self.start, kind: .request(record)),
+            CertMapEvent(sequence: 2, time: Self.start, kind: .certificate(CertificateRecord(sha256: alice.sha256.colonHex, der: Data(alice.der).base64EncodedString()))),
+        ]
+        var writer = EventJSONWriter()
+        let file = directory.appendingPathComponent("journal-000001.jsonl")
+        try Data(try events.map { try writer.line($0) }.joined()).write(to: file)
+        let everything: JournalReplay.Chooser = { _, _ in true }
+        let replayer = try replayer(.perRequest)
+        let streamed = try await JournalReplay.plan(journal: file, chooses: everything).replay(with: replayer, chooses: everything, rows: 10).report
+        XCTAssertEqual(streamed.outcomes.map(\.certificateMissing), [false])
+        let whole = await replayer.replay(ReplaySession.select(from: events, where: SessionSelector()))
+        XCTAssertEqual(streamed.outcomes, whole.outcomes)
+    }
 }

@@ -26,6 +26,10 @@ public struct JournalReplay: Sendable {
     private let journal: URL
     /// Per connection, the ordinal (among the journal's requests) of its last chosen request.
     private let lastChosen: [ConnectionKey: Int]
+    /// The journal's certificates by SHA-256, collected while planning: a request can be
+    /// recorded before its certificate's record (both are published as the request is decided),
+    /// so the replay must not depend on meeting them in order.
+    private let certificates: [String: CertificateIdentity]
 
     /// Whether a request, recorded at a time, is chosen.
     public typealias Chooser = @Sendable (RequestRecord, Date) -> Bool
@@ -39,7 +43,13 @@ public struct JournalReplay: Sendable {
         var chosenOn: [ConnectionKey: Int] = [:]
         var loadSoFar: [ConnectionKey: Int] = [:]
         var highestLoadUser = 0
+        var certificates: [String: CertificateIdentity] = [:]
         let warnings = try JournalReader.stream(journal, traces: false) { event in
+            if case .certificate(let stored) = event.kind, certificates[stored.sha256] == nil,
+                let der = Data(base64Encoded: stored.der), let identity = try? CertificateIdentity(derEncoded: Array(der))
+            {
+                certificates[stored.sha256] = identity
+            }
             guard case .request(let record) = event.kind else { return }
             defer { ordinal += 1 }
             let key = record.connectionKey
@@ -53,7 +63,9 @@ public struct JournalReplay: Sendable {
         }
         let chosen = chosenOn.values.reduce(0, +)
         let context = throughLastChosen.values.reduce(0, +) - chosen
-        return JournalReplay(chosen: chosen, context: context, highestLoadUser: highestLoadUser, warnings: warnings, journal: journal, lastChosen: lastChosen)
+        return JournalReplay(
+            chosen: chosen, context: context, highestLoadUser: highestLoadUser, warnings: warnings, journal: journal, lastChosen: lastChosen,
+            certificates: certificates)
     }
 
     /// `load-NN` → NN, for a scenario load user's certificate.
@@ -71,7 +83,6 @@ public struct JournalReplay: Sendable {
     ) async throws -> (report: ReplayReport, warnings: [String]) {
         var builder = ReplayReport.Builder(mode: replayer.persistence.description, generation: replayer.engine.generation, rows: rows)
         let planned = chosen + context
-        var certificates: [String: CertificateIdentity] = [:]
         var connections: [ConnectionKey: ConnectionAuthentication] = [:]
         var ordinal = 0
         // A replay re-decides from the request, never from the recorded trace.
@@ -79,11 +90,6 @@ public struct JournalReplay: Sendable {
         while let batch = try cursor.nextBatch() {
             for event in batch {
                 switch event.kind {
-                case .certificate(let stored):
-                    if certificates[stored.sha256] == nil, let der = Data(base64Encoded: stored.der), let identity = try? CertificateIdentity(derEncoded: Array(der)) {
-                        certificates[stored.sha256] = identity
-                    }
-                    continue
                 case .request(let record):
                     defer { ordinal += 1 }
                     let key = record.connectionKey
