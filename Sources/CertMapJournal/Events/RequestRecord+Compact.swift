@@ -16,30 +16,14 @@ extension RequestRecord {
         let connection = try container.decode(ConnectionID.self, forKey: .connection)
         let mode = try container.decode(String.self, forKey: .mode)
         let proxied = try container.decode(Bool.self, forKey: .proxied)
-        let table = decoder.userInfo[.journalShared] as? JournalSharedTable
+        // Outside a journal there is no table: any reference is then to an entry nobody defined.
+        let table = decoder.userInfo[.journalShared] as? JournalSharedTable ?? JournalSharedTable()
         var certificate = try container.decodeIfPresent(CertificateSummary.self, forKey: .certificate)
         if let reference = try compact.decodeIfPresent(Int.self, forKey: .certificateRef) {
-            guard let shared = table?.certificates[reference] else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .certificateRef, in: compact, debugDescription: "refers to shared certificate \(reference), which this segment does not define")
-            }
-            certificate = shared
+            certificate = try table.certificate(reference)
         }
-        let stored = try container.decode(StoredDecision.self, forKey: .decision)
-        let decision = try stored.decision(table: table) { step in
-            switch step {
-            case .inline(let step):
-                return step
-            case .shared(let id):
-                guard let shared = table?.steps[id] else { throw CompactRecordError(description: "refers to shared trace step \(id), which this segment does not define") }
-                return shared
-            case .template(let name):
-                guard let template = StepTemplate(rawValue: name),
-                    let step = template.step(request: request, connection: connection, mode: mode, proxied: proxied)
-                else { throw CompactRecordError(description: "unknown trace step template \"\(name)\" (mode \(mode))") }
-                return step
-            }
-        }
+        let decision = try container.decode(StoredDecision.self, forKey: .decision)
+            .decision(in: table, request: request, connection: connection, mode: mode, proxied: proxied)
         self.init(
             traceID: try container.decode(String.self, forKey: .traceID), connection: connection, request: request,
             method: try container.decode(String.self, forKey: .method), path: try container.decode(String.self, forKey: .path),
@@ -69,26 +53,42 @@ enum StoredStep: Decodable {
     }
 }
 
-/// A decision as stored: its trace in full (`trace`) or compact (`steps`).
-private struct StoredDecision: Decodable {
-    let reason: DecisionReason
-    let account: String?
-    let mapping: String?
-    let generation: UInt64
-    let facts: DecisionFacts?
-    let factsRef: Int?
-    let trace: DecisionTrace?
-    let steps: [StoredStep]?
+extension StoredStep {
+    /// The step this stands for in the record with these numbers, against the scope's `table`.
+    func resolve(in table: JournalSharedTable, request: Int, connection: ConnectionID, mode: String, proxied: Bool) throws -> TraceStep {
+        switch self {
+        case .inline(let step):
+            return step
+        case .shared(let id):
+            return try table.step(id)
+        case .template(let name):
+            guard let template = StepTemplate(rawValue: name), let step = template.step(request: request, connection: connection, mode: mode, proxied: proxied)
+            else { throw CompactRecordError(description: "unknown trace step template \"\(name)\" (mode \(mode))") }
+            return step
+        }
+    }
+}
 
-    func decision(table: JournalSharedTable?, resolving resolve: (StoredStep) throws -> TraceStep) throws -> Decision {
-        var facts = self.facts
-        if let factsRef {
-            guard let shared = table?.facts[factsRef] else { throw CompactRecordError(description: "refers to shared decision facts \(factsRef), which this segment does not define") }
-            facts = shared
+/// A decision as stored: its trace in full (`trace`) or compact (`steps`), its facts in full or
+/// as a shared entry (`factsRef`). Both readers of the journal make one (`JSONDecoder` and
+/// `JournalFastDecoder`), and it becomes a `Decision` against the scope's table.
+struct StoredDecision: Decodable {
+    var reason: DecisionReason
+    var account: String?
+    var mapping: String?
+    var generation: UInt64
+    var facts: DecisionFacts?
+    var factsRef: Int?
+    var trace: DecisionTrace?
+    var steps: [StoredStep]?
+
+    /// The decision of the record with these numbers (templates are made of them).
+    func decision(in table: JournalSharedTable, request: Int, connection: ConnectionID, mode: String, proxied: Bool) throws -> Decision {
+        let facts = try factsRef.map(table.facts) ?? self.facts
+        let resolved = try steps.map { steps in
+            DecisionTrace(steps: try steps.map { try $0.resolve(in: table, request: request, connection: connection, mode: mode, proxied: proxied) })
         }
-        guard let trace = try self.trace ?? steps.map({ DecisionTrace(steps: try $0.map(resolve)) }) else {
-            throw CompactRecordError(description: "a decision without a trace")
-        }
+        guard let trace = trace ?? resolved else { throw CompactRecordError(description: "a decision without a trace") }
         return Decision(reason: reason, account: account, mapping: mapping, trace: trace, generation: generation, facts: facts)
     }
 }

@@ -67,9 +67,7 @@ public final class JournalCursor {
             let piece: Data?
             if current.frames != nil {
                 piece = current.frames?.next()
-                if piece == nil, current.frames?.complete == false {
-                    warnings.append("\(current.name): the last block is torn or corrupt (the process probably stopped mid-write); read what came before it")
-                }
+                if piece == nil, current.frames?.complete == false { warnTorn(current.name) }
             } else {
                 piece = current.whole
                 current.whole = nil
@@ -98,6 +96,10 @@ public final class JournalCursor {
         }
     }
 
+    private func warnTorn(_ name: String) {
+        warnings.append("\(name): the last block is torn or corrupt (the process probably stopped mid-write); read what came before it")
+    }
+
     private func open(_ file: URL) throws {
         let data: Data
         do {
@@ -113,9 +115,7 @@ public final class JournalCursor {
             segment = Segment(name: name, frames: Zstd.FrameReader(data), whole: nil, plain: false)
         case .gzip:
             let decoded = Gzip.decompress(data)
-            if !decoded.complete {
-                warnings.append("\(name): the last block is torn or corrupt (the process probably stopped mid-write); read what came before it")
-            }
+            if !decoded.complete { warnTorn(name) }
             segment = Segment(name: name, frames: nil, whole: decoded.output, plain: false)
         case .plain, nil:
             segment = Segment(name: name, frames: nil, whole: data, plain: true)

@@ -86,7 +86,7 @@ struct JournalFastDecoder {
         var traceID: String?, method: String?, path: String?, peer: String?, route: String?, mode: String?, source: String?, run: String?
         var connection: UInt64?, request: Int?, duration: Int?, proxied: Bool?
         var certificate: CertificateSummary?
-        var decision: StoredFastDecision?
+        var decision: StoredDecision?
         var upstream: UpstreamOutcome?
         var observed: ObservedAnswer?
         try cursor.object { cursor, key in
@@ -105,10 +105,7 @@ struct JournalFastDecoder {
             case 8 where key.spells("observed"): observed = try cursor.null() ? nil : try self.decodeFallback(ObservedAnswer.self, try cursor.skipValue())
             case 10 where key.spells("connection"): connection = try cursor.unsigned()
             case 11 where key.spells("certificate"): certificate = try cursor.null() ? nil : try Self.certificate(&cursor)
-            case 14 where key.spells("certificateRef"):
-                let id = Int(try cursor.unsigned())
-                guard let shared = table.certificates[id] else { throw CompactRecordError(description: "refers to shared certificate \(id), which this segment does not define") }
-                certificate = shared
+            case 14 where key.spells("certificateRef"): certificate = try table.certificate(Int(try cursor.unsigned()))
             case 14 where key.spells("durationMicros"): duration = try cursor.integer()
             case 17 where key.spells("certificateSource"): source = try cursor.string()
             default: throw JSONCursor.Unexpected()
@@ -116,38 +113,16 @@ struct JournalFastDecoder {
         }
         guard let traceID, let method, let path, let peer, let route, let mode, let source, let connection, let request, let duration, let proxied, let decision
         else { throw JSONCursor.Unexpected() }
-        let steps = try decision.steps.map { stored -> TraceStep in
-            switch stored {
-            case .inline(let step): return step
-            case .shared(let id):
-                guard let step = table.steps[id] else { throw CompactRecordError(description: "refers to shared trace step \(id), which this segment does not define") }
-                return step
-            case .template(let name):
-                guard let template = StepTemplate(rawValue: name), let step = template.step(request: request, connection: connection, mode: mode, proxied: proxied)
-                else { throw CompactRecordError(description: "unknown trace step template \"\(name)\" (mode \(mode))") }
-                return step
-            }
-        }
-        let made = Decision(
-            reason: decision.reason, account: decision.account, mapping: decision.mapping, trace: DecisionTrace(steps: steps), generation: decision.generation,
-            facts: decision.facts)
+        let made = try decision.decision(in: table, request: request, connection: connection, mode: mode, proxied: proxied)
         return RequestRecord(
             traceID: traceID, connection: connection, request: request, method: method, path: path, peer: peer, route: route, proxied: proxied, mode: mode,
             certificateSource: source, certificate: certificate, decision: made, durationMicros: duration, run: run, upstream: upstream, observed: observed)
     }
 
     /// A decision with its trace steps not yet resolved (templates need the record's numbers).
-    private struct StoredFastDecision {
-        var reason: DecisionReason
-        var account: String?
-        var mapping: String?
-        var generation: UInt64
-        var facts: DecisionFacts?
-        var steps: [StoredStep]
-    }
-
-    private func decision(_ cursor: inout JSONCursor) throws -> StoredFastDecision {
-        var reason: DecisionReason?, account: String?, mapping: String?, generation: UInt64?, facts: DecisionFacts?, steps: [StoredStep]?
+    private func decision(_ cursor: inout JSONCursor) throws -> StoredDecision {
+        var reason: DecisionReason?, account: String?, mapping: String?, generation: UInt64?, facts: DecisionFacts?, factsRef: Int?
+        var trace: DecisionTrace?, steps: [StoredStep]?
         try cursor.object { cursor, key in
             if !traces && (key.spells("steps") || key.spells("trace")) {
                 _ = try cursor.skipValue()
@@ -173,9 +148,7 @@ struct JournalFastDecoder {
             } else if key.spells("generation") {
                 generation = try cursor.unsigned()
             } else if key.spells("factsRef") {
-                let id = Int(try cursor.unsigned())
-                guard let shared = table.facts[id] else { throw CompactRecordError(description: "refers to shared decision facts \(id), which this segment does not define") }
-                facts = shared
+                factsRef = Int(try cursor.unsigned())
             } else if key.spells("facts") {
                 facts = try cursor.null() ? nil : try self.decodeFallback(DecisionFacts.self, try cursor.skipValue())
             } else if key.spells("trace") {
@@ -184,13 +157,13 @@ struct JournalFastDecoder {
                     guard key.spells("steps") else { throw JSONCursor.Unexpected() }
                     try cursor.array { cursor in read.append(try Self.step(&cursor)) }
                 }
-                steps = read.map { .inline($0) }
+                trace = DecisionTrace(steps: read)
             } else {
                 throw JSONCursor.Unexpected()
             }
         }
-        guard let reason, let generation, let steps else { throw JSONCursor.Unexpected() }
-        return StoredFastDecision(reason: reason, account: account, mapping: mapping, generation: generation, facts: facts, steps: steps)
+        guard let reason, let generation, trace != nil || steps != nil else { throw JSONCursor.Unexpected() }
+        return StoredDecision(reason: reason, account: account, mapping: mapping, generation: generation, facts: facts, factsRef: factsRef, trace: trace, steps: steps)
     }
 
     private static func step(_ cursor: inout JSONCursor) throws -> TraceStep {

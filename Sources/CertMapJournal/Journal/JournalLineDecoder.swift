@@ -20,11 +20,6 @@ struct JournalLineDecoder {
         fast = JournalFastDecoder(table: table, fallback: decoder, traces: traces)
     }
 
-    /// A new segment: nothing from the previous one is referred to.
-    func startSegment() {
-        table.reset()
-    }
-
     /// The event on `line`, or nil for a `shared` line (kept for the lines after it).
     func decode(_ line: Data) throws -> CertMapEvent? {
         try line.withUnsafeBytes { try decode($0) }

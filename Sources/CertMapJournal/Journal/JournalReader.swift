@@ -61,8 +61,6 @@ public enum JournalReader {
     /// What was wrong with a line, when it is more than "not JSON": a compact record whose
     /// shared entry is missing.
     static func detail(of error: Error) -> String {
-        if let error = error as? CompactRecordError { return " (\(error.description))" }
-        if case DecodingError.dataCorrupted(let context) = error, context.debugDescription.hasPrefix("refers to") { return " (\(context.debugDescription))" }
-        return ""
+        (error as? CompactRecordError).map { " (\($0.description))" } ?? ""
     }
 }

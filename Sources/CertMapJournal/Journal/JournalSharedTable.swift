@@ -26,11 +26,25 @@ public final class JournalSharedTable: @unchecked Sendable {
         if let entryFacts = entry.facts { facts[entry.id] = entryFacts }
     }
 
-    /// Forgets every entry (a new segment).
-    func reset() {
-        steps.removeAll(keepingCapacity: true)
-        certificates.removeAll(keepingCapacity: true)
-        facts.removeAll(keepingCapacity: true)
+    /// Entry `id` as a trace step, certificate summary or decision facts; a reference to an entry
+    /// the scope does not define (a line lost before it) says so.
+    func step(_ id: Int) throws -> TraceStep {
+        guard let step = steps[id] else { throw Self.undefined("trace step", id) }
+        return step
+    }
+
+    func certificate(_ id: Int) throws -> CertificateSummary {
+        guard let certificate = certificates[id] else { throw Self.undefined("certificate", id) }
+        return certificate
+    }
+
+    func facts(_ id: Int) throws -> DecisionFacts {
+        guard let entryFacts = facts[id] else { throw Self.undefined("decision facts", id) }
+        return entryFacts
+    }
+
+    private static func undefined(_ kind: String, _ id: Int) -> CompactRecordError {
+        CompactRecordError(description: "refers to shared \(kind) \(id), which this segment does not define")
     }
 }
 
